@@ -1,0 +1,76 @@
+// Builds the three bundles into dist/: the extension (Node, CommonJS, `vscode` external), the chat
+// webview (browser), and the command-line tool. `--production` minifies; source maps always.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// The oldest VS Code we accept (engines ^1.100.0) runs extensions on Electron 34's Node 20;
+// newer ones run Node 22. Targeting node20 keeps the bundle loadable on both.
+const nodeTarget = 'node20';
+
+// Only the shell may import the editor (ARCHITECTURE.md, "The boundary"): the build fails otherwise,
+// so the engine stays testable in plain Node.
+const shellFiles = /[\\/]src[\\/](extension\.ts|services\.ts|vscode[\\/])/;
+const engineBoundary = {
+  name: 'engine-boundary',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => {
+      if (shellFiles.test(args.importer)) return { path: 'vscode', external: true };
+      return { errors: [{ text: `${args.importer} imports 'vscode': only the shell (src/extension.ts, src/services.ts, src/vscode/**) may.` }] };
+    });
+  },
+};
+
+const common = {
+  plugins: [engineBoundary],
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  legalComments: 'linked',
+  logLevel: 'info',
+  define: { 'process.env.GROUNDWORK_BUILD': JSON.stringify(production ? 'production' : 'development') },
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: nodeTarget,
+    // Grammar and tokenizer files are read at run time from dist/, not inlined.
+    loader: { '.wasm': 'file' },
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: nodeTarget,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+mkdirSync('dist', { recursive: true });
+// The package is "type": "module" for sources and tests; the bundles are CommonJS.
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

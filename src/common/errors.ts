@@ -1,0 +1,30 @@
+/** What the user can do about an error; the shell turns each into a button. */
+export type UserAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry';
+
+/**
+ * An error the user may see. The message is written for them and says what happened; the
+ * actions say what to do next. The UI branches on `actions` (and subclasses' `reason`),
+ * never on the message text.
+ */
+export class GroundworkError extends Error {
+  readonly actions: readonly UserAction[];
+
+  constructor(message: string, options: { actions?: readonly UserAction[]; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'GroundworkError';
+    this.actions = options.actions ?? [];
+  }
+}
+
+/**
+ * True for the errors a cancelled operation throws: an AbortSignal's reason, DOM AbortError,
+ * and the SDKs' own "user aborted" errors. Cancellation is not a failure and is never logged as one.
+ */
+export function isCancellation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'AbortError' || error.name === 'APIUserAbortError' || error.name === 'CancellationError';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
