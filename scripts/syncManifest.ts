@@ -1,9 +1,13 @@
-// Writes package.json's contributes.configuration from src/common/settingsSchema.ts.
+// Writes package.json's contributes.configuration and README.md's settings table from
+// src/common/settingsSchema.ts, the one place settings are declared.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { manifestConfiguration } from './manifestConfiguration.ts';
+import { manifestConfiguration, withSettingsTable } from './manifestConfiguration.ts';
 
-const path = new URL('../package.json', import.meta.url);
-const manifest = JSON.parse(readFileSync(path, 'utf8'));
+const manifestPath = new URL('../package.json', import.meta.url);
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 manifest.contributes.configuration = manifestConfiguration();
-writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
-console.log('package.json: contributes.configuration updated');
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+
+const readmePath = new URL('../README.md', import.meta.url);
+writeFileSync(readmePath, withSettingsTable(readFileSync(readmePath, 'utf8')));
+console.log('package.json and README.md: settings updated');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { MemoryLogger } from '../../../src/common/logger.ts';
 import { MemorySettingsSource, Settings } from '../../../src/common/settings.ts';
 import { settingKeys, settingsSchema } from '../../../src/common/settingsSchema.ts';
-import { manifestConfiguration } from '../../../scripts/manifestConfiguration.ts';
+import { manifestConfiguration, withSettingsTable } from '../../../scripts/manifestConfiguration.ts';
 
 test('unset settings read as their defaults', () => {
   const settings = new Settings(new MemorySettingsSource(), new MemoryLogger());
@@ -52,4 +52,9 @@ test('package.json declares exactly the settings of the schema, as generated', (
   assert.deepEqual(Object.keys(declared).sort(), settingKeys.map((key) => `groundwork.${key}`).sort());
   assert.deepEqual(manifest.contributes.configuration, manifestConfiguration());
   for (const key of settingKeys) assert.ok(settingsSchema[key].description.length > 10, key);
+});
+
+test('the README settings table is the generated one', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  assert.equal(readme, withSettingsTable(readme), 'run npm run sync:manifest');
 });

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import type { Settings } from '../common/settings.ts';
+import type { ApiKeys } from '../llm/apiKeys.ts';
+import type { SetupMonitor } from '../status/setupMonitor.ts';
+import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
+import { showError } from './errorNotifications.ts';
+
+export interface CommandDependencies {
+  readonly settings: Settings;
+  readonly keys: ApiKeys;
+  readonly setup: SetupMonitor;
+  readonly channel: vscode.LogOutputChannel;
+}
+
+/** Registers the commands of package.json's `contributes.commands`; returns their registrations. */
+export function registerCommands(deps: CommandDependencies): vscode.Disposable[] {
+  const register = (id: string, run: (...args: unknown[]) => Promise<unknown> | unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        deps.channel.error(`${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        void showError(error);
+        return undefined;
+      }
+    });
+
+  return [
+    register('groundwork.setApiKey', (provider) =>
+      setApiKey(deps.settings, deps.keys, typeof provider === 'string' ? provider : undefined),
+    ),
+    register('groundwork.clearApiKey', () => clearApiKey(deps.settings, deps.keys)),
+    register('groundwork.openLogs', () => deps.channel.show(true)),
+    register('groundwork.focusChat', () => vscode.commands.executeCommand('groundwork.chat.focus')),
+    register('groundwork.showMenu', () => showMenu(deps)),
+  ];
+}
+
+interface MenuItem extends vscode.QuickPickItem {
+  readonly run?: () => Thenable<unknown>;
+}
+
+async function showMenu(deps: CommandDependencies): Promise<void> {
+  const readiness = deps.setup.readiness;
+  const state =
+    readiness?.kind === 'ready'
+      ? `Ready: ${readiness.providers.join(', ')}`
+      : readiness?.kind === 'notConfigured'
+        ? `Not configured: no API key for ${readiness.missingKeys.join(', ')}`
+        : 'Starting';
+  const items: MenuItem[] = [
+    { label: state, kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(comment-discussion) Open Chat', run: () => vscode.commands.executeCommand('groundwork.focusChat') },
+    { label: '$(key) Set API Key', run: () => vscode.commands.executeCommand('groundwork.setApiKey') },
+    { label: '$(settings-gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork') },
+    { label: '$(output) Open Logs', run: () => vscode.commands.executeCommand('groundwork.openLogs') },
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: 'Groundwork' });
+  await choice?.run?.();
+}

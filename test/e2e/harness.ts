@@ -1,0 +1,246 @@
+// Runs the packaged extension in a real VS Code (code-server) and drives it with headless
+// Chromium through Playwright, the way a user would: status bar, command palette, views.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type FrameLocator, type Page, chromium } from 'playwright-core';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+export const resultsDir = join(repoRoot, 'test-results', 'e2e');
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+const vsixPath = join(repoRoot, `groundwork-${manifest.version}.vsix`);
+
+let launcher: string | undefined;
+
+/** The code-server launcher, installed by the project's own setup script on first use. */
+export function vscodeHost(): string {
+  launcher ??= execFileSync('bash', [join(repoRoot, 'scripts/setup-vscode-host.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .at(-1)!;
+  return launcher;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface WorkbenchOptions {
+  /** A folder under test/fixtures, copied to a temp dir so tests never change the fixture. */
+  readonly fixture: string;
+  /** Extra user settings. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Extra environment for the extension host. API keys from the outer environment are never passed. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly colorTheme?: string;
+}
+
+export class Workbench {
+  readonly page: Page;
+  readonly workspace: string;
+  readonly userDataDir: string;
+  private readonly browser: Browser;
+  private readonly server: ChildProcess;
+  private readonly tempRoot: string;
+  private readonly serverOutput: string[];
+
+  private constructor(parts: {
+    page: Page;
+    browser: Browser;
+    server: ChildProcess;
+    tempRoot: string;
+    workspace: string;
+    userDataDir: string;
+    serverOutput: string[];
+  }) {
+    this.page = parts.page;
+    this.browser = parts.browser;
+    this.server = parts.server;
+    this.tempRoot = parts.tempRoot;
+    this.workspace = parts.workspace;
+    this.userDataDir = parts.userDataDir;
+    this.serverOutput = parts.serverOutput;
+  }
+
+  static async open(options: WorkbenchOptions): Promise<Workbench> {
+    if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run \`npm run package\` first.`);
+    const host = vscodeHost();
+    const tempRoot = mkdtempSync(join(tmpdir(), 'groundwork-e2e-'));
+    const userDataDir = join(tempRoot, 'user-data');
+    const extensionsDir = join(tempRoot, 'extensions');
+    const workspace = join(tempRoot, 'workspace');
+    cpSync(join(repoRoot, 'test/fixtures', options.fixture), workspace, { recursive: true });
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'User/settings.json'),
+      JSON.stringify(
+        {
+          'security.workspace.trust.enabled': false,
+          'workbench.startupEditor': 'none',
+          'chat.disableAIFeatures': true,
+          'workbench.tips.enabled': false,
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          'telemetry.telemetryLevel': 'off',
+          'workbench.colorTheme': options.colorTheme ?? 'Default Light Modern',
+          ...options.settings,
+        },
+        null,
+        2,
+      ),
+    );
+    const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+    execFileSync(host, [...dirs, '--install-extension', vsixPath], { stdio: 'pipe' });
+
+    const port = await freePort();
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(process.env)) {
+      if (value !== undefined && !/_API_KEY$/.test(name)) env[name] = value;
+    }
+    const server = spawn(
+      host,
+      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...dirs, workspace],
+      { env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const serverOutput: string[] = [];
+    server.stdout!.on('data', (chunk: Buffer) => serverOutput.push(chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => serverOutput.push(chunk.toString()));
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, serverOutput);
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    return new Workbench({ page, browser, server, tempRoot, workspace, userDataDir, serverOutput });
+  }
+
+  /** The Groundwork status bar item. */
+  statusItem() {
+    return this.page.locator('.statusbar-item', { hasText: 'Groundwork' }).first();
+  }
+
+  /** Waits until the status bar item's text matches, and returns it. */
+  async waitForStatus(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = (await this.statusItem().innerText().catch(() => '')).trim();
+      if (pattern.test(text)) return text;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    }
+    throw new Error(`the status bar item never matched ${pattern}; last text: ${JSON.stringify(text)}`);
+  }
+
+  /** Opens the command palette with `>` and types the query. */
+  async openCommandPalette(query: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${query}`);
+  }
+
+  /** Labels of the rows the quick input shows now. */
+  async quickPickLabels(): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible' });
+    return rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label') ?? node.textContent ?? ''));
+  }
+
+  /** Runs a command by its palette title, e.g. "Groundwork: Set API Key". */
+  async runCommand(title: string): Promise<void> {
+    await this.openCommandPalette(title);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The content frame of a webview view (VS Code nests the content in two iframes). */
+  webviewFrame(title: string): FrameLocator {
+    return this.page.frameLocator(`iframe.webview[title="${title}"], iframe.webview`).frameLocator('iframe#active-frame');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(resultsDir, { recursive: true });
+    const path = join(resultsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  userSettingsText(): string {
+    return readFileSync(join(this.userDataDir, 'User/settings.json'), 'utf8');
+  }
+
+  /** Everything the "Groundwork" log channel has written so far. */
+  logText(): string {
+    const logsRoot = join(this.userDataDir, 'logs');
+    if (!existsSync(logsRoot)) return '';
+    const texts: string[] = [];
+    for (const session of readdirSync(logsRoot)) {
+      const candidates = [join(logsRoot, session, 'exthost1', 'groundwork.groundwork', 'Groundwork.log')];
+      for (const file of candidates) if (existsSync(file)) texts.push(readFileSync(file, 'utf8'));
+    }
+    return texts.join('\n');
+  }
+
+  /** Waits until the log channel contains a line matching the pattern. */
+  async waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const text = this.logText();
+      const line = text.split('\n').find((candidate) => pattern.test(candidate));
+      if (line) return line;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+    }
+    throw new Error(`no log line matched ${pattern} within ${timeoutMs} ms; log so far:\n${this.logText()}`);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    this.server.kill('SIGTERM');
+    await new Promise((resolveExit) => {
+      if (this.server.exitCode !== null) resolveExit(undefined);
+      else this.server.once('exit', resolveExit);
+    });
+    rmSync(this.tempRoot, { recursive: true, force: true });
+  }
+
+  serverLog(): string {
+    return this.serverOutput.join('');
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs: number, output: readonly string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms:\n${output.join('')}`);
+}
