@@ -8,6 +8,6 @@ const vsix = `groundwork-${manifest.version}.vsix`;
 const bin = (name: string) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 
 execFileSync(process.execPath, ['esbuild.config.mjs', '--production'], { stdio: 'inherit' });
-execFileSync(bin('vsce'), ['package', '--no-dependencies', '--out', vsix], { stdio: 'inherit' });
+execFileSync(bin('vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { stdio: 'inherit' });
 const kib = statSync(vsix).size / 1024;
 console.log(`package: ${vsix} ${kib.toFixed(0)} KiB`);

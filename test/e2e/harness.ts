@@ -89,6 +89,7 @@ export class Workbench {
           'workbench.startupEditor': 'none',
           'chat.disableAIFeatures': true,
           'workbench.tips.enabled': false,
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
           'extensions.autoCheckUpdates': false,
           'extensions.autoUpdate': false,
           'telemetry.telemetryLevel': 'off',
