@@ -33,15 +33,23 @@ const common = {
   define: { 'process.env.GROUNDWORK_BUILD': JSON.stringify(production ? 'production' : 'development') },
 };
 
+// Node bundles are CommonJS; code that locates files beside itself uses import.meta, so give it
+// the bundle's own location.
+const nodeBundle = {
+  platform: 'node',
+  format: 'cjs',
+  target: nodeTarget,
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname' },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
     ...common,
+    ...nodeBundle,
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: nodeTarget,
     // Grammar and tokenizer files are read at run time from dist/, not inlined.
     loader: { '.wasm': 'file' },
   },
@@ -55,12 +63,18 @@ const builds = [
   },
   {
     ...common,
+    ...nodeBundle,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: nodeTarget,
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${nodeBundle.banner.js}` },
+  },
+  {
+    // The tokenizer's ranks, loaded on first use by src/llm/tokenizer.ts rather than at activation.
+    ...common,
+    ...nodeBundle,
+    entryPoints: { o200k_base: 'js-tiktoken/ranks/o200k_base' },
+    outdir: 'dist',
+    sourcemap: false,
   },
 ];
 

@@ -1,27 +1,38 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableBase } from './common/disposable.ts';
 import { type Logger, SinkLogger } from './common/logger.ts';
 import { Settings } from './common/settings.ts';
 import { ApiKeys } from './llm/apiKeys.ts';
-import type { Readiness } from './status/readiness.ts';
+import { ModelGateway } from './llm/modelGateway.ts';
+import { ProviderRegistry } from './llm/providerRegistry.ts';
+import { UsageLedger } from './llm/usageLedger.ts';
 import { SetupMonitor } from './status/setupMonitor.ts';
-import { describeStatus } from './status/statusModel.ts';
+import { type StatusFacts, describeStatus } from './status/statusModel.ts';
 import { ChatViewProvider } from './vscode/chatViewProvider.ts';
 import { registerCommands } from './vscode/commands.ts';
 import { ConfigurationSource } from './vscode/configurationSource.ts';
 import { LogChannelSink } from './vscode/logChannel.ts';
+import { confirmOverBudget } from './vscode/modelCommands.ts';
 import { SecretStorageStore } from './vscode/secretStorage.ts';
 import { StatusBar } from './vscode/statusBar.ts';
+import { UsagePanel } from './vscode/usagePanel.ts';
 
 /**
  * The composition root: builds every service once, in dependency order, with explicit
  * arguments, and owns them all. Disposing it tears everything down in reverse order.
+ * Nothing here does I/O or talks to a model: clients are created on first use.
  */
 export class Services extends DisposableBase {
   readonly logger: Logger;
   readonly settings: Settings;
   readonly keys: ApiKeys;
   readonly setup: SetupMonitor;
+  readonly ledger: UsageLedger;
+  readonly gateway: ModelGateway;
+  private readonly statusBar: StatusBar;
+  private readonly chatView: ChatViewProvider;
+  private status: StatusFacts = { readiness: undefined };
 
   constructor(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel) {
     super();
@@ -30,23 +41,53 @@ export class Services extends DisposableBase {
     this.keys = this._register(new ApiKeys(this._register(new SecretStorageStore(context.secrets)), process.env));
     this.setup = this._register(new SetupMonitor(this.settings, this.keys, this.logger.scoped('setup')));
 
-    const statusBar = this._register(new StatusBar());
-    const chatView = this._register(new ChatViewProvider(context.extensionUri, this.logger.scoped('chat')));
-    this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView));
-    for (const registration of registerCommands({ settings: this.settings, keys: this.keys, setup: this.setup, channel })) {
+    const storage = context.globalStorageUri.fsPath;
+    this.ledger = new UsageLedger({ directory: join(storage, 'usage'), logger: this.logger.scoped('ledger') });
+    this._register({ dispose: () => void this.ledger.flush() });
+    const providers = this._register(new ProviderRegistry(this.settings, this.keys));
+    this.gateway = this._register(
+      new ModelGateway({ settings: this.settings, providers, ledger: this.ledger, confirmOverBudget, logger: this.logger.scoped('models') }),
+    );
+
+    this.statusBar = this._register(new StatusBar());
+    this.chatView = this._register(new ChatViewProvider(context.extensionUri, this.logger.scoped('chat')));
+    this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView));
+    const usagePanel = this._register(new UsagePanel(context.extensionUri, this.ledger, this.settings, this.gateway.onDidRequest));
+    for (const registration of registerCommands({
+      settings: this.settings,
+      keys: this.keys,
+      setup: this.setup,
+      channel,
+      gateway: this.gateway,
+      usagePanel,
+    })) {
       this._register(registration);
     }
 
-    const showReadiness = (readiness: Readiness | undefined) => {
-      statusBar.show(describeStatus({ readiness }));
-      chatView.updateSetup(readiness ?? { kind: 'starting' });
-    };
-    showReadiness(undefined);
-    this._register(this.setup.onDidChange(showReadiness));
+    this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
+    this._register(this.setup.onDidChange((readiness) => this.showStatus({ readiness })));
+    this._register(this.gateway.onDidRequest(() => void this.refreshSpend()));
+    this._register(
+      this.settings.onDidChange((change) => {
+        if (change.affects('statusBar.showSpend')) this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
+        if (change.affects('budget.dailyUsd')) void this.refreshSpend();
+      }),
+    );
   }
 
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
-    await this.setup.refresh();
+    await Promise.all([this.setup.refresh(), this.refreshSpend()]);
+  }
+
+  private async refreshSpend(): Promise<void> {
+    const budget = await this.gateway.budgetStatus();
+    this.showStatus({ spend: budget });
+  }
+
+  private showStatus(change: Partial<StatusFacts>): void {
+    this.status = { ...this.status, ...change };
+    this.statusBar.show(describeStatus(this.status));
+    if (change.readiness) this.chatView.updateSetup(change.readiness);
   }
 }

@@ -22,7 +22,9 @@ export class GroundworkError extends Error {
  */
 export function isCancellation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return error.name === 'AbortError' || error.name === 'APIUserAbortError' || error.name === 'CancellationError';
+  // openai@7's error classes all keep name 'Error', so its abort is known by its class name.
+  const names = [error.name, error.constructor.name];
+  return names.some((name) => name === 'AbortError' || name === 'APIUserAbortError' || name === 'CancellationError');
 }
 
 export function errorMessage(error: unknown): string {

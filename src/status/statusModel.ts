@@ -7,6 +7,10 @@ import type { Readiness } from './readiness.ts';
  */
 export interface StatusFacts {
   readonly readiness: Readiness | undefined;
+  /** Today's spend against the daily budget (limit 0: none). */
+  readonly spend?: { readonly spentUsd: number; readonly limitUsd: number; readonly exceeded: boolean };
+  /** `groundwork.statusBar.showSpend`. */
+  readonly showSpend?: boolean;
 }
 
 export type StatusSeverity = 'normal' | 'warning' | 'error';
@@ -40,10 +44,25 @@ export function describeStatus(facts: StatusFacts): StatusView {
       command: 'groundwork.setApiKey',
     };
   }
+  const spend = facts.spend;
+  const spent = spend ? formatUsd(spend.spentUsd) : undefined;
+  if (spend?.exceeded) {
+    return {
+      text: `$(debug-pause) Groundwork: paused by budget`,
+      tooltip: `Today's spend ${spent} reached the daily budget of ${formatUsd(spend.limitUsd)}: completions are paused, and chat and refactors ask first. Raise groundwork.budget.dailyUsd to resume.`,
+      severity: 'warning',
+      command: 'groundwork.showMenu',
+    };
+  }
+  const budget = spend && spend.limitUsd > 0 ? ` of ${formatUsd(spend.limitUsd)}` : '';
   return {
-    text: '$(check) Groundwork',
-    tooltip: `Groundwork is ready (${readiness.providers.map(providerLabel).join(', ')}). Click for actions.`,
+    text: facts.showSpend && spent ? `$(check) Groundwork ${spent}` : '$(check) Groundwork',
+    tooltip: `Groundwork is ready (${readiness.providers.map(providerLabel).join(', ')}).${spent ? ` Spent today: ${spent}${budget}.` : ''} Click for actions.`,
     severity: 'normal',
     command: 'groundwork.showMenu',
   };
+}
+
+export function formatUsd(value: number): string {
+  return `$${value > 0 && value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
 }

@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../common/settings.ts';
 import type { ApiKeys } from '../llm/apiKeys.ts';
+import type { ModelGateway } from '../llm/modelGateway.ts';
 import type { SetupMonitor } from '../status/setupMonitor.ts';
 import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
 import { showError } from './errorNotifications.ts';
+import { runModelCheck } from './modelCommands.ts';
+import type { UsagePanel } from './usagePanel.ts';
 
 export interface CommandDependencies {
   readonly settings: Settings;
   readonly keys: ApiKeys;
   readonly setup: SetupMonitor;
   readonly channel: vscode.LogOutputChannel;
+  readonly gateway: ModelGateway;
+  readonly usagePanel: UsagePanel;
 }
 
 /** Registers the commands of package.json's `contributes.commands`; returns their registrations. */
@@ -33,6 +38,8 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.openLogs', () => deps.channel.show(true)),
     register('groundwork.focusChat', () => vscode.commands.executeCommand('groundwork.chat.focus')),
     register('groundwork.showMenu', () => showMenu(deps)),
+    register('groundwork.showUsage', () => deps.usagePanel.show()),
+    register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
   ];
 }
 
@@ -52,6 +59,8 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
     { label: state, kind: vscode.QuickPickItemKind.Separator },
     { label: '$(comment-discussion) Open Chat', run: () => vscode.commands.executeCommand('groundwork.focusChat') },
     { label: '$(key) Set API Key', run: () => vscode.commands.executeCommand('groundwork.setApiKey') },
+    { label: '$(pulse) Check Models', run: () => vscode.commands.executeCommand('groundwork.checkModels') },
+    { label: '$(graph) Show Usage', run: () => vscode.commands.executeCommand('groundwork.showUsage') },
     { label: '$(settings-gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork') },
     { label: '$(output) Open Logs', run: () => vscode.commands.executeCommand('groundwork.openLogs') },
   ];

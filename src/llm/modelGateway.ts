@@ -1,0 +1,550 @@
+import { abortReason, delay } from '../common/async.ts';
+import type { Disposable } from '../common/disposable.ts';
+import { isCancellation } from '../common/errors.ts';
+import { Emitter, type Event } from '../common/event.ts';
+import { type Logger, nullLogger } from '../common/logger.ts';
+import { type ContentFilter, passThroughContentFilter } from './contentFilter.ts';
+import { fimAsChat } from './fimAsChat.ts';
+import { LocalStreams } from './localStreams.ts';
+import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
+import { parseModelName } from './modelName.ts';
+import type { ChatMessage, ModelTask, ModelTier, TokenUsage } from './modelTypes.ts';
+import { costUsd, priceFor } from './prices.ts';
+import { ProviderCooldown } from './providerCooldown.ts';
+import { isFallbackReason, ProviderError, type ProviderErrorReason, toProviderError } from './providerError.ts';
+import type { ProviderSource } from './providerRegistry.ts';
+import { planRoute, type RoutePlan, type SettingsReader } from './routing.ts';
+import { defaultTaskPolicies, retryDelayMs, type TaskPolicy } from './taskPolicy.ts';
+import { EventQueue } from './eventQueue.ts';
+import { tokenCounter } from './tokenizer.ts';
+import type { RequestEntry, RequestOutcome } from './usageEntry.ts';
+import type { UsageRecorder } from './usageLedger.ts';
+
+export type ChatTask = Exclude<ModelTask, 'embedding'>;
+
+export interface ChatRequest {
+  readonly task: ChatTask;
+  /** Free text for the ledger: 'chat', 'refactor', 'completion'… */
+  readonly feature: string;
+  readonly messages: readonly ChatMessage[];
+  /** `provider/model` to use first, ahead of the task's configured chain. */
+  readonly model?: string;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly stop?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface CompletionRequest {
+  /** Defaults to 'completion'. */
+  readonly feature?: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly model?: string;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly stop?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+export interface EmbeddingRequest {
+  readonly feature: string;
+  readonly inputs: readonly string[];
+  readonly dimensions?: number;
+  readonly model?: string;
+  readonly signal?: AbortSignal;
+}
+
+export type ModelStreamEvent =
+  | { readonly type: 'text'; readonly text: string }
+  /** The model failed mid-answer and `model` starts over: drop the text shown so far. */
+  | { readonly type: 'restart'; readonly model: string; readonly reason: ProviderErrorReason };
+
+export interface ModelResult {
+  readonly text: string;
+  /** The `provider/model` that answered. */
+  readonly model: string;
+  readonly tier: ModelTier;
+  readonly usage: TokenUsage;
+  readonly costUsd: number | null;
+  /** The first-choice model when another one answered, else null. */
+  readonly fallbackFrom: string | null;
+  readonly escalated: boolean;
+  readonly finishReason: string | null;
+  readonly redactions: number;
+}
+
+/**
+ * A streamed answer. Iterate for the deltas (breaking out cancels), await `result` for the whole
+ * thing, or both. `result` rejects with a ProviderError, or with an AbortError on cancellation
+ * (check with isCancellation); iteration ends quietly on cancellation and throws the ProviderError.
+ */
+export interface ModelStream extends AsyncIterable<ModelStreamEvent> {
+  readonly result: Promise<ModelResult>;
+  cancel(): void;
+}
+
+export interface EmbeddingResult {
+  readonly vectors: readonly (readonly number[])[];
+  readonly model: string;
+  readonly usage: TokenUsage;
+  readonly costUsd: number | null;
+  readonly fallbackFrom: string | null;
+  readonly redactions: number;
+}
+
+export interface BudgetStatus {
+  readonly spentUsd: number;
+  /** 0 when there is no limit. */
+  readonly limitUsd: number;
+  /** True when completions are refused and heavy requests ask first. */
+  readonly exceeded: boolean;
+}
+
+export interface ModelGatewayOptions {
+  readonly settings: SettingsReader;
+  readonly providers: ProviderSource;
+  readonly ledger: UsageRecorder;
+  readonly contentFilter?: ContentFilter;
+  /** Asked before a heavy request once today's spend is past `budget.dailyUsd`; without it, such requests are refused. */
+  readonly confirmOverBudget?: (spentUsd: number, limitUsd: number) => Promise<boolean>;
+  readonly policies?: Partial<Record<ModelTask, Partial<TaskPolicy>>>;
+  /** Completion prompts longer than this many tokens go to the heavy tier. */
+  readonly fastPromptBudget?: number;
+  readonly cooldown?: ProviderCooldown;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+interface Prepared {
+  readonly task: ModelTask;
+  readonly feature: string;
+  readonly plan: RoutePlan;
+  readonly policy: TaskPolicy;
+  readonly redactions: number;
+  /** Tokens of what is sent, counted only when needed (escalation, or no usage from the API). */
+  readonly promptTokens: () => number;
+  readonly signal: AbortSignal;
+}
+
+interface AttemptOutcome {
+  readonly text: string;
+  readonly apiInput: number | undefined;
+  readonly apiOutput: number | undefined;
+  readonly finishReason: string | null;
+  readonly ttftMs: number | null;
+  readonly totalMs: number;
+  /** Undefined on success. */
+  readonly failure: ProviderError | 'cancelled' | undefined;
+}
+
+interface TextCall {
+  readonly kind: 'chat' | 'fim';
+  readonly messages: readonly ChatMessage[];
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly stop?: readonly string[];
+}
+
+/**
+ * The one way out to a model. Every request is routed (task → tier → model chain), filtered
+ * (the content filter sees every text sent), budgeted, timed, retried or moved to the next
+ * model, and written to the ledger, here and nowhere else.
+ */
+export class ModelGateway implements Disposable {
+  private readonly settings: SettingsReader;
+  private readonly providers: ProviderSource;
+  private readonly ledger: UsageRecorder;
+  private readonly filter: ContentFilter;
+  private readonly confirmOverBudget: ((spentUsd: number, limitUsd: number) => Promise<boolean>) | undefined;
+  private readonly policies: { readonly [T in ModelTask]: TaskPolicy };
+  private readonly fastPromptBudget: number;
+  private readonly cooldown: ProviderCooldown;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly localStreams = new LocalStreams();
+  private readonly requestEmitter = new Emitter<RequestEntry>();
+
+  /** Each request sent (each attempt), with its metadata and no content: for the audit log. */
+  readonly onDidRequest: Event<RequestEntry> = this.requestEmitter.event;
+
+  constructor(options: ModelGatewayOptions) {
+    this.settings = options.settings;
+    this.providers = options.providers;
+    this.ledger = options.ledger;
+    this.filter = options.contentFilter ?? passThroughContentFilter;
+    this.confirmOverBudget = options.confirmOverBudget;
+    const policies = { ...defaultTaskPolicies };
+    for (const [task, override] of Object.entries(options.policies ?? {}) as Array<[ModelTask, Partial<TaskPolicy>]>) {
+      policies[task] = { ...policies[task], ...override };
+    }
+    this.policies = policies;
+    this.fastPromptBudget = options.fastPromptBudget ?? 8_000;
+    this.cooldown = options.cooldown ?? new ProviderCooldown();
+    this.logger = options.logger ?? nullLogger;
+    this.now = options.now ?? Date.now;
+  }
+
+  streamChat(request: ChatRequest): ModelStream {
+    return this.startStream(request.signal, (signal, emit) => {
+      const filtered = this.redactMessages(request.messages);
+      const call: TextCall = { kind: 'chat', messages: filtered.messages, prefix: '', suffix: '', ...tuning(request) };
+      const prepared = this.prepare(request.task, request.feature, request.model, filtered.count, filtered.messages.map((m) => m.content), signal);
+      return this.runText(prepared, call, emit);
+    });
+  }
+
+  /** Fill-in-the-middle: native where the endpoint serves it (`fim: true`), phrased as a chat elsewhere. */
+  complete(request: CompletionRequest): ModelStream {
+    return this.startStream(request.signal, (signal, emit) => {
+      const prefix = this.filter.redact(request.prefix);
+      const suffix = this.filter.redact(request.suffix);
+      const call: TextCall = { kind: 'fim', messages: fimAsChat(prefix.text, suffix.text), prefix: prefix.text, suffix: suffix.text, ...tuning(request) };
+      const prepared = this.prepare('completion', request.feature ?? 'completion', request.model, prefix.count + suffix.count, [prefix.text, suffix.text], signal);
+      return this.runText(prepared, call, emit);
+    });
+  }
+
+  async embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
+    const signal = request.signal ?? new AbortController().signal;
+    const filtered = request.inputs.map((input) => this.filter.redact(input));
+    const inputs = filtered.map((item) => item.text);
+    const redactions = filtered.reduce((sum, item) => sum + item.count, 0);
+    const prepared = this.prepare('embedding', request.feature, request.model, redactions, inputs, signal);
+    await this.checkBudget(prepared);
+    let result: EmbeddingResult | undefined;
+    await this.eachCandidate(prepared, async (provider, name, modelId, fallbackFrom) => {
+      const started = this.now();
+      const attempt = new AbortController();
+      const stop = linkAbort(signal, attempt);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        attempt.abort();
+      }, prepared.policy.totalMs);
+      try {
+        const response = await provider.embed({ model: modelId, inputs, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) }, attempt.signal);
+        const outcome: AttemptOutcome = { text: '', apiInput: response.inputTokens, apiOutput: 0, finishReason: 'stop', ttftMs: null, totalMs: this.now() - started, failure: undefined };
+        const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        result = { vectors: response.vectors, model: name, usage: usageOf(entry), costUsd: entry.costUsd, fallbackFrom, redactions };
+        return outcome;
+      } catch (error) {
+        const failure = signal.aborted ? 'cancelled' : timedOut ? timeoutError(name, provider.name, '') : toProviderError(error, provider.name, modelId);
+        const outcome: AttemptOutcome = { text: '', apiInput: undefined, apiOutput: undefined, finishReason: null, ttftMs: null, totalMs: this.now() - started, failure };
+        this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        return outcome;
+      } finally {
+        clearTimeout(timer);
+        stop();
+      }
+    });
+    return result!;
+  }
+
+  /** Records that a completion was shown or accepted, for the acceptance rate. */
+  recordCompletionEvent(event: 'shown' | 'accepted', model?: string): void {
+    void this.ledger.append({ type: 'completionEvent', time: this.now(), event, model: model ?? null }).catch((error: unknown) => {
+      this.logger.warn(`Could not write the usage ledger: ${String(error)}`);
+    });
+  }
+
+  /** True while a chat, refactor or other non-completion stream is in flight to this local provider. */
+  isLocalBusy(provider: string): boolean {
+    return this.localStreams.isBusy(provider);
+  }
+
+  waitUntilLocalIdle(provider: string, signal?: AbortSignal): Promise<void> {
+    return this.localStreams.waitUntilIdle(provider, signal);
+  }
+
+  async budgetStatus(): Promise<BudgetStatus> {
+    const limitUsd = this.settings.get('budget.dailyUsd');
+    const spentUsd = await this.ledger.spentTodayUsd(this.now());
+    return { spentUsd, limitUsd, exceeded: limitUsd > 0 && spentUsd >= limitUsd };
+  }
+
+  dispose(): void {
+    this.requestEmitter.dispose();
+  }
+
+  private startStream(outer: AbortSignal | undefined, run: (signal: AbortSignal, emit: (event: ModelStreamEvent) => void) => Promise<ModelResult>): ModelStream {
+    const controller = new AbortController();
+    if (outer) linkAbort(outer, controller);
+    const queue = new EventQueue<ModelStreamEvent>();
+    // Run eagerly so awaiting `result` alone works; the queue holds deltas until someone reads them.
+    const result = Promise.resolve()
+      .then(() => run(controller.signal, (event) => queue.push(event)))
+      .then(
+        (value) => {
+          queue.end();
+          return value;
+        },
+        (error: unknown) => {
+          if (isCancellation(error)) queue.end();
+          else queue.fail(error);
+          throw error;
+        },
+      );
+    // Callers that only iterate must not leave an unhandled rejection behind.
+    result.catch(() => undefined);
+    return {
+      result,
+      cancel: () => controller.abort(),
+      [Symbol.asyncIterator]: () => queue.iterate(() => controller.abort()),
+    };
+  }
+
+  private prepare(task: ModelTask, feature: string, model: string | undefined, redactions: number, texts: readonly string[], signal: AbortSignal): Prepared {
+    let counted: number | undefined;
+    const promptTokens = () => (counted ??= texts.reduce((sum, text) => sum + tokenCounter.count(text), 0));
+    // Only the fast tier escalates. A token is at least one UTF-8 byte, so a prompt with no more
+    // bytes than the budget cannot exceed it, and the (milliseconds-long) exact count is skipped.
+    const mayExceed = task === 'completion' && texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) > this.fastPromptBudget;
+    const tokens = mayExceed ? promptTokens() : 0;
+    const plan = planRoute({ task, promptTokens: tokens, fastPromptBudget: this.fastPromptBudget, ...(model ? { model } : {}) }, this.settings);
+    const policy = this.policies[plan.escalated ? 'refactor' : task];
+    return { task, feature, plan, policy, redactions, promptTokens, signal };
+  }
+
+  private async runText(prepared: Prepared, call: TextCall, emit: (event: ModelStreamEvent) => void): Promise<ModelResult> {
+    await this.checkBudget(prepared);
+    let result: ModelResult | undefined;
+    let shownText = false;
+    await this.eachCandidate(prepared, async (provider, name, modelId, fallbackFrom, lastFailure) => {
+      if (shownText && lastFailure) emit({ type: 'restart', model: name, reason: lastFailure.reason });
+      shownText = false;
+      if (prepared.task === 'completion' && this.providers.isLocal(provider.name)) {
+        await this.localStreams.waitUntilIdle(provider.name, prepared.signal);
+      }
+      const started = this.now();
+      const outcome = await this.attemptText(prepared, provider, modelId, call, (text) => {
+        shownText = true;
+        emit({ type: 'text', text });
+      });
+      const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+      if (!outcome.failure) {
+        result = {
+          text: outcome.text,
+          model: name,
+          tier: prepared.plan.tier,
+          usage: usageOf(entry),
+          costUsd: entry.costUsd,
+          fallbackFrom,
+          escalated: prepared.plan.escalated,
+          finishReason: outcome.finishReason,
+          redactions: prepared.redactions,
+        };
+      }
+      return outcome;
+    });
+    return result!;
+  }
+
+  /**
+   * Tries the plan's models in order (skipping ones cooling down, unless all are), retrying a
+   * model only within the task's bounds. Returns after the first success; throws the error that
+   * ends the chain, or the abort reason on cancellation.
+   */
+  private async eachCandidate(
+    prepared: Prepared,
+    attempt: (provider: ModelProvider, name: string, modelId: string, fallbackFrom: string | null, lastFailure: ProviderError | undefined) => Promise<AttemptOutcome>,
+  ): Promise<void> {
+    const { plan, policy, signal } = prepared;
+    if (plan.candidates.length === 0) {
+      throw new ProviderError('badRequest', `No model is set for ${prepared.task}.`, { provider: '', model: '', actions: ['openSettings'] });
+    }
+    const first = plan.candidates[0]!;
+    const resting = plan.candidates.filter((name) => this.cooldown.isCoolingDown(providerOf(name)));
+    const order = resting.length === plan.candidates.length ? plan.candidates : plan.candidates.filter((name) => !resting.includes(name));
+    let lastFailure: ProviderError | undefined;
+    for (const name of order) {
+      if (signal.aborted) throw abortReason(signal);
+      const fallbackFrom = name === first ? null : first;
+      let provider: ModelProvider;
+      let modelId: string;
+      try {
+        const parsed = parseModelName(name);
+        modelId = parsed.model;
+        provider = await this.providers.get(parsed.provider);
+      } catch (error) {
+        const failure = toProviderError(error, providerOf(name), name);
+        // A fallback without a key is skipped (nothing was sent); the first choice's problem is the user's to fix.
+        if (!lastFailure && name === order[0]) throw failure;
+        this.logger.info(`Skipping ${name}: ${failure.message}`);
+        continue;
+      }
+      for (let tries = 1; ; tries++) {
+        const outcome = await attempt(provider, name, modelId, fallbackFrom, lastFailure);
+        const failure = outcome.failure;
+        if (!failure) {
+          this.cooldown.recordSuccess(provider.name);
+          return;
+        }
+        if (failure === 'cancelled' || signal.aborted) throw abortReason(signal);
+        lastFailure = failure;
+        if (!isFallbackReason(failure.reason)) throw failure;
+        this.cooldown.recordFailure(provider.name);
+        const wait = retryDelayMs(failure, tries, policy);
+        if (wait === undefined) break;
+        this.logger.debug(`${name} failed (${failure.reason}); retrying in ${wait} ms.`);
+        await delay(wait, signal);
+      }
+      this.logger.info(`${name} failed (${lastFailure?.reason}); trying the next model.`);
+    }
+    throw lastFailure ?? new ProviderError('badRequest', 'No usable model.', { provider: '', model: '', actions: ['openSettings'] });
+  }
+
+  private async attemptText(prepared: Prepared, provider: ModelProvider, modelId: string, call: TextCall, onText: (text: string) => void): Promise<AttemptOutcome> {
+    const { policy, signal } = prepared;
+    const started = this.now();
+    const attempt = new AbortController();
+    const unlink = linkAbort(signal, attempt);
+    let timedOut = false;
+    const expire = () => {
+      timedOut = true;
+      attempt.abort();
+    };
+    const firstTimer = setTimeout(expire, policy.firstTokenMs);
+    const totalTimer = setTimeout(expire, policy.totalMs);
+    const release = prepared.task !== 'completion' && this.providers.isLocal(provider.name) ? this.localStreams.begin(provider.name) : () => {};
+    let text = '';
+    let ttftMs: number | null = null;
+    let finishReason: string | null = null;
+    let ended = false;
+    let apiInput: number | undefined;
+    let apiOutput: number | undefined;
+    const outcome = (failure: AttemptOutcome['failure']): AttemptOutcome => ({ text, apiInput, apiOutput, finishReason, ttftMs, totalMs: this.now() - started, failure });
+    try {
+      const tuning = { ...(call.maxTokens !== undefined ? { maxTokens: call.maxTokens } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...(call.stop ? { stop: call.stop } : {}) };
+      const events: AsyncIterable<ProviderEvent> =
+        call.kind === 'fim' && provider.nativeFim
+          ? provider.streamFim({ model: modelId, prefix: call.prefix, suffix: call.suffix, ...tuning }, attempt.signal)
+          : provider.streamChat({ model: modelId, messages: call.messages, ...tuning }, attempt.signal);
+      for await (const event of events) {
+        if (event.kind === 'text') {
+          if (ttftMs === null) {
+            ttftMs = this.now() - started;
+            clearTimeout(firstTimer);
+          }
+          text += event.text;
+          onText(event.text);
+        } else if (event.kind === 'usage') {
+          apiInput = event.inputTokens ?? apiInput;
+          apiOutput = event.outputTokens ?? apiOutput;
+        } else {
+          ended = true;
+          finishReason = event.finishReason;
+        }
+      }
+      // The SDKs end a stream quietly when its request is aborted, so the cause is checked here too.
+      if (signal.aborted) return outcome('cancelled');
+      if (timedOut) return outcome(timeoutError(`${provider.name}/${modelId}`, provider.name, text));
+      if (!ended) {
+        return outcome(new ProviderError('badResponse', `${provider.name}/${modelId} stopped before finishing its answer.`, { provider: provider.name, model: modelId, partialText: text }));
+      }
+      return outcome(undefined);
+    } catch (error) {
+      if (signal.aborted) return outcome('cancelled');
+      if (timedOut) return outcome(timeoutError(`${provider.name}/${modelId}`, provider.name, text));
+      return outcome(toProviderError(error, provider.name, modelId, text));
+    } finally {
+      clearTimeout(firstTimer);
+      clearTimeout(totalTimer);
+      unlink();
+      release();
+    }
+  }
+
+  private async checkBudget(prepared: Prepared): Promise<void> {
+    const limit = this.settings.get('budget.dailyUsd');
+    if (!(limit > 0)) return;
+    const spent = await this.ledger.spentTodayUsd(this.now());
+    if (spent < limit) return;
+    const model = prepared.plan.candidates[0] ?? '';
+    const refuse = () =>
+      new ProviderError('budget', `Paused by budget: $${spent.toFixed(2)} of the $${limit.toFixed(2)} daily limit is spent.`, {
+        provider: providerOf(model),
+        model,
+      });
+    // Background work (completions, indexing) never interrupts the user to ask; it just pauses.
+    if (prepared.task === 'completion' || prepared.task === 'embedding' || !this.confirmOverBudget) throw refuse();
+    const proceed = await this.confirmOverBudget(spent, limit);
+    if (prepared.signal.aborted) throw abortReason(prepared.signal);
+    if (!proceed) throw refuse();
+  }
+
+  private record(prepared: Prepared, model: string, provider: string, fallbackFrom: string | null, started: number, outcome: AttemptOutcome): RequestEntry {
+    const failure = outcome.failure;
+    const result: RequestOutcome = failure === undefined ? 'ok' : failure === 'cancelled' ? 'cancelled' : failure.reason;
+    // Without usage from the API, count locally, but only if the model got as far as answering.
+    const answered = failure === undefined || outcome.text.length > 0;
+    const fromApi = outcome.apiInput !== undefined || outcome.apiOutput !== undefined;
+    const inputTokens = outcome.apiInput ?? (answered ? prepared.promptTokens() : 0);
+    const outputTokens = outcome.apiOutput ?? tokenCounter.count(outcome.text);
+    const entry: RequestEntry = {
+      type: 'request',
+      time: started,
+      feature: prepared.feature,
+      task: prepared.task,
+      tier: prepared.plan.tier,
+      provider,
+      model,
+      inputTokens,
+      outputTokens,
+      tokenSource: fromApi ? 'api' : 'estimated',
+      costUsd: costUsd(inputTokens, outputTokens, priceFor(model, this.settings.get('prices'))),
+      ttftMs: outcome.ttftMs,
+      totalMs: outcome.totalMs,
+      outcome: result,
+      fallbackFrom,
+      redactions: prepared.redactions,
+    };
+    void this.ledger.append(entry).catch((error: unknown) => this.logger.warn(`Could not write the usage ledger: ${String(error)}`));
+    this.requestEmitter.fire(entry);
+    return entry;
+  }
+
+  private redactMessages(messages: readonly ChatMessage[]): { messages: ChatMessage[]; count: number } {
+    let count = 0;
+    const redacted = messages.map((message) => {
+      const result = this.filter.redact(message.content);
+      count += result.count;
+      return { role: message.role, content: result.text };
+    });
+    return { messages: redacted, count };
+  }
+}
+
+function tuning(request: { maxTokens?: number; temperature?: number; stop?: readonly string[] }) {
+  return {
+    ...(request.maxTokens !== undefined ? { maxTokens: request.maxTokens } : {}),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.stop ? { stop: request.stop } : {}),
+  };
+}
+
+function usageOf(entry: RequestEntry): TokenUsage {
+  return { inputTokens: entry.inputTokens, outputTokens: entry.outputTokens, source: entry.tokenSource };
+}
+
+function timeoutError(label: string, provider: string, partialText: string): ProviderError {
+  return new ProviderError('timeout', `${label} did not answer in time.`, { provider, model: label, partialText });
+}
+
+function providerOf(name: string): string {
+  const slash = name.indexOf('/');
+  return slash > 0 ? name.slice(0, slash) : name;
+}
+
+/** Aborts `target` when `source` aborts; returns the unlink function. */
+function linkAbort(source: AbortSignal, target: AbortController): () => void {
+  if (source.aborted) {
+    target.abort(source.reason);
+    return () => {};
+  }
+  const onAbort = () => target.abort(source.reason);
+  source.addEventListener('abort', onAbort, { once: true });
+  return () => source.removeEventListener('abort', onAbort);
+}
