@@ -3,7 +3,7 @@ import type { Disposable } from '../common/disposable.ts';
 import { isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
-import { type ContentFilter, passThroughContentFilter } from './contentFilter.ts';
+import { type ContentFilter, type SourceRef, passThroughContentFilter } from './contentFilter.ts';
 import { fimAsChat } from './fimAsChat.ts';
 import { LocalStreams } from './localStreams.ts';
 import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
@@ -33,6 +33,10 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly stop?: readonly string[];
   readonly signal?: AbortSignal;
+  /** Workspace regions the prompt includes, for the audit log. */
+  readonly sources?: readonly SourceRef[];
+  /** Tokens in the prompt when the caller already counted them, so the typing path never counts twice. */
+  readonly promptTokens?: number;
 }
 
 export interface CompletionRequest {
@@ -45,6 +49,8 @@ export interface CompletionRequest {
   readonly temperature?: number;
   readonly stop?: readonly string[];
   readonly signal?: AbortSignal;
+  readonly sources?: readonly SourceRef[];
+  readonly promptTokens?: number;
 }
 
 export interface EmbeddingRequest {
@@ -53,6 +59,14 @@ export interface EmbeddingRequest {
   readonly dimensions?: number;
   readonly model?: string;
   readonly signal?: AbortSignal;
+  readonly sources?: readonly SourceRef[];
+}
+
+/** One request sent (one attempt), for the audit log: the ledger entry plus what went in. */
+export interface RequestEvent {
+  readonly entry: RequestEntry;
+  readonly sources: readonly SourceRef[];
+  readonly redactionKinds: readonly string[];
 }
 
 export type ModelStreamEvent =
@@ -122,9 +136,17 @@ interface Prepared {
   readonly plan: RoutePlan;
   readonly policy: TaskPolicy;
   readonly redactions: number;
+  readonly redactionKinds: readonly string[];
+  readonly sources: readonly SourceRef[];
   /** Tokens of what is sent, counted only when needed (escalation, or no usage from the API). */
   readonly promptTokens: () => number;
   readonly signal: AbortSignal;
+}
+
+interface Redacted {
+  readonly texts: readonly string[];
+  readonly count: number;
+  readonly kinds: readonly string[];
 }
 
 interface AttemptOutcome {
@@ -165,10 +187,10 @@ export class ModelGateway implements Disposable {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly localStreams = new LocalStreams();
-  private readonly requestEmitter = new Emitter<RequestEntry>();
+  private readonly requestEmitter = new Emitter<RequestEvent>();
 
   /** Each request sent (each attempt), with its metadata and no content: for the audit log. */
-  readonly onDidRequest: Event<RequestEntry> = this.requestEmitter.event;
+  readonly onDidRequest: Event<RequestEvent> = this.requestEmitter.event;
 
   constructor(options: ModelGatewayOptions) {
     this.settings = options.settings;
@@ -189,9 +211,10 @@ export class ModelGateway implements Disposable {
 
   streamChat(request: ChatRequest): ModelStream {
     return this.startStream(request.signal, (signal, emit) => {
-      const filtered = this.redactMessages(request.messages);
-      const call: TextCall = { kind: 'chat', messages: filtered.messages, prefix: '', suffix: '', ...tuning(request) };
-      const prepared = this.prepare(request.task, request.feature, request.model, filtered.count, filtered.messages.map((m) => m.content), signal);
+      const filtered = this.redactAll(request.messages.map((message) => message.content));
+      const messages = request.messages.map((message, i) => ({ role: message.role, content: filtered.texts[i]! }));
+      const call: TextCall = { kind: 'chat', messages, prefix: '', suffix: '', ...tuning(request) };
+      const prepared = this.prepare(request.task, request.feature, request, filtered, signal);
       return this.runText(prepared, call, emit);
     });
   }
@@ -199,20 +222,20 @@ export class ModelGateway implements Disposable {
   /** Fill-in-the-middle: native where the endpoint serves it (`fim: true`), phrased as a chat elsewhere. */
   complete(request: CompletionRequest): ModelStream {
     return this.startStream(request.signal, (signal, emit) => {
-      const prefix = this.filter.redact(request.prefix);
-      const suffix = this.filter.redact(request.suffix);
-      const call: TextCall = { kind: 'fim', messages: fimAsChat(prefix.text, suffix.text), prefix: prefix.text, suffix: suffix.text, ...tuning(request) };
-      const prepared = this.prepare('completion', request.feature ?? 'completion', request.model, prefix.count + suffix.count, [prefix.text, suffix.text], signal);
+      const filtered = this.redactAll([request.prefix, request.suffix]);
+      const [prefix, suffix] = filtered.texts as [string, string];
+      const call: TextCall = { kind: 'fim', messages: fimAsChat(prefix, suffix), prefix, suffix, ...tuning(request) };
+      const prepared = this.prepare('completion', request.feature ?? 'completion', request, filtered, signal);
       return this.runText(prepared, call, emit);
     });
   }
 
   async embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
     const signal = request.signal ?? new AbortController().signal;
-    const filtered = request.inputs.map((input) => this.filter.redact(input));
-    const inputs = filtered.map((item) => item.text);
-    const redactions = filtered.reduce((sum, item) => sum + item.count, 0);
-    const prepared = this.prepare('embedding', request.feature, request.model, redactions, inputs, signal);
+    const filtered = this.redactAll(request.inputs);
+    const inputs = filtered.texts;
+    const redactions = filtered.count;
+    const prepared = this.prepare('embedding', request.feature, request, filtered, signal);
     await this.checkBudget(prepared);
     let result: EmbeddingResult | undefined;
     await this.eachCandidate(prepared, async (provider, name, modelId, fallbackFrom) => {
@@ -273,13 +296,26 @@ export class ModelGateway implements Disposable {
     const controller = new AbortController();
     if (outer) linkAbort(outer, controller);
     const queue = new EventQueue<ModelStreamEvent>();
+    // Replies may carry the filter's placeholders back; callers only ever see the real values.
+    let restorer = this.filter.createRestoreStream?.();
+    const emit = (event: ModelStreamEvent) => {
+      if (event.type === 'restart') {
+        restorer = this.filter.createRestoreStream?.();
+        queue.push(event);
+        return;
+      }
+      const text = restorer ? restorer.push(event.text) : event.text;
+      if (text) queue.push({ type: 'text', text });
+    };
     // Run eagerly so awaiting `result` alone works; the queue holds deltas until someone reads them.
     const result = Promise.resolve()
-      .then(() => run(controller.signal, (event) => queue.push(event)))
+      .then(() => run(controller.signal, emit))
       .then(
         (value) => {
+          const tail = restorer?.flush();
+          if (tail) queue.push({ type: 'text', text: tail });
           queue.end();
-          return value;
+          return this.filter.restore ? { ...value, text: this.filter.restore(value.text) } : value;
         },
         (error: unknown) => {
           if (isCancellation(error)) queue.end();
@@ -296,8 +332,16 @@ export class ModelGateway implements Disposable {
     };
   }
 
-  private prepare(task: ModelTask, feature: string, model: string | undefined, redactions: number, texts: readonly string[], signal: AbortSignal): Prepared {
-    let counted: number | undefined;
+  private prepare(
+    task: ModelTask,
+    feature: string,
+    request: { readonly model?: string; readonly sources?: readonly SourceRef[]; readonly promptTokens?: number },
+    filtered: Redacted,
+    signal: AbortSignal,
+  ): Prepared {
+    const { model } = request;
+    const texts = filtered.texts;
+    let counted: number | undefined = request.promptTokens;
     const promptTokens = () => (counted ??= texts.reduce((sum, text) => sum + tokenCounter.count(text), 0));
     // Only the fast tier escalates. A token is at least one UTF-8 byte, so a prompt with no more
     // bytes than the budget cannot exceed it, and the (milliseconds-long) exact count is skipped.
@@ -305,7 +349,17 @@ export class ModelGateway implements Disposable {
     const tokens = mayExceed ? promptTokens() : 0;
     const plan = planRoute({ task, promptTokens: tokens, fastPromptBudget: this.fastPromptBudget, ...(model ? { model } : {}) }, this.settings);
     const policy = this.policies[plan.escalated ? 'refactor' : task];
-    return { task, feature, plan, policy, redactions, promptTokens, signal };
+    return {
+      task,
+      feature,
+      plan,
+      policy,
+      redactions: filtered.count,
+      redactionKinds: filtered.kinds,
+      sources: request.sources ?? [],
+      promptTokens,
+      signal,
+    };
   }
 
   private async runText(prepared: Prepared, call: TextCall, emit: (event: ModelStreamEvent) => void): Promise<ModelResult> {
@@ -502,18 +556,20 @@ export class ModelGateway implements Disposable {
       redactions: prepared.redactions,
     };
     void this.ledger.append(entry).catch((error: unknown) => this.logger.warn(`Could not write the usage ledger: ${String(error)}`));
-    this.requestEmitter.fire(entry);
+    this.requestEmitter.fire({ entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
     return entry;
   }
 
-  private redactMessages(messages: readonly ChatMessage[]): { messages: ChatMessage[]; count: number } {
+  private redactAll(texts: readonly string[]): Redacted {
     let count = 0;
-    const redacted = messages.map((message) => {
-      const result = this.filter.redact(message.content);
+    const kinds = new Set<string>();
+    const redacted = texts.map((text) => {
+      const result = this.filter.redact(text);
       count += result.count;
-      return { role: message.role, content: result.text };
+      for (const kind of result.kinds ?? []) kinds.add(kind);
+      return result.text;
     });
-    return { messages: redacted, count };
+    return { texts: redacted, count, kinds: [...kinds] };
   }
 }
 

@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.gateway,
   });
   const entries: RequestEntry[] = [];
-  gateway.onDidRequest((entry) => entries.push(entry));
+  gateway.onDidRequest((event) => entries.push(event.entry));
   return {
     server,
     gateway,

@@ -1,0 +1,105 @@
+import type { DocumentSnapshot, Position } from '../common/text.ts';
+
+/** Automatic: the editor asked while the user typed. Explicit: the user invoked the command. */
+export type TriggerKind = 'automatic' | 'explicit';
+
+export interface CompletionRequest {
+  readonly document: DocumentSnapshot;
+  readonly position: Position;
+  readonly trigger: TriggerKind;
+}
+
+/** Whether the suggestion may span several lines; decided from the cursor's place. */
+export type CompletionMode = 'line' | 'block';
+
+/** A piece of workspace code offered as context. */
+export interface Snippet {
+  readonly path: string;
+  readonly text: string;
+  /** Zero-based first line of the snippet in its file, when known. */
+  readonly startLine?: number;
+}
+
+/** Where a piece of the prompt came from, and what it cost: shown in the ledger and the audit log. */
+export type ContextSourceKind = 'prefix' | 'suffix' | 'recentFile' | 'import' | 'index';
+
+export interface ContextSourceUse {
+  readonly kind: ContextSourceKind;
+  readonly path: string;
+  readonly tokens: number;
+}
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user';
+  readonly content: string;
+}
+
+/** What the model port is asked to send. The gateway maps `chat` to chat completions and `fim` to /v1/completions. */
+export type CompletionPrompt =
+  | {
+      readonly kind: 'chat';
+      readonly messages: readonly ChatMessage[];
+      readonly maxTokens: number;
+      readonly sources: readonly ContextSourceUse[];
+    }
+  | {
+      readonly kind: 'fim';
+      readonly prompt: string;
+      readonly suffix: string;
+      readonly stop: readonly string[];
+      readonly maxTokens: number;
+      readonly sources: readonly ContextSourceUse[];
+    };
+
+/** Port: the model behind the completion tier. Deltas of text; aborting the signal ends the stream. */
+export interface CompletionModel {
+  /** True for native fill-in-the-middle models (`/v1/completions` with `suffix`). */
+  readonly fim: boolean;
+  stream(prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string>;
+}
+
+/** Port: the workspace index. It is raced against a short time cap, so it may be slow or fail. */
+export type IndexSearch = (query: string, signal: AbortSignal) => Promise<readonly Snippet[]>;
+
+/** Port: reads a workspace file that is not open (for imports). Undefined when it does not exist. */
+export type FileReader = (path: string, signal: AbortSignal) => Promise<string | undefined>;
+
+/** Port: the safety policy. False for secret or excluded files: nothing from them goes into a prompt. */
+export type ReadablePredicate = (path: string) => boolean;
+
+/** Port: open documents, most recently used first (the current one may be among them). */
+export type RecentDocuments = () => readonly DocumentSnapshot[];
+
+/** Port: timers, faked in tests. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Token caps per context source; the prefix takes whatever the others leave. */
+export interface ContextBudget {
+  /** Everything the prompt may hold, instructions included. */
+  readonly total: number;
+  /** The prefix always gets at least this much (it is the most useful context by far). */
+  readonly prefixMin: number;
+  readonly suffix: number;
+  readonly recentFiles: number;
+  readonly imports: number;
+  readonly index: number;
+}
+
+export const defaultContextBudget: ContextBudget = {
+  total: 2048,
+  prefixMin: 600,
+  suffix: 300,
+  recentFiles: 400,
+  imports: 300,
+  index: 300,
+};

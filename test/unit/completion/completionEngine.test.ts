@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Deferred } from '../../../src/common/async.ts';
+import {
+  CompletionEngine,
+  type CompletionPorts,
+  type CompletionRecord,
+  type CompletionStatus,
+} from '../../../src/completion/completionEngine.ts';
+import type { Clock, CompletionModel, CompletionPrompt, CompletionRequest } from '../../../src/completion/types.ts';
+import { docAt } from './fixtures.ts';
+
+/** Timers that fire only when the test advances time. */
+class FakeClock implements Clock {
+  private time = 0;
+  private timers = new Map<number, { at: number; callback: () => void }>();
+  private nextHandle = 1;
+
+  now(): number {
+    return this.time;
+  }
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = this.nextHandle++;
+    this.timers.set(handle, { at: this.time + ms, callback });
+    return handle;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
+  async advance(ms: number): Promise<void> {
+    this.time += ms;
+    for (const [handle, timer] of [...this.timers].sort((a, b) => a[1].at - b[1].at)) {
+      if (timer.at > this.time) continue;
+      this.timers.delete(handle);
+      timer.callback();
+    }
+    await settle();
+  }
+}
+
+/** Lets queued promise callbacks run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+interface Call {
+  readonly prompt: CompletionPrompt;
+  readonly signal: AbortSignal;
+  readonly release: Deferred<void>;
+}
+
+/** A model whose streams wait for the test to release them (or not, with `instant`). */
+class FakeModel implements CompletionModel {
+  readonly fim = true;
+  readonly calls: Call[] = [];
+  reply: string[] = ['42;'];
+  failure: Error | undefined;
+  instant = true;
+
+  stream(prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string> {
+    const call = { prompt, signal, release: new Deferred<void>() };
+    this.calls.push(call);
+    if (this.instant) call.release.resolve();
+    const { reply, failure } = this;
+    return (async function* () {
+      await call.release.promise;
+      if (failure) throw failure;
+      for (const delta of reply) {
+        if (signal.aborted) throw signal.reason;
+        yield delta;
+      }
+    })();
+  }
+}
+
+function setup(ports: Partial<CompletionPorts> = {}) {
+  const clock = new FakeClock();
+  const model = new FakeModel();
+  const engine = new CompletionEngine({ model: () => model, isReadable: (path) => !path.endsWith('.env'), clock, ...ports }, { debounceMs: 75 });
+  const statuses: CompletionStatus[] = [];
+  const records: CompletionRecord[] = [];
+  engine.onDidChangeStatus((status) => statuses.push(status));
+  engine.onDidComplete((record) => records.push(record));
+  return { clock, model, engine, statuses, records };
+}
+
+function request(textWithCursor: string, path = 'src/a.ts', trigger: CompletionRequest['trigger'] = 'automatic'): CompletionRequest {
+  return { ...docAt(textWithCursor, 'typescript', path), trigger };
+}
+
+const never = new AbortController().signal;
+
+test('scheduler: nothing is requested before the debounce has passed', async () => {
+  const { clock, model, engine } = setup();
+  const result = engine.provide(request('const x = <|>\n'), never);
+  await settle();
+  await clock.advance(74);
+  assert.equal(model.calls.length, 0);
+  await clock.advance(1);
+  assert.equal(model.calls.length, 1);
+  assert.deepEqual(await result, { id: 'c1', text: '42;', source: 'model', mode: 'block' });
+});
+
+test('scheduler: a keystroke during the debounce cancels the earlier request before it reaches the model', async () => {
+  const { clock, model, engine, records } = setup();
+  const first = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(40);
+  const second = engine.provide(request('const x = 1<|>\n'), never);
+  assert.equal(await first, undefined);
+  await clock.advance(75);
+  assert.equal(model.calls.length, 1, 'only the newer request is sent');
+  assert.ok((await second) !== undefined);
+  assert.deepEqual(records.map((record) => [record.outcome, record.sent]), [['cancelled', false], ['shown', true]]);
+  assert.equal(engine.counters.cancelled, 1);
+});
+
+test('scheduler: the next keystroke aborts the stream in flight for the same document', async () => {
+  const { clock, model, engine } = setup();
+  model.instant = false;
+  const first = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  assert.equal(model.calls.length, 1);
+  assert.equal(model.calls[0]!.signal.aborted, false);
+  const second = engine.provide(request('const x = 1<|>\n'), never);
+  assert.equal(model.calls[0]!.signal.aborted, true, 'aborted on the keystroke, before the new debounce');
+  model.calls[0]!.release.resolve();
+  assert.equal(await first, undefined);
+  await clock.advance(75);
+  model.calls[1]!.release.resolve();
+  assert.equal((await second)?.text, '42;');
+});
+
+test('scheduler: requests in different documents do not cancel each other', async () => {
+  const { clock, model, engine } = setup();
+  const a = engine.provide(request('const x = <|>\n', 'src/a.ts'), never);
+  const b = engine.provide(request('const y = <|>\n', 'src/b.ts'), never);
+  await clock.advance(75);
+  assert.equal(model.calls.length, 2);
+  assert.equal((await a)?.text, '42;');
+  assert.equal((await b)?.text, '42;');
+});
+
+test("scheduler: the editor's cancellation aborts, and an explicit trigger skips the debounce", async () => {
+  const { clock, model, engine } = setup();
+  const editor = new AbortController();
+  const cancelled = engine.provide(request('const x = <|>\n'), editor.signal);
+  editor.abort();
+  assert.equal(await cancelled, undefined);
+  const explicit = engine.provide(request('const z = <|>\n', 'src/a.ts', 'explicit'), never);
+  await settle();
+  assert.equal(model.calls.length, 1, 'sent without waiting for the clock');
+  assert.equal(clock.pending, 0, 'no debounce timer was set');
+  assert.equal((await explicit)?.text, '42;');
+});
+
+test('cache and typed-ahead: the same place, or typing what the suggestion begins with, sends nothing', async () => {
+  const { clock, model, engine } = setup();
+  model.reply = ['\n  return ', 'total;'];
+  const text = 'function f(total: number) {<|>\n}\n';
+  const first = engine.provide(request(text), never);
+  await clock.advance(75);
+  assert.equal((await first)?.text, '\n  return total;');
+  assert.deepEqual(await engine.provide(request(text), never), { id: 'c2', text: '\n  return total;', source: 'cache', mode: 'block' });
+  const typed = await engine.provide(request('function f(total: number) {\n  ret<|>\n}\n'), never);
+  assert.equal(typed?.text, 'urn total;');
+  assert.equal(typed?.source, 'typedAhead');
+  assert.equal(model.calls.length, 1);
+  const counters = engine.counters;
+  assert.deepEqual([counters.requested, counters.shown, counters.cacheHits, counters.typedAhead], [1, 3, 1, 1]);
+});
+
+test('early stop is wired: a single-line request stops reading at the newline', async () => {
+  const { clock, model, engine, records } = setup();
+  model.reply = ['a, b', ')\nconst', ' more = 1;\n'];
+  const result = engine.provide(request('const x = foo(<|>);\n'), never);
+  await clock.advance(75);
+  assert.equal((await result)?.text, 'a, b');
+  assert.equal(model.calls[0]!.signal.aborted, true);
+  assert.equal(records[0]!.stopped, 'newline');
+  assert.equal(engine.counters.earlyStops, 1);
+});
+
+test('status: idle, requesting, error with its reason, then idle again after a success', async () => {
+  const { clock, model, engine, statuses, records } = setup();
+  model.failure = Object.assign(new Error('Too many requests'), { reason: 'rateLimited' });
+  const failed = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  assert.equal(await failed, undefined);
+  assert.deepEqual(engine.status, { state: 'error', reason: 'rateLimited', message: 'Too many requests' });
+  model.failure = undefined;
+  const ok = engine.provide(request('const y = <|>\n'), never);
+  await clock.advance(75);
+  await ok;
+  assert.deepEqual(
+    statuses.map((status) => status.state),
+    ['requesting', 'error', 'requesting', 'idle'],
+  );
+  assert.deepEqual(records.map((record) => record.outcome), ['error', 'shown']);
+  assert.equal(engine.counters.errors, 1);
+});
+
+test('status: paused by the user shows nothing; paused by the budget still serves the cache', async () => {
+  const { clock, model, engine } = setup();
+  const first = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  await first;
+  engine.pause('budget');
+  assert.deepEqual(engine.status, { state: 'paused', by: 'budget' });
+  assert.equal((await engine.provide(request('const x = <|>\n'), never))?.source, 'cache');
+  assert.equal(await engine.provide(request('const other = <|>\n'), never), undefined);
+  engine.pause('user');
+  assert.deepEqual(engine.status, { state: 'paused', by: 'user' });
+  assert.equal(await engine.provide(request('const x = <|>\n'), never), undefined);
+  engine.resume('user');
+  engine.resume('budget');
+  assert.deepEqual(engine.status, { state: 'idle' });
+  assert.equal(model.calls.length, 1);
+});
+
+test('counters: an accepted suggestion counts once; secret files get no suggestion and no request', async () => {
+  const { clock, model, engine } = setup();
+  const result = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  const shown = await result;
+  engine.accepted(shown!.id);
+  engine.accepted(shown!.id);
+  engine.accepted('unknown');
+  assert.equal(engine.counters.accepted, 1);
+  assert.equal(await engine.provide(request('API_KEY=<|>\n', '.env'), never), undefined);
+  assert.equal(model.calls.length, 1);
+});
+
+test('the ledger record lists the context sources that went into the prompt', async () => {
+  const { clock, engine, records } = setup({
+    recentDocuments: () => [{ path: 'src/helpers.ts', languageId: 'typescript', version: 1, text: 'export function total(items) {\n  return items.length;\n}' }],
+  });
+  const result = engine.provide(request('function summary(items) {\n  const n = total(items);\n  return <|>\n}\n'), never);
+  await clock.advance(75);
+  await result;
+  assert.deepEqual(
+    records[0]!.sources.map((source) => `${source.kind}:${source.path}`),
+    ['prefix:src/a.ts', 'suffix:src/a.ts', 'recentFile:src/helpers.ts'],
+  );
+  assert.equal(records[0]!.promptKind, 'fim');
+});
