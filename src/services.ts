@@ -7,11 +7,14 @@ import { ApiKeys } from './llm/apiKeys.ts';
 import { ModelGateway } from './llm/modelGateway.ts';
 import { ProviderRegistry } from './llm/providerRegistry.ts';
 import { UsageLedger } from './llm/usageLedger.ts';
+import { FileAccessPolicy } from './safety/fileAccessPolicy.ts';
+import { SecretRedactor } from './safety/secretRedactor.ts';
 import { SetupMonitor } from './status/setupMonitor.ts';
 import { type StatusFacts, describeStatus } from './status/statusModel.ts';
 import { ChatViewProvider } from './vscode/chatViewProvider.ts';
 import { registerCommands } from './vscode/commands.ts';
 import { ConfigurationSource } from './vscode/configurationSource.ts';
+import { InlineCompletions } from './vscode/inlineCompletions.ts';
 import { LogChannelSink } from './vscode/logChannel.ts';
 import { confirmOverBudget } from './vscode/modelCommands.ts';
 import { SecretStorageStore } from './vscode/secretStorage.ts';
@@ -30,6 +33,9 @@ export class Services extends DisposableBase {
   readonly setup: SetupMonitor;
   readonly ledger: UsageLedger;
   readonly gateway: ModelGateway;
+  /** The one answer to "may this file be read?": the secret denylist, then the user's ignore rules. */
+  readonly policy: FileAccessPolicy;
+  readonly completions: InlineCompletions;
   private readonly statusBar: StatusBar;
   private readonly chatView: ChatViewProvider;
   private status: StatusFacts = { readiness: undefined };
@@ -46,7 +52,18 @@ export class Services extends DisposableBase {
     this._register({ dispose: () => void this.ledger.flush() });
     const providers = this._register(new ProviderRegistry(this.settings, this.keys));
     this.gateway = this._register(
-      new ModelGateway({ settings: this.settings, providers, ledger: this.ledger, confirmOverBudget, logger: this.logger.scoped('models') }),
+      new ModelGateway({
+        settings: this.settings,
+        providers,
+        ledger: this.ledger,
+        contentFilter: new SecretRedactor(),
+        confirmOverBudget,
+        logger: this.logger.scoped('models'),
+      }),
+    );
+    this.policy = new FileAccessPolicy();
+    this.completions = this._register(
+      new InlineCompletions({ settings: this.settings, gateway: this.gateway, policy: this.policy, logger: this.logger.scoped('completion') }),
     );
 
     this.statusBar = this._register(new StatusBar());
@@ -60,12 +77,14 @@ export class Services extends DisposableBase {
       channel,
       gateway: this.gateway,
       usagePanel,
+      completions: this.completions,
     })) {
       this._register(registration);
     }
 
     this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
     this._register(this.setup.onDidChange((readiness) => this.showStatus({ readiness })));
+    this._register(this.completions.onDidChangeStatus((completion) => this.showStatus({ completion })));
     this._register(this.gateway.onDidRequest(() => void this.refreshSpend()));
     this._register(
       this.settings.onDidChange((change) => {
@@ -77,11 +96,14 @@ export class Services extends DisposableBase {
 
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
-    await Promise.all([this.setup.refresh(), this.refreshSpend()]);
+    const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend()]);
+    // The tokenizer's tables take about a second to load: do it now, off the first keystroke.
+    if (readiness?.kind === 'ready' && this.settings.get('completion.enabled')) setTimeout(() => this.completions.warmUp(), 1000);
   }
 
   private async refreshSpend(): Promise<void> {
     const budget = await this.gateway.budgetStatus();
+    this.completions.setBudgetExceeded(budget.exceeded);
     this.showStatus({ spend: budget });
   }
 

@@ -1,7 +1,11 @@
 /**
  * The one message protocol between the extension host and the chat webview. Both sides import
  * this file; every message is a member of these unions, so neither side can send what the other
- * does not understand. The webview posts `ready` first; the host posts nothing before it.
+ * does not understand. The webview posts `ready` first; the host posts nothing before it. The
+ * first paint comes from `InitialState`, inlined in the HTML.
+ *
+ * Adding a message: add it to the union, to `parseWebviewMessage` (webview → host) or to the
+ * webview's `onHostMessage` switch (host → webview), and a case to test/unit/chat/protocol.test.ts.
  */
 
 export type SetupState =
@@ -10,15 +14,192 @@ export type SetupState =
   | { readonly kind: 'notConfigured'; readonly missingKeys: readonly string[] };
 
 /** Commands the webview may ask the host to run: a closed list, never a free string. */
-export type WebviewCommand = 'groundwork.setApiKey' | 'groundwork.openLogs';
+export type WebviewCommand =
+  | 'groundwork.setApiKey'
+  | 'groundwork.openLogs'
+  | 'groundwork.checkModels'
+  | 'groundwork.showUsage'
+  | 'groundwork.openSettings';
 
-export type HostMessage = { readonly type: 'setup'; readonly setup: SetupState };
+export const webviewCommands: readonly WebviewCommand[] = [
+  'groundwork.setApiKey',
+  'groundwork.openLogs',
+  'groundwork.checkModels',
+  'groundwork.showUsage',
+  'groundwork.openSettings',
+];
+
+/** What the user can do about an error (mirrors UserAction in src/common/errors.ts). */
+export type ErrorAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry';
+
+export type Mention =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'codebase' }
+  | { readonly kind: 'problems' };
+
+/** A question as the user typed it: kept whole so an error never loses it. */
+export interface Question {
+  readonly text: string;
+  readonly mentions: readonly Mention[];
+  readonly includeSelection: boolean;
+}
+
+/** A place in the workspace an answer drew on or cites. Lines are 1-based and inclusive. */
+export interface SourceRef {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly symbol?: string;
+}
+
+/** A `path:line` the host checked against the sources sent or the workspace's files. */
+export interface Citation {
+  /** Exactly as it appears in the answer, for example `src/a.ts:12-20`. */
+  readonly text: string;
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export interface AnswerStats {
+  readonly model: string;
+  readonly fallbackFrom: string | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Null when the model has no known price. */
+  readonly costUsd: number | null;
+}
+
+export interface ChatMessageView {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly time: number;
+  /** User messages: the mentions sent with it. */
+  readonly mentions?: readonly Mention[];
+  /** Assistant messages: where the answer came from. */
+  readonly sources?: readonly SourceRef[];
+  readonly citations?: readonly Citation[];
+  readonly stats?: AnswerStats;
+  /** The user pressed Stop: the text is what arrived before. */
+  readonly stopped?: boolean;
+}
+
+export interface ConversationSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly updatedAt: number;
+  readonly messageCount: number;
+}
+
+export interface ModelOption {
+  /** `provider/model`. */
+  readonly name: string;
+  readonly tier: string;
+  /** US dollars per million tokens, when known. */
+  readonly price?: { readonly input: number; readonly output: number };
+}
+
+/** An answer still streaming: a reopened view resumes from it. */
+export interface StreamingView {
+  readonly requestId: string;
+  readonly user: ChatMessageView;
+  readonly messageId: string;
+  readonly text: string;
+}
+
+export interface ChatSnapshot {
+  readonly conversationId: string;
+  readonly messages: readonly ChatMessageView[];
+  readonly conversations: readonly ConversationSummary[];
+  readonly models: readonly ModelOption[];
+  /** Null: the configured chat model. */
+  readonly selectedModel: string | null;
+  readonly streaming: StreamingView | null;
+  /** Shown above the messages when older turns no longer fit the model. */
+  readonly truncationNote: string | null;
+}
+
+export interface InitialState {
+  readonly setup: SetupState;
+  readonly chat: ChatSnapshot | null;
+}
+
+export type HostMessage =
+  | { readonly type: 'setup'; readonly setup: SetupState }
+  | { readonly type: 'state'; readonly chat: ChatSnapshot }
+  /** A question was accepted: the user message is shown and an empty answer starts. */
+  | { readonly type: 'answerStart'; readonly requestId: string; readonly user: ChatMessageView; readonly messageId: string }
+  | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
+  /** The model failed mid-answer and `model` starts over: drop the text shown so far. */
+  | { readonly type: 'restart'; readonly messageId: string; readonly model: string; readonly reason: string }
+  | { readonly type: 'answerDone'; readonly requestId: string; readonly message: ChatMessageView }
+  | {
+      readonly type: 'error';
+      readonly requestId: string;
+      readonly messageId: string | null;
+      readonly reason: string;
+      readonly text: string;
+      readonly actions: readonly ErrorAction[];
+      /** Put back in the composer: nothing typed is lost. */
+      readonly question: Question;
+    }
+  | { readonly type: 'truncation'; readonly note: string }
+  | { readonly type: 'fileList'; readonly requestId: string; readonly files: readonly string[] };
+
+export type CodeAction = 'copy' | 'insert' | 'apply';
 
 export type WebviewMessage =
   | { readonly type: 'ready' }
-  | { readonly type: 'runCommand'; readonly command: WebviewCommand };
+  | { readonly type: 'runCommand'; readonly command: WebviewCommand }
+  | ({ readonly type: 'ask'; readonly requestId: string } & Question)
+  | { readonly type: 'stop'; readonly requestId: string }
+  | { readonly type: 'newChat' }
+  | { readonly type: 'selectConversation'; readonly conversationId: string }
+  | { readonly type: 'deleteConversation'; readonly conversationId: string }
+  | { readonly type: 'pickModel'; readonly model: string | null }
+  | { readonly type: 'openSource'; readonly path: string; readonly line: number; readonly endLine: number }
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly code: string; readonly language: string; readonly path: string | null }
+  | { readonly type: 'listFiles'; readonly requestId: string; readonly query: string };
 
-const webviewCommands: readonly WebviewCommand[] = ['groundwork.setApiKey', 'groundwork.openLogs'];
+/** Bounds on what the webview may send: a question, not a novel; a path, not a payload. */
+export const protocolLimits = { question: 100_000, code: 1_000_000, path: 1_024, id: 128, query: 256, mentions: 32 } as const;
+
+const codeActions: readonly CodeAction[] = ['copy', 'insert', 'apply'];
+
+function boundedString(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function id(value: unknown): value is string {
+  return boundedString(value, protocolLimits.id) && value.length > 0;
+}
+
+/** A workspace-relative path: no absolute paths, no `..` segments, no control characters. */
+export function isSafeRelativePath(value: unknown): value is string {
+  if (!boundedString(value, protocolLimits.path) || value.length === 0) return false;
+  if (/[\u0000-\u001f]/.test(value) || /^([a-zA-Z]:)?[\\/]/.test(value)) return false;
+  return !value.split(/[\\/]/).includes('..');
+}
+
+function lineNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10_000_000;
+}
+
+function parseMention(value: unknown): Mention | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const mention = value as Record<string, unknown>;
+  if (mention.kind === 'codebase') return { kind: 'codebase' };
+  if (mention.kind === 'problems') return { kind: 'problems' };
+  if (mention.kind === 'file' && isSafeRelativePath(mention.path)) return { kind: 'file', path: mention.path };
+  return undefined;
+}
+
+function parseMentions(value: unknown): Mention[] | undefined {
+  if (!Array.isArray(value) || value.length > protocolLimits.mentions) return undefined;
+  const mentions = value.map(parseMention);
+  return mentions.every((mention) => mention !== undefined) ? (mentions as Mention[]) : undefined;
+}
 
 /** Validates a message from the webview: its content is untrusted input to the host. */
 export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
@@ -30,6 +211,39 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'runCommand':
       return webviewCommands.includes(message.command as WebviewCommand)
         ? { type: 'runCommand', command: message.command as WebviewCommand }
+        : undefined;
+    case 'ask': {
+      const mentions = parseMentions(message.mentions);
+      if (!id(message.requestId) || !boundedString(message.text, protocolLimits.question) || !mentions) return undefined;
+      if (typeof message.includeSelection !== 'boolean') return undefined;
+      if (message.text.trim() === '' && mentions.length === 0) return undefined;
+      return { type: 'ask', requestId: message.requestId, text: message.text, mentions, includeSelection: message.includeSelection };
+    }
+    case 'stop':
+      return id(message.requestId) ? { type: 'stop', requestId: message.requestId } : undefined;
+    case 'newChat':
+      return { type: 'newChat' };
+    case 'selectConversation':
+    case 'deleteConversation':
+      return id(message.conversationId) ? { type: message.type, conversationId: message.conversationId } : undefined;
+    case 'pickModel':
+      if (message.model === null) return { type: 'pickModel', model: null };
+      return boundedString(message.model, 200) && /^[\w.-]+\/\S+$/.test(message.model) ? { type: 'pickModel', model: message.model } : undefined;
+    case 'openSource': {
+      if (!isSafeRelativePath(message.path) || !lineNumber(message.line)) return undefined;
+      const endLine = lineNumber(message.endLine) && message.endLine >= message.line ? message.endLine : message.line;
+      return { type: 'openSource', path: message.path, line: message.line, endLine };
+    }
+    case 'codeAction': {
+      if (!codeActions.includes(message.action as CodeAction) || !boundedString(message.code, protocolLimits.code)) return undefined;
+      const language = boundedString(message.language, 40) && /^[\w+#.-]*$/.test(message.language) ? message.language : '';
+      const path = message.path === null || message.path === undefined ? null : isSafeRelativePath(message.path) ? message.path : undefined;
+      if (path === undefined) return undefined;
+      return { type: 'codeAction', action: message.action as CodeAction, code: message.code, language, path };
+    }
+    case 'listFiles':
+      return id(message.requestId) && boundedString(message.query, protocolLimits.query)
+        ? { type: 'listFiles', requestId: message.requestId, query: message.query }
         : undefined;
     default:
       return undefined;

@@ -1,3 +1,4 @@
+import type { CompletionStatus } from '../completion/completionEngine.ts';
 import type { Readiness } from './readiness.ts';
 
 /**
@@ -11,6 +12,7 @@ export interface StatusFacts {
   readonly spend?: { readonly spentUsd: number; readonly limitUsd: number; readonly exceeded: boolean };
   /** `groundwork.statusBar.showSpend`. */
   readonly showSpend?: boolean;
+  readonly completion?: CompletionStatus;
 }
 
 export type StatusSeverity = 'normal' | 'warning' | 'error';
@@ -21,7 +23,7 @@ export interface StatusView {
   readonly tooltip: string;
   readonly severity: StatusSeverity;
   /** The command a click runs. */
-  readonly command: 'groundwork.setApiKey' | 'groundwork.showMenu';
+  readonly command: 'groundwork.setApiKey' | 'groundwork.showMenu' | 'groundwork.toggleCompletions';
 }
 
 const providerLabels: Readonly<Record<string, string>> = { openai: 'OpenAI', anthropic: 'Anthropic' };
@@ -55,9 +57,29 @@ export function describeStatus(facts: StatusFacts): StatusView {
     };
   }
   const budget = spend && spend.limitUsd > 0 ? ` of ${formatUsd(spend.limitUsd)}` : '';
+  const spendNote = spent ? ` Spent today: ${spent}${budget}.` : '';
+  const suffix = facts.showSpend && spent ? ` ${spent}` : '';
+  const completion = facts.completion;
+  if (completion?.state === 'paused' && completion.by === 'user') {
+    return {
+      text: `$(debug-pause) Groundwork${suffix}`,
+      tooltip: `Completions are paused.${spendNote} Click to resume.`,
+      severity: 'normal',
+      command: 'groundwork.toggleCompletions',
+    };
+  }
+  if (completion?.state === 'error') {
+    return {
+      text: `$(warning) Groundwork${suffix}`,
+      tooltip: `The last completion failed (${completion.reason}): ${completion.message}${spendNote} Click for actions.`,
+      severity: 'warning',
+      command: 'groundwork.showMenu',
+    };
+  }
+  const icon = completion?.state === 'requesting' ? '$(loading~spin)' : '$(check)';
   return {
-    text: facts.showSpend && spent ? `$(check) Groundwork ${spent}` : '$(check) Groundwork',
-    tooltip: `Groundwork is ready (${readiness.providers.map(providerLabel).join(', ')}).${spent ? ` Spent today: ${spent}${budget}.` : ''} Click for actions.`,
+    text: `${icon} Groundwork${suffix}`,
+    tooltip: `Groundwork is ready (${readiness.providers.map(providerLabel).join(', ')}).${completion?.state === 'requesting' ? ' Asking for a completion.' : ''}${spendNote} Click for actions.`,
     severity: 'normal',
     command: 'groundwork.showMenu',
   };

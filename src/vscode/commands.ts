@@ -6,6 +6,7 @@ import type { SetupMonitor } from '../status/setupMonitor.ts';
 import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
 import { showError } from './errorNotifications.ts';
 import { runModelCheck } from './modelCommands.ts';
+import type { InlineCompletions } from './inlineCompletions.ts';
 import type { UsagePanel } from './usagePanel.ts';
 
 export interface CommandDependencies {
@@ -15,6 +16,7 @@ export interface CommandDependencies {
   readonly channel: vscode.LogOutputChannel;
   readonly gateway: ModelGateway;
   readonly usagePanel: UsagePanel;
+  readonly completions: InlineCompletions;
 }
 
 /** Registers the commands of package.json's `contributes.commands`; returns their registrations. */
@@ -40,6 +42,10 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.showMenu', () => showMenu(deps)),
     register('groundwork.showUsage', () => deps.usagePanel.show()),
     register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
+    register('groundwork.toggleCompletions', () => {
+      const paused = deps.completions.togglePause();
+      void vscode.window.setStatusBarMessage(paused ? 'Groundwork: completions paused' : 'Groundwork: completions resumed', 3000);
+    }),
   ];
 }
 
@@ -59,6 +65,10 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
     { label: state, kind: vscode.QuickPickItemKind.Separator },
     { label: '$(comment-discussion) Open Chat', run: () => vscode.commands.executeCommand('groundwork.focusChat') },
     { label: '$(key) Set API Key', run: () => vscode.commands.executeCommand('groundwork.setApiKey') },
+    {
+      label: deps.completions.status.state === 'paused' ? '$(debug-start) Resume Completions' : '$(debug-pause) Pause Completions',
+      run: () => vscode.commands.executeCommand('groundwork.toggleCompletions'),
+    },
     { label: '$(pulse) Check Models', run: () => vscode.commands.executeCommand('groundwork.checkModels') },
     { label: '$(graph) Show Usage', run: () => vscode.commands.executeCommand('groundwork.showUsage') },
     { label: '$(settings-gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork') },

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { InitialState } from '../chat/protocol.ts';
 
 /**
  * The chat webview's HTML: a strict CSP (nothing by default, our script by nonce, our styles),
  * resources only through asWebviewUri from dist/ and media/, and the initial state inline as
  * JSON so the first paint needs no round trip.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initialState: unknown): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, initialState: InitialState): string {
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chat.css'));

@@ -177,6 +177,28 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Opens a workspace file with Quick Open, as a user would, and waits for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    const name = relativePath.split('/').at(-1)!;
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+    await this.page.locator('.monaco-editor.focused').first().waitFor({ timeout: 30_000 });
+  }
+
+  /** Moves the cursor to the start of a 1-based line with Go to Line. */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The content frame of a webview view (VS Code nests the content in two iframes). */
   webviewFrame(title: string): FrameLocator {
     return this.page.frameLocator(`iframe.webview[title="${title}"], iframe.webview`).frameLocator('iframe#active-frame');

@@ -1,0 +1,343 @@
+import type { Disposable } from '../common/disposable.ts';
+import { GroundworkError, errorMessage, isCancellation, type UserAction } from '../common/errors.ts';
+import { Emitter, type Event } from '../common/event.ts';
+import { type Logger, nullLogger } from '../common/logger.ts';
+import type { ChatRequest, ModelResult, ModelStream } from '../llm/modelGateway.ts';
+import type { ChatMessage } from '../llm/modelTypes.ts';
+import { ProviderError } from '../llm/providerError.ts';
+import type { TokenCounter } from '../llm/tokenizer.ts';
+import { workspaceDataInstruction } from '../safety/promptFencing.ts';
+import type { ChatSession } from './chatSession.ts';
+import { type FileExists, verifyCitations } from './citations.ts';
+import type { AccessChecker, AssembledContext, AssembleRequest } from './contextAssembler.ts';
+import { fitConversation, fitTurns, summaryRequest } from './conversationWindow.ts';
+import type { ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, ModelOption, Question, StreamingView } from './protocol.ts';
+
+/** The part of ModelGateway the chat uses. */
+export interface ChatGateway {
+  streamChat(request: ChatRequest): ModelStream;
+}
+
+export interface ChatContextSource {
+  assemble(request: AssembleRequest): Promise<AssembledContext>;
+}
+
+export interface ChatBudget {
+  /** Tokens of workspace context per question. */
+  readonly contextTokens: number;
+  /** Tokens of earlier conversation per question. */
+  readonly historyTokens: number;
+}
+
+export interface ChatControllerOptions {
+  readonly gateway: ChatGateway;
+  readonly context: ChatContextSource;
+  readonly session: ChatSession;
+  readonly counter: TokenCounter;
+  /** For citations that name a file not sent with the question. */
+  readonly fileExists: FileExists;
+  /** Workspace files whose path matches the query, for the @file picker. */
+  readonly listFiles: (query: string, signal: AbortSignal) => Promise<readonly string[]>;
+  readonly policy: AccessChecker;
+  readonly models: () => readonly ModelOption[];
+  readonly budget?: Partial<ChatBudget>;
+  /** Summarize older turns with a model call when they no longer fit; otherwise they are dropped with a note. */
+  readonly summarizeHistory?: boolean;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  readonly newId?: () => string;
+}
+
+export const defaultChatBudget: ChatBudget = { contextTokens: 12_000, historyTokens: 6_000 };
+const fileListLimit = 50;
+const summaryMaxTokens = 400;
+// The summary's own size and its label, with room to spare.
+const summaryReserveTokens = summaryMaxTokens + 50;
+
+/** The system prompt of every chat request. */
+export const chatSystemPrompt = [
+  'You are Groundwork, a coding assistant inside VS Code, answering questions about the user\'s code.',
+  workspaceDataInstruction,
+  'Ground your answer in the workspace data you are given. When you rely on it, cite the place as path:line or path:start-end (for example src/app.ts:12-30), with the path exactly as labelled. Say so plainly when the data does not answer the question.',
+  'Format answers in Markdown; put code in fenced blocks with a language.',
+].join('\n\n');
+
+interface Running {
+  readonly requestId: string;
+  readonly messageId: string;
+  readonly conversationId: string;
+  readonly user: ChatMessageView;
+  readonly abort: AbortController;
+  text: string;
+}
+
+/**
+ * Runs chat questions: assembles the context, fits the conversation, streams the answer from
+ * the gateway to the panel, and saves the turn. One question runs at a time; Stop (or a new
+ * question) aborts the signal, which closes the HTTP request. Errors reach the panel with what
+ * the user can do, and with their question, so nothing typed is lost.
+ */
+export class ChatController implements Disposable {
+  private readonly options: ChatControllerOptions;
+  private readonly budget: ChatBudget;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly emitter = new Emitter<HostMessage>();
+  private running: Running | undefined;
+  private selectedModel: string | null = null;
+  private truncationNote: string | null = null;
+  private fileLists = new AbortController();
+
+  /** Messages for the webview; the view posts them once the webview is ready. */
+  readonly onDidPost: Event<HostMessage> = this.emitter.event;
+
+  constructor(options: ChatControllerOptions) {
+    this.options = options;
+    this.budget = { ...defaultChatBudget, ...options.budget };
+    this.logger = options.logger ?? nullLogger;
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  snapshot(): ChatSnapshot {
+    const conversation = this.options.session.active;
+    const running = this.running;
+    const streaming: StreamingView | null =
+      running && running.conversationId === conversation.id ? { requestId: running.requestId, user: running.user, messageId: running.messageId, text: running.text } : null;
+    return {
+      conversationId: conversation.id,
+      messages: conversation.messages,
+      conversations: this.options.session.list(),
+      models: this.options.models(),
+      selectedModel: this.selectedModel,
+      streaming,
+      truncationNote: this.truncationNote,
+    };
+  }
+
+  /** Asks a question; resolves when the answer is done, stopped or failed (never rejects). */
+  async ask(requestId: string, question: Question): Promise<void> {
+    this.stopRunning();
+    const conversationId = this.options.session.active.id;
+    const user: ChatMessageView = { id: this.newId(), role: 'user', text: question.text, time: this.now(), mentions: question.mentions };
+    const running: Running = { requestId, messageId: this.newId(), conversationId, user, abort: new AbortController(), text: '' };
+    this.running = running;
+    const signal = running.abort.signal;
+    this.post({ type: 'answerStart', requestId, user, messageId: running.messageId });
+    let context: AssembledContext | undefined;
+    try {
+      context = await this.options.context.assemble({
+        question: question.text,
+        mentions: question.mentions,
+        includeSelection: question.includeSelection,
+        budgetTokens: this.budget.contextTokens,
+        signal,
+      });
+      const history = await this.history(conversationId, signal);
+      const messages: ChatMessage[] = [{ role: 'system', content: chatSystemPrompt }, ...history, { role: 'user', content: userPrompt(question.text, context) }];
+      const stream = this.options.gateway.streamChat({ task: 'chat', feature: 'chat', messages, signal, ...(this.selectedModel ? { model: this.selectedModel } : {}) });
+      for await (const event of stream) {
+        if (this.running !== running) break;
+        if (event.type === 'text') {
+          running.text += event.text;
+          this.post({ type: 'delta', messageId: running.messageId, text: event.text });
+        } else {
+          running.text = '';
+          this.post({ type: 'restart', messageId: running.messageId, model: event.model, reason: event.reason });
+        }
+      }
+      const result = await stream.result;
+      await this.finish(running, context, result);
+    } catch (error) {
+      if (isCancellation(error) || signal.aborted) await this.finish(running, context, undefined);
+      else this.fail(running, question, error);
+    } finally {
+      if (this.running === running) this.running = undefined;
+    }
+  }
+
+  stop(requestId: string): void {
+    if (this.running?.requestId === requestId) this.running.abort.abort();
+  }
+
+  newChat(): void {
+    this.stopRunning();
+    this.options.session.newChat();
+    this.truncationNote = null;
+    this.postState();
+  }
+
+  selectConversation(id: string): void {
+    if (this.options.session.active.id === id) return;
+    this.stopRunning();
+    if (this.options.session.select(id)) {
+      this.truncationNote = null;
+      this.postState();
+    }
+  }
+
+  deleteConversation(id: string): void {
+    if (this.running?.conversationId === id) this.stopRunning();
+    this.options.session.delete(id);
+    this.postState();
+  }
+
+  pickModel(model: string | null): void {
+    // Only a model the picker offered: the webview's choice is input, not configuration.
+    this.selectedModel = model !== null && this.options.models().some((option) => option.name === model) ? model : null;
+    this.postState();
+  }
+
+  /** Models or prices changed in settings. */
+  refreshModels(): void {
+    if (this.selectedModel && !this.options.models().some((option) => option.name === this.selectedModel)) this.selectedModel = null;
+    this.postState();
+  }
+
+  async listFiles(requestId: string, query: string): Promise<void> {
+    // Typing in the picker supersedes the previous lookup.
+    this.fileLists.abort();
+    const lookup = (this.fileLists = new AbortController());
+    try {
+      const files = await this.options.listFiles(query, lookup.signal);
+      if (lookup.signal.aborted) return;
+      const allowed = files.filter((path) => this.options.policy.isAllowed(path)).slice(0, fileListLimit);
+      this.post({ type: 'fileList', requestId, files: allowed });
+    } catch (error) {
+      if (!isCancellation(error)) this.logger.warn(`Could not list workspace files: ${errorMessage(error)}`);
+    }
+  }
+
+  postState(): void {
+    this.post({ type: 'state', chat: this.snapshot() });
+  }
+
+  dispose(): void {
+    this.stopRunning();
+    this.fileLists.abort();
+    this.emitter.dispose();
+  }
+
+  private stopRunning(): void {
+    this.running?.abort.abort();
+  }
+
+  private post(message: HostMessage): void {
+    this.emitter.fire(message);
+  }
+
+  /** The earlier conversation that fits, summarizing what does not when allowed. */
+  private async history(conversationId: string, signal: AbortSignal): Promise<ChatMessage[]> {
+    const session = this.options.session;
+    const conversation = session.active.id === conversationId ? session.active : undefined;
+    if (!conversation) return [];
+    let current = conversation;
+    const fit = () =>
+      fitConversation({
+        messages: conversation.messages,
+        budgetTokens: this.budget.historyTokens,
+        counter: this.options.counter,
+        ...(current.summary ? { summary: current.summary } : {}),
+      });
+    let window = fit();
+    if (window.note && !window.summarized && this.options.summarizeHistory) {
+      try {
+        // Summarize everything that will not fit beside the summary itself.
+        const cut = fitTurns(conversation.messages, Math.max(0, this.budget.historyTokens - summaryReserveTokens), this.options.counter).keptFrom;
+        const dropped = conversation.messages.slice(0, cut);
+        const stream = this.options.gateway.streamChat({ task: 'chat', feature: 'chatSummary', messages: summaryRequest(dropped), maxTokens: summaryMaxTokens, signal });
+        const result = await stream.result;
+        session.setSummary(conversationId, { text: result.text.trim(), coversMessages: cut });
+        current = session.active;
+        window = fit();
+      } catch (error) {
+        if (isCancellation(error) || signal.aborted) throw error;
+        this.logger.info(`Could not summarize older chat turns; they are left out: ${errorMessage(error)}`);
+      }
+    }
+    if (window.note !== this.truncationNote) {
+      this.truncationNote = window.note;
+      if (window.note) this.post({ type: 'truncation', note: window.note });
+    }
+    return [...window.history];
+  }
+
+  private async finish(running: Running, context: AssembledContext | undefined, result: ModelResult | undefined): Promise<void> {
+    const stopped = result === undefined;
+    const text = result?.text ?? running.text;
+    const sources = context?.sources ?? [];
+    const citations = text === '' ? [] : await verifyCitations(text, sources, this.options.fileExists);
+    const message: ChatMessageView = {
+      id: running.messageId,
+      role: 'assistant',
+      text,
+      time: this.now(),
+      sources,
+      citations,
+      ...(result
+        ? {
+            stats: {
+              model: result.model,
+              fallbackFrom: result.fallbackFrom,
+              inputTokens: result.usage.inputTokens,
+              outputTokens: result.usage.outputTokens,
+              costUsd: result.costUsd,
+            },
+          }
+        : {}),
+      ...(stopped ? { stopped: true } : {}),
+    };
+    this.options.session.append(running.user, running.conversationId);
+    this.options.session.append(message, running.conversationId);
+    if (this.running === running) this.running = undefined;
+    this.post({ type: 'answerDone', requestId: running.requestId, message });
+    // The history list changed (a new title, a new order).
+    this.postState();
+  }
+
+  private fail(running: Running, question: Question, error: unknown): void {
+    const actions = errorActions(error);
+    const reason = error instanceof ProviderError ? error.reason : 'unknown';
+    if (!(error instanceof GroundworkError)) this.logger.error(`Chat failed: ${errorMessage(error)}`);
+    if (this.running === running) this.running = undefined;
+    this.post({ type: 'error', requestId: running.requestId, messageId: running.messageId, reason, text: errorText(error), actions, question });
+  }
+}
+
+function userPrompt(question: string, context: AssembledContext): string {
+  const parts: string[] = [];
+  if (context.blocks.length > 0) parts.push(`Workspace data for this question:\n\n${context.blocks.map((block) => block.text).join('\n\n')}`);
+  if (context.retrievalFailed) parts.push('(The codebase index could not be searched for this question.)');
+  parts.push(`Question:\n${question}`);
+  return parts.join('\n\n');
+}
+
+function errorActions(error: unknown): ErrorAction[] {
+  const actions: readonly UserAction[] = error instanceof GroundworkError && error.actions.length > 0 ? error.actions : ['openLogs'];
+  return [...actions];
+}
+
+/** What the panel says: the reason in words, with the provider's own message after it. */
+export function errorText(error: unknown): string {
+  const message = errorMessage(error);
+  if (!(error instanceof ProviderError)) return message;
+  switch (error.reason) {
+    case 'auth':
+      return `The API key was refused. ${message}`;
+    case 'rateLimited': {
+      const wait = error.retryAfterMs !== undefined ? ` Try again in ${Math.max(1, Math.ceil(error.retryAfterMs / 1000))} s.` : ' Try again in a moment, or add a fallback model in settings.';
+      return `Every model in the chain is rate-limited. ${message}${wait}`;
+    }
+    case 'network':
+      return `Could not reach the model: check the network connection or proxy. ${message}`;
+    case 'timeout':
+      return `The model did not answer in time. ${message}`;
+    case 'contextTooLong':
+      return `The question and its context are too long for the model. Start a new chat or mention fewer files. ${message}`;
+    case 'budget':
+      return message;
+    default:
+      return message;
+  }
+}

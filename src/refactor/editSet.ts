@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { abortReason } from '../common/async.ts';
+import type { TextEdit } from '../common/text.ts';
+import type { PlacedFileEdit } from './editPlacement.ts';
+import { RefactorError } from './refactorError.ts';
+
+export interface EditSetFile {
+  readonly path: string;
+  /** Hash of the text the edits were computed against; null when the file did not exist. */
+  readonly baseHash: string | null;
+  /** The editor's document version at request time, when the file was open. */
+  readonly baseVersion: number | undefined;
+  readonly created: boolean;
+  readonly edits: readonly TextEdit[];
+  readonly newText: string;
+}
+
+/** Everything one refactor changes, previewed together and applied as one step. */
+export interface EditSet {
+  readonly label: string;
+  readonly files: readonly EditSetFile[];
+}
+
+/** What a file looked like when the request was made. `text: undefined` means it did not exist. */
+export interface FileBase {
+  readonly text: string | undefined;
+  readonly version?: number;
+}
+
+export interface StaleFile {
+  readonly path: string;
+  readonly reason: 'changed' | 'deleted' | 'created';
+}
+
+/**
+ * Where an edit set is written. The shell backs it with the workspace (open documents first,
+ * then disk); tests use a Map. `read` gives undefined for a missing file.
+ */
+export interface EditTarget {
+  read(path: string): Promise<string | undefined>;
+  write(path: string, text: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+export function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function createEditSet(label: string, placed: readonly PlacedFileEdit[], bases: ReadonlyMap<string, FileBase>): EditSet {
+  const files = placed
+    .filter((file) => file.edits.length > 0 || file.created)
+    .map((file): EditSetFile => {
+      const base = bases.get(file.path);
+      const text = base?.text;
+      return { path: file.path, baseHash: text === undefined ? null : hashText(text), baseVersion: base?.version, created: file.created, edits: file.edits, newText: file.newText };
+    });
+  return { label, files };
+}
+
+/**
+ * The files that changed since the edit set was computed (in the editor or on disk), so that
+ * applying it would clobber someone's work. `current` gives each file's text now, undefined if gone.
+ */
+export function checkStale(set: EditSet, current: (path: string) => string | undefined): StaleFile[] {
+  const stale: StaleFile[] = [];
+  for (const file of set.files) {
+    const text = current(file.path);
+    if (file.baseHash === null) {
+      if (text !== undefined && text.trim() !== '') stale.push({ path: file.path, reason: 'created' });
+    } else if (text === undefined) stale.push({ path: file.path, reason: 'deleted' });
+    else if (hashText(text) !== file.baseHash) stale.push({ path: file.path, reason: 'changed' });
+  }
+  return stale;
+}
+
+export function staleError(stale: readonly StaleFile[]): RefactorError {
+  const words = { changed: 'changed since the refactor was requested', deleted: 'was deleted', created: 'was created meanwhile' } as const;
+  return new RefactorError('stale', stale.map((file) => ({ path: file.path, block: undefined, message: words[file.reason] })));
+}
+
+/**
+ * Writes every file of the set or none: stale files stop it before anything is written, and a
+ * write failing midway puts back the files already written (and removes those created).
+ */
+export async function applyEditSet(set: EditSet, target: EditTarget, signal?: AbortSignal): Promise<void> {
+  const before = new Map<string, string | undefined>();
+  for (const file of set.files) {
+    if (signal?.aborted) throw abortReason(signal);
+    before.set(file.path, await target.read(file.path));
+  }
+  const stale = checkStale(set, (path) => before.get(path));
+  if (stale.length > 0) throw staleError(stale);
+  if (signal?.aborted) throw abortReason(signal);
+
+  // Past this point cancellation is ignored: stopping halfway is exactly what must not happen.
+  const written: string[] = [];
+  for (const file of set.files) {
+    try {
+      await target.write(file.path, file.newText);
+      written.push(file.path);
+    } catch (error) {
+      const failedRollback: string[] = [];
+      for (const path of written.reverse()) {
+        const old = before.get(path);
+        try {
+          if (old === undefined) await target.remove(path);
+          else await target.write(path, old);
+        } catch {
+          failedRollback.push(path);
+        }
+      }
+      const problems = [{ path: file.path, block: undefined, message: `could not be written: ${error instanceof Error ? error.message : String(error)}` }];
+      for (const path of failedRollback) problems.push({ path, block: undefined, message: 'could not be put back; check it by hand' });
+      throw new RefactorError('write', problems, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import type { Disposable } from '../common/disposable.ts';
+import type { Logger } from '../common/logger.ts';
+import type { ChatWorkspace } from './chatWorkspace.ts';
+
+const proposedScheme = 'groundwork-proposed';
+
+/**
+ * What the chat's links and code-block buttons do in the editor: open a cited source at its
+ * lines, copy, insert at the cursor, and apply to a file, which first shows a diff of the
+ * proposed text and writes nothing until the user accepts.
+ */
+export class ChatEditorActions implements Disposable {
+  private readonly workspace: ChatWorkspace;
+  private readonly logger: Logger;
+  private readonly proposals = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly registration: vscode.Disposable;
+  private counter = 0;
+
+  constructor(workspace: ChatWorkspace, logger: Logger) {
+    this.workspace = workspace;
+    this.logger = logger;
+    // A read-only virtual document holds the proposed text for the diff editor.
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(proposedScheme, {
+      onDidChange: this.changed.event,
+      provideTextDocumentContent: (uri) => this.proposals.get(uri.toString()) ?? '',
+    });
+  }
+
+  async openSource(path: string, line: number, endLine: number): Promise<void> {
+    const uri = await this.workspace.resolve(path);
+    if (!uri) {
+      void vscode.window.showWarningMessage(`Groundwork: ${path} is not in the workspace.`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const last = Math.max(0, document.lineCount - 1);
+    const start = Math.min(line - 1, last);
+    const end = Math.min(Math.max(endLine, line) - 1, last);
+    const selection = new vscode.Range(start, 0, end, start === end ? 0 : document.lineAt(end).text.length);
+    await vscode.window.showTextDocument(document, { selection, preview: true, viewColumn: vscode.ViewColumn.One });
+  }
+
+  async copy(code: string): Promise<void> {
+    await vscode.env.clipboard.writeText(code);
+    vscode.window.setStatusBarMessage('Groundwork: code copied', 2_000);
+  }
+
+  async insertAtCursor(code: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void vscode.window.showWarningMessage('Groundwork: open a file to insert the code into.');
+      return;
+    }
+    const done = await editor.edit((edit) => {
+      for (const selection of editor.selections) edit.replace(selection, code);
+    });
+    if (done) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+  }
+
+  /**
+   * Applies a code block to a file: the one its fence names, else the active editor's. With a
+   * selection in that file the block replaces the selection; otherwise it replaces the whole
+   * file (or creates it). The user sees the diff and confirms before anything is written.
+   */
+  async applyToFile(code: string, path: string | null): Promise<void> {
+    const target = await this.targetOf(path);
+    if (!target) {
+      void vscode.window.showWarningMessage('Groundwork: open the file to apply the code to, or name it in the code block.');
+      return;
+    }
+    const existing = target.exists ? await vscode.workspace.openTextDocument(target.uri) : undefined;
+    const original = existing?.getText() ?? '';
+    const editor = existing ? vscode.window.visibleTextEditors.find((candidate) => candidate.document === existing) : undefined;
+    const replaceRange = editor && !editor.selection.isEmpty ? editor.selection : undefined;
+    const proposed =
+      existing && replaceRange ? original.slice(0, existing.offsetAt(replaceRange.start)) + code + original.slice(existing.offsetAt(replaceRange.end)) : withNewline(code);
+    const name = this.workspace.relativePath(target.uri);
+    const proposedUri = vscode.Uri.from({ scheme: proposedScheme, path: `/${name}`, query: String(++this.counter) });
+    this.proposals.set(proposedUri.toString(), proposed);
+    try {
+      const left = existing ? target.uri : vscode.Uri.from({ scheme: proposedScheme, path: `/${name}`, query: `empty-${this.counter}` });
+      await vscode.commands.executeCommand('vscode.diff', left, proposedUri, `${name}: current ↔ proposed by Groundwork`, { preview: true });
+      const choice = await vscode.window.showInformationMessage(
+        `Apply the proposed change to ${name}?`,
+        { modal: true, detail: replaceRange ? 'It replaces the selection.' : existing ? 'It replaces the whole file.' : 'It creates the file.' },
+        'Apply',
+      );
+      if (choice !== 'Apply') return;
+      const edit = new vscode.WorkspaceEdit();
+      if (existing) {
+        if (existing.getText() !== original) {
+          void vscode.window.showWarningMessage(`Groundwork: ${name} changed while the diff was open; nothing was applied.`);
+          return;
+        }
+        edit.replace(target.uri, new vscode.Range(existing.positionAt(0), existing.positionAt(original.length)), proposed);
+      } else {
+        edit.createFile(target.uri, { ignoreIfExists: false, contents: new TextEncoder().encode(proposed) });
+      }
+      const applied = await vscode.workspace.applyEdit(edit);
+      if (!applied) void vscode.window.showWarningMessage(`Groundwork: could not apply the change to ${name}.`);
+      else this.logger.info(`applied a chat code block to ${name}`);
+    } finally {
+      this.proposals.delete(proposedUri.toString());
+    }
+  }
+
+  private async targetOf(path: string | null): Promise<{ readonly uri: vscode.Uri; readonly exists: boolean } | undefined> {
+    if (path) {
+      const found = await this.workspace.resolve(path);
+      if (found) return { uri: found, exists: true };
+      const uri = this.workspace.target(path);
+      return uri ? { uri, exists: false } : undefined;
+    }
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    return editor ? { uri: editor.document.uri, exists: true } : undefined;
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+    this.proposals.clear();
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

@@ -1,0 +1,77 @@
+import type * as vscode from 'vscode';
+import type { Disposable } from '../common/disposable.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Settings } from '../common/settings.ts';
+import { type ChatGateway, ChatController } from '../chat/chatController.ts';
+import { ChatSession } from '../chat/chatSession.ts';
+import { ContextAssembler } from '../chat/contextAssembler.ts';
+import { HistoryStore } from '../chat/historyStore.ts';
+import { type IndexSearch, retrievalFromIndex } from '../chat/indexRetrieval.ts';
+import { chatModelOptions } from '../chat/modelOptions.ts';
+import { languageForPath } from '../index/languages.ts';
+import { tokenCounter } from '../llm/tokenizer.ts';
+import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
+import { ChatEditorActions } from './chatEditorActions.ts';
+import type { ChatFeature } from './chatViewProvider.ts';
+import { ChatWorkspace } from './chatWorkspace.ts';
+
+export interface ChatFeatureOptions {
+  /** `context.workspaceState`: conversations are per workspace. */
+  readonly workspaceState: vscode.Memento;
+  readonly settings: Settings;
+  readonly gateway: ChatGateway;
+  readonly policy: FileAccessPolicy;
+  /** The workspace index's hybrid search; without it, questions get no codebase context. */
+  readonly search?: IndexSearch;
+  readonly summarizeHistory?: boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds the chat's engine over VS Code: the workspace ports, the context assembler, the
+ * persisted session and the controller, plus the editor actions. The result goes to
+ * ChatViewProvider; dispose it with the services.
+ */
+export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Disposable {
+  const workspace = new ChatWorkspace();
+  const context = new ContextAssembler({
+    ...(options.search ? { retrieve: retrievalFromIndex(options.search, workspace.files) } : {}),
+    editor: workspace.editor,
+    files: workspace.files,
+    diagnostics: workspace.diagnostics,
+    policy: options.policy,
+    counter: tokenCounter,
+    languageOf: (path) => {
+      const id = languageForPath(path).id;
+      return id === 'plaintext' ? '' : id;
+    },
+  });
+  const session = new ChatSession({ store: new HistoryStore(options.workspaceState, options.logger), logger: options.logger });
+  const controller = new ChatController({
+    gateway: options.gateway,
+    context,
+    session,
+    counter: tokenCounter,
+    fileExists: workspace.fileExists,
+    listFiles: workspace.listFiles,
+    policy: options.policy,
+    models: () => chatModelOptions(options.settings),
+    summarizeHistory: options.summarizeHistory ?? true,
+    logger: options.logger,
+  });
+  const actions = new ChatEditorActions(workspace, options.logger);
+  const settingsSubscription = options.settings.onDidChange((change) => {
+    if (change.keys.some((key) => key.startsWith('models.') || key === 'prices')) controller.refreshModels();
+  });
+  return {
+    controller,
+    actions,
+    dispose: () => {
+      settingsSubscription.dispose();
+      controller.dispose();
+      actions.dispose();
+      workspace.dispose();
+      void session.flush();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gatewayCompletionModel, isFimModel } from '../../../src/completion/gatewayCompletionModel.ts';
+import type { CompletionPrompt } from '../../../src/completion/types.ts';
+import { startHarness } from '../llm/gatewayHarness.ts';
+
+const sources = [
+  { kind: 'prefix', path: 'src/a.ts', tokens: 30 },
+  { kind: 'suffix', path: 'src/a.ts', tokens: 10 },
+  { kind: 'import', path: 'src/money.ts', tokens: 20 },
+] as const;
+
+async function collect(iterable: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const delta of iterable) text += delta;
+  return text;
+}
+
+test('a chat prompt goes to the completion model as chat completions, a FIM prompt to /v1/completions with suffix', async () => {
+  const harness = await startHarness();
+  try {
+    const chat: CompletionPrompt = { kind: 'chat', messages: [{ role: 'user', content: 'fill <CURSOR/>' }], maxTokens: 64, sources };
+    harness.server.script({ kind: 'text', text: 'return 1;' });
+    assert.equal(await collect(gatewayCompletionModel(harness.gateway, false).stream(chat, new AbortController().signal)), 'return 1;');
+    const chatRequest = harness.server.requests.at(-1)!;
+    assert.match(chatRequest.path, /\/chat\/completions$/);
+    assert.equal((chatRequest.body as { model: string }).model, 'gpt-4o-mini');
+
+    const fim: CompletionPrompt = { kind: 'fim', prompt: 'function f() {\n  ', suffix: '\n}', stop: ['\n\n'], maxTokens: 64, sources };
+    harness.server.script({ kind: 'text', text: 'return 2;' });
+    harness.settings.set('models.completion', 'local/coder');
+    assert.equal(await collect(gatewayCompletionModel(harness.gateway, true).stream(fim, new AbortController().signal)), 'return 2;');
+    const fimRequest = harness.server.requests.at(-1)!;
+    assert.match(fimRequest.path, /\/v1\/completions$/);
+    const body = fimRequest.body as { prompt: string; suffix: string; model: string };
+    assert.deepEqual([body.model, body.prompt, body.suffix], ['coder', 'function f() {\n  ', '\n}']);
+  } finally {
+    await harness.close();
+  }
+});
+
+test('the audit sees each file the prompt drew on once, and the ledger the engine\'s token count', async () => {
+  const harness = await startHarness();
+  const seen: string[][] = [];
+  harness.gateway.onDidRequest((event) => seen.push(event.sources.map((source) => source.path)));
+  try {
+    harness.server.script({ kind: 'text', text: 'x' });
+    const prompt: CompletionPrompt = { kind: 'chat', messages: [{ role: 'user', content: 'a' }], maxTokens: 8, sources };
+    await collect(gatewayCompletionModel(harness.gateway, false).stream(prompt, new AbortController().signal));
+    assert.deepEqual(seen, [['src/a.ts', 'src/money.ts']]);
+  } finally {
+    await harness.close();
+  }
+});
+
+test('only endpoints marked fim serve native fill-in-the-middle', () => {
+  const endpoints = [{ name: 'ollama', baseUrl: 'http://localhost:11434/v1', fim: true }, { name: 'vllm', baseUrl: 'http://x/v1' }];
+  assert.equal(isFimModel('ollama/qwen2.5-coder', endpoints), true);
+  assert.equal(isFimModel('vllm/deepseek', endpoints), false);
+  assert.equal(isFimModel('openai/gpt-4o-mini', endpoints), false);
+  assert.equal(isFimModel('not a model', endpoints), false);
+});
