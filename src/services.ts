@@ -11,6 +11,7 @@ import { FileAccessPolicy } from './safety/fileAccessPolicy.ts';
 import { SecretRedactor } from './safety/secretRedactor.ts';
 import { SetupMonitor } from './status/setupMonitor.ts';
 import { type StatusFacts, describeStatus } from './status/statusModel.ts';
+import { createChatFeature } from './vscode/chatFeature.ts';
 import { ChatViewProvider } from './vscode/chatViewProvider.ts';
 import { registerCommands } from './vscode/commands.ts';
 import { ConfigurationSource } from './vscode/configurationSource.ts';
@@ -67,7 +68,16 @@ export class Services extends DisposableBase {
     );
 
     this.statusBar = this._register(new StatusBar());
-    this.chatView = this._register(new ChatViewProvider(context.extensionUri, this.logger.scoped('chat')));
+    const chat = this._register(
+      createChatFeature({
+        workspaceState: context.workspaceState,
+        settings: this.settings,
+        gateway: this.gateway,
+        policy: this.policy,
+        logger: this.logger.scoped('chat'),
+      }),
+    );
+    this.chatView = this._register(new ChatViewProvider(context.extensionUri, this.logger.scoped('chat'), chat));
     this._register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this.chatView));
     const usagePanel = this._register(new UsagePanel(context.extensionUri, this.ledger, this.settings, this.gateway.onDidRequest));
     for (const registration of registerCommands({
