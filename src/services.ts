@@ -7,6 +7,8 @@ import { ApiKeys } from './llm/apiKeys.ts';
 import { ModelGateway } from './llm/modelGateway.ts';
 import { ProviderRegistry } from './llm/providerRegistry.ts';
 import { UsageLedger } from './llm/usageLedger.ts';
+import { AuditLog } from './safety/auditLog.ts';
+import { auditRecordOf } from './safety/auditRecords.ts';
 import { FileAccessPolicy } from './safety/fileAccessPolicy.ts';
 import { SecretRedactor } from './safety/secretRedactor.ts';
 import { SetupMonitor } from './status/setupMonitor.ts';
@@ -21,6 +23,7 @@ import { confirmOverBudget } from './vscode/modelCommands.ts';
 import { SecretStorageStore } from './vscode/secretStorage.ts';
 import { StatusBar } from './vscode/statusBar.ts';
 import { UsagePanel } from './vscode/usagePanel.ts';
+import { WorkspaceTrustGate } from './vscode/workspaceTrust.ts';
 
 /**
  * The composition root: builds every service once, in dependency order, with explicit
@@ -34,6 +37,7 @@ export class Services extends DisposableBase {
   readonly setup: SetupMonitor;
   readonly ledger: UsageLedger;
   readonly gateway: ModelGateway;
+  readonly audit: AuditLog;
   /** The one answer to "may this file be read?": the secret denylist, then the user's ignore rules. */
   readonly policy: FileAccessPolicy;
   readonly completions: InlineCompletions;
@@ -52,6 +56,7 @@ export class Services extends DisposableBase {
     this.ledger = new UsageLedger({ directory: join(storage, 'usage'), logger: this.logger.scoped('ledger') });
     this._register({ dispose: () => void this.ledger.flush() });
     const providers = this._register(new ProviderRegistry(this.settings, this.keys));
+    const trust = this._register(new WorkspaceTrustGate());
     this.gateway = this._register(
       new ModelGateway({
         settings: this.settings,
@@ -59,9 +64,18 @@ export class Services extends DisposableBase {
         ledger: this.ledger,
         contentFilter: new SecretRedactor(),
         confirmOverBudget,
+        allowRemoteSend: (request) => trust.allow(request),
         logger: this.logger.scoped('models'),
       }),
     );
+    this.audit = new AuditLog({
+      directory: join(storage, 'audit'),
+      retentionDays: this.settings.get('audit.retentionDays'),
+      recordContent: false,
+      logger: this.logger.scoped('audit'),
+    });
+    this._register(this.gateway.onDidRequest((event) => void this.audit.append(auditRecordOf(event))));
+    this._register({ dispose: () => void this.audit.flush() });
     this.policy = new FileAccessPolicy();
     this.completions = this._register(
       new InlineCompletions({ settings: this.settings, gateway: this.gateway, policy: this.policy, logger: this.logger.scoped('completion') }),
@@ -88,6 +102,7 @@ export class Services extends DisposableBase {
       gateway: this.gateway,
       usagePanel,
       completions: this.completions,
+      audit: this.audit,
     })) {
       this._register(registration);
     }
@@ -100,6 +115,7 @@ export class Services extends DisposableBase {
       this.settings.onDidChange((change) => {
         if (change.affects('statusBar.showSpend')) this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
         if (change.affects('budget.dailyUsd')) void this.refreshSpend();
+        if (change.affects('audit.retentionDays')) this.audit.setRetentionDays(this.settings.get('audit.retentionDays'));
       }),
     );
   }

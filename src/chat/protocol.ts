@@ -19,7 +19,8 @@ export type WebviewCommand =
   | 'groundwork.openLogs'
   | 'groundwork.checkModels'
   | 'groundwork.showUsage'
-  | 'groundwork.openSettings';
+  | 'groundwork.openSettings'
+  | 'groundwork.manageTrust';
 
 export const webviewCommands: readonly WebviewCommand[] = [
   'groundwork.setApiKey',
@@ -27,10 +28,11 @@ export const webviewCommands: readonly WebviewCommand[] = [
   'groundwork.checkModels',
   'groundwork.showUsage',
   'groundwork.openSettings',
+  'groundwork.manageTrust',
 ];
 
 /** What the user can do about an error (mirrors UserAction in src/common/errors.ts). */
-export type ErrorAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry';
+export type ErrorAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry' | 'manageTrust';
 
 export type Mention =
   | { readonly kind: 'file'; readonly path: string }

@@ -1,5 +1,5 @@
 /** What the user can do about an error; the shell turns each into a button. */
-export type UserAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry';
+export type UserAction = 'setApiKey' | 'openSettings' | 'openLogs' | 'retry' | 'manageTrust';
 
 /**
  * An error the user may see. The message is written for them and says what happened; the

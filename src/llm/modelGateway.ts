@@ -120,6 +120,11 @@ export interface ModelGatewayOptions {
   readonly providers: ProviderSource;
   readonly ledger: UsageRecorder;
   readonly contentFilter?: ContentFilter;
+  /**
+   * Asked before workspace content goes to a remote (not `local`) provider; false stops the
+   * request unsent. The shell answers from workspace trust (Restricted Mode asks the user).
+   */
+  readonly allowRemoteSend?: (request: { readonly feature: string; readonly task: ModelTask; readonly provider: string }) => Promise<boolean>;
   /** Asked before a heavy request once today's spend is past `budget.dailyUsd`; without it, such requests are refused. */
   readonly confirmOverBudget?: (spentUsd: number, limitUsd: number) => Promise<boolean>;
   readonly policies?: Partial<Record<ModelTask, Partial<TaskPolicy>>>;
@@ -181,6 +186,7 @@ export class ModelGateway implements Disposable {
   private readonly ledger: UsageRecorder;
   private readonly filter: ContentFilter;
   private readonly confirmOverBudget: ((spentUsd: number, limitUsd: number) => Promise<boolean>) | undefined;
+  private readonly allowRemoteSend: ModelGatewayOptions['allowRemoteSend'];
   private readonly policies: { readonly [T in ModelTask]: TaskPolicy };
   private readonly fastPromptBudget: number;
   private readonly cooldown: ProviderCooldown;
@@ -198,6 +204,7 @@ export class ModelGateway implements Disposable {
     this.ledger = options.ledger;
     this.filter = options.contentFilter ?? passThroughContentFilter;
     this.confirmOverBudget = options.confirmOverBudget;
+    this.allowRemoteSend = options.allowRemoteSend;
     const policies = { ...defaultTaskPolicies };
     for (const [task, override] of Object.entries(options.policies ?? {}) as Array<[ModelTask, Partial<TaskPolicy>]>) {
       policies[task] = { ...policies[task], ...override };
@@ -422,7 +429,9 @@ export class ModelGateway implements Disposable {
         const parsed = parseModelName(name);
         modelId = parsed.model;
         provider = await this.providers.get(parsed.provider);
+        await this.checkRemoteSend(prepared, parsed.provider);
       } catch (error) {
+        if (error instanceof ProviderError && error.reason === 'restricted') throw error;
         const failure = toProviderError(error, providerOf(name), name);
         // A fallback without a key is skipped (nothing was sent); the first choice's problem is the user's to fix.
         if (!lastFailure && name === order[0]) throw failure;
@@ -508,6 +517,19 @@ export class ModelGateway implements Disposable {
       clearTimeout(totalTimer);
       unlink();
       release();
+    }
+  }
+
+  private async checkRemoteSend(prepared: Prepared, provider: string): Promise<void> {
+    if (!this.allowRemoteSend || this.providers.isLocal(provider)) return;
+    const allowed = await this.allowRemoteSend({ feature: prepared.feature, task: prepared.task, provider });
+    if (prepared.signal.aborted) throw abortReason(prepared.signal);
+    if (!allowed) {
+      throw new ProviderError('restricted', 'Not sent: this workspace is in Restricted Mode, and nothing from it goes to a remote model without your yes.', {
+        provider,
+        model: prepared.plan.candidates[0] ?? '',
+        actions: ['manageTrust'],
+      });
     }
   }
 

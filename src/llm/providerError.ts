@@ -11,7 +11,9 @@ export type ProviderErrorReason =
   | 'server'
   | 'badRequest'
   | 'badResponse'
-  | 'budget';
+  | 'budget'
+  /** Not sent: the workspace is in Restricted Mode and the user did not allow it. */
+  | 'restricted';
 
 export interface ProviderErrorOptions {
   readonly provider: string;

@@ -4,11 +4,11 @@ import { abortReason, SerialQueue } from '../common/async.ts';
 import { errorMessage } from '../common/errors.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 
-/** A part of a file that went into a request. Lines are 1-based and inclusive. */
+/** A part of a file that went into a request. Lines are 1-based and inclusive; none means the file as a whole. */
 export interface AuditFileRange {
   readonly path: string;
-  readonly startLine: number;
-  readonly endLine: number;
+  readonly startLine?: number;
+  readonly endLine?: number;
 }
 
 /** One request sent to a model, as the user can review it later. */
@@ -23,6 +23,8 @@ export interface AuditEntry {
   readonly inputTokens: number;
   readonly outputTokens?: number;
   readonly redactions: { readonly count: number; readonly kinds: readonly string[] };
+  /** 'ok', 'cancelled' or the failure's reason. */
+  readonly outcome?: string;
   /** The text sent (already redacted); kept only when the log is told to record content. */
   readonly content?: string;
 }

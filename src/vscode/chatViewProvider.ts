@@ -81,6 +81,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, Disposable 
         return;
       case 'runCommand':
         if (message.command === 'groundwork.openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork');
+        else if (message.command === 'groundwork.manageTrust') await vscode.commands.executeCommand('workbench.trust.manage');
         else await vscode.commands.executeCommand(message.command);
         return;
       case 'openSource':

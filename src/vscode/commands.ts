@@ -6,6 +6,7 @@ import type { SetupMonitor } from '../status/setupMonitor.ts';
 import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
 import { showError } from './errorNotifications.ts';
 import { runModelCheck } from './modelCommands.ts';
+import type { AuditLog } from '../safety/auditLog.ts';
 import type { InlineCompletions } from './inlineCompletions.ts';
 import type { UsagePanel } from './usagePanel.ts';
 
@@ -17,6 +18,7 @@ export interface CommandDependencies {
   readonly gateway: ModelGateway;
   readonly usagePanel: UsagePanel;
   readonly completions: InlineCompletions;
+  readonly audit: AuditLog;
 }
 
 /** Registers the commands of package.json's `contributes.commands`; returns their registrations. */
@@ -41,6 +43,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.focusChat', () => vscode.commands.executeCommand('groundwork.chat.focus')),
     register('groundwork.showMenu', () => showMenu(deps)),
     register('groundwork.showUsage', () => deps.usagePanel.show()),
+    register('groundwork.openAuditLog', () => openAuditLog(deps.audit)),
     register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
     register('groundwork.toggleCompletions', () => {
       const paused = deps.completions.togglePause();
@@ -71,9 +74,24 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
     },
     { label: '$(pulse) Check Models', run: () => vscode.commands.executeCommand('groundwork.checkModels') },
     { label: '$(graph) Show Usage', run: () => vscode.commands.executeCommand('groundwork.showUsage') },
+    { label: '$(shield) Open Audit Log', run: () => vscode.commands.executeCommand('groundwork.openAuditLog') },
     { label: '$(settings-gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork') },
     { label: '$(output) Open Logs', run: () => vscode.commands.executeCommand('groundwork.openLogs') },
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'Groundwork' });
   await choice?.run?.();
+}
+
+/** Today's audit file, read-only in an editor: what was sent, when, to whom, from which files. */
+async function openAuditLog(audit: AuditLog): Promise<void> {
+  await audit.flush();
+  const file = vscode.Uri.file(audit.currentFile());
+  try {
+    await vscode.workspace.fs.stat(file);
+  } catch {
+    void vscode.window.showInformationMessage('Groundwork has sent nothing today: the audit log is empty.');
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(file);
+  await vscode.window.showTextDocument(document, { preview: true });
 }

@@ -6,12 +6,14 @@ const actionLabels: Readonly<Record<UserAction, string>> = {
   openSettings: 'Open Settings',
   openLogs: 'Open Logs',
   retry: 'Retry',
+  manageTrust: 'Manage Workspace Trust',
 };
 
 const actionCommands: Readonly<Record<Exclude<UserAction, 'retry'>, readonly [string, ...unknown[]]>> = {
   setApiKey: ['groundwork.setApiKey'],
   openSettings: ['workbench.action.openSettings', 'groundwork'],
   openLogs: ['groundwork.openLogs'],
+  manageTrust: ['workbench.trust.manage'],
 };
 
 /**

@@ -332,6 +332,7 @@ function renderError(): void {
     openSettings: ['Open Settings', () => runCommand('groundwork.openSettings')],
     openLogs: ['Open Logs', () => runCommand('groundwork.openLogs')],
     retry: ['Retry', () => ask(question)],
+    manageTrust: ['Manage Workspace Trust', () => runCommand('groundwork.manageTrust')],
   };
   for (const action of shownError.actions) {
     const [text, handler] = handlers[action];
