@@ -1,7 +1,7 @@
 // Builds the three bundles into dist/: the extension (Node, CommonJS, `vscode` external), the chat
 // webview (browser), and the command-line tool. `--production` minifies; source maps always.
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -41,7 +41,12 @@ const nodeBundle = {
   target: nodeTarget,
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname' },
+  // web-tree-sitter's ESM build cannot run inside a CommonJS bundle; its CJS build can.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
+
+// Tree-sitter grammars for the languages the chunker follows, read at run time from dist/grammars.
+const grammars = ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'c-sharp', 'cpp', 'ruby', 'php', 'bash', 'css'];
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -50,8 +55,13 @@ const builds = [
     ...nodeBundle,
     entryPoints: { extension: 'src/extension.ts' },
     outdir: 'dist',
-    // Grammar and tokenizer files are read at run time from dist/, not inlined.
-    loader: { '.wasm': 'file' },
+  },
+  {
+    // Indexing and search run in a worker thread, off the extension host's event loop.
+    ...common,
+    ...nodeBundle,
+    entryPoints: { indexWorker: 'src/index/worker/indexWorker.ts' },
+    outdir: 'dist',
   },
   {
     ...common,
@@ -78,7 +88,11 @@ const builds = [
   },
 ];
 
-mkdirSync('dist', { recursive: true });
+mkdirSync('dist/grammars', { recursive: true });
+for (const name of grammars) {
+  copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${name}.wasm`, `dist/grammars/tree-sitter-${name}.wasm`);
+}
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/grammars/web-tree-sitter.wasm');
 // The package is "type": "module" for sources and tests; the bundles are CommonJS.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 

@@ -23,6 +23,7 @@ import { confirmOverBudget } from './vscode/modelCommands.ts';
 import { SecretStorageStore } from './vscode/secretStorage.ts';
 import { StatusBar } from './vscode/statusBar.ts';
 import { UsagePanel } from './vscode/usagePanel.ts';
+import { WorkspaceIndexFeature } from './vscode/workspaceIndexFeature.ts';
 import { WorkspaceTrustGate } from './vscode/workspaceTrust.ts';
 
 /**
@@ -41,6 +42,7 @@ export class Services extends DisposableBase {
   /** The one answer to "may this file be read?": the secret denylist, then the user's ignore rules. */
   readonly policy: FileAccessPolicy;
   readonly completions: InlineCompletions;
+  readonly index: WorkspaceIndexFeature;
   private readonly statusBar: StatusBar;
   private readonly chatView: ChatViewProvider;
   private status: StatusFacts = { readiness: undefined };
@@ -77,8 +79,17 @@ export class Services extends DisposableBase {
     this._register(this.gateway.onDidRequest((event) => void this.audit.append(auditRecordOf(event))));
     this._register({ dispose: () => void this.audit.flush() });
     this.policy = new FileAccessPolicy();
+    this.index = this._register(
+      new WorkspaceIndexFeature({ context, settings: this.settings, gateway: this.gateway, logger: this.logger.scoped('index') }),
+    );
     this.completions = this._register(
-      new InlineCompletions({ settings: this.settings, gateway: this.gateway, policy: this.policy, logger: this.logger.scoped('completion') }),
+      new InlineCompletions({
+        settings: this.settings,
+        gateway: this.gateway,
+        policy: this.policy,
+        logger: this.logger.scoped('completion'),
+        searchIndex: (query, signal) => this.index.completionSnippets(query, signal),
+      }),
     );
 
     this.statusBar = this._register(new StatusBar());
@@ -88,6 +99,8 @@ export class Services extends DisposableBase {
         settings: this.settings,
         gateway: this.gateway,
         policy: this.policy,
+        search: async (query, options, signal) =>
+          (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath })),
         logger: this.logger.scoped('chat'),
       }),
     );
@@ -123,6 +136,7 @@ export class Services extends DisposableBase {
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
     const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend()]);
+    void this.index.start();
     // The tokenizer's tables take about a second to load: do it now, off the first keystroke.
     if (readiness?.kind === 'ready' && this.settings.get('completion.enabled')) setTimeout(() => this.completions.warmUp(), 1000);
   }

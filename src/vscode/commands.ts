@@ -74,6 +74,8 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
     },
     { label: '$(pulse) Check Models', run: () => vscode.commands.executeCommand('groundwork.checkModels') },
     { label: '$(graph) Show Usage', run: () => vscode.commands.executeCommand('groundwork.showUsage') },
+    { label: '$(database) Show Index Status', run: () => vscode.commands.executeCommand('groundwork.showIndexStatus') },
+    { label: '$(refresh) Rebuild Index', run: () => vscode.commands.executeCommand('groundwork.rebuildIndex') },
     { label: '$(shield) Open Audit Log', run: () => vscode.commands.executeCommand('groundwork.openAuditLog') },
     { label: '$(settings-gear) Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'groundwork') },
     { label: '$(output) Open Logs', run: () => vscode.commands.executeCommand('groundwork.openLogs') },

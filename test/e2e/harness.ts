@@ -199,6 +199,56 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Selects whole lines first..last (1-based, inclusive) in the active editor, as Shift+Down would. */
+  async selectLines(first: number, last: number): Promise<void> {
+    await this.goToLine(first);
+    await this.page.locator('.monaco-editor.focused').first().waitFor({ timeout: 30_000 });
+    for (let line = first; line <= last; line++) await this.page.keyboard.press('Shift+ArrowDown');
+  }
+
+  /** Types an answer into the input box titled `title` (showInputBox) and presses Enter. */
+  async answerInput(title: string, text: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** VS Code's Refactor Preview panel, once it shows a change. */
+  async refactorPreview() {
+    const panel = this.page.locator('.bulk-edit-panel');
+    await panel.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+    return panel;
+  }
+
+  /** Presses the Refactor Preview's Apply or Discard button. */
+  async finishRefactorPreview(choice: 'Apply' | 'Discard'): Promise<void> {
+    const panel = await this.refactorPreview();
+    await panel.locator('.buttons .monaco-button', { hasText: choice }).first().click();
+    await panel.locator('.monaco-list-row').first().waitFor({ state: 'hidden', timeout: 30_000 }).catch(() => undefined);
+  }
+
+  /** A notification toast whose text matches. */
+  notification(text: string | RegExp) {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  }
+
+  /** A button of the modal dialog now showing. */
+  dialogButton(label: string | RegExp) {
+    return this.page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first();
+  }
+
+  /** Makes the editor of an open tab the focused one. */
+  async focusEditor(name: string): Promise<void> {
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().click();
+    await this.page.locator('.monaco-editor.focused').first().waitFor({ timeout: 30_000 });
+  }
+
+  /** Saves every dirty editor (File: Save All). */
+  async saveAll(): Promise<void> {
+    await this.runCommand('File: Save All');
+  }
+
   /** The content frame of a webview view (VS Code nests the content in two iframes). */
   webviewFrame(title: string): FrameLocator {
     return this.page.frameLocator(`iframe.webview[title="${title}"], iframe.webview`).frameLocator('iframe#active-frame');
@@ -209,6 +259,11 @@ export class Workbench {
     const path = join(resultsDir, `${name}.png`);
     await this.page.screenshot({ path });
     return path;
+  }
+
+  /** Waits until the status bar says the index is ready (it lists its counts then). */
+  async waitForIndexReady(timeoutMs = 60_000): Promise<void> {
+    await this.page.locator('.statusbar-item', { hasText: /Indexed/ }).first().waitFor({ timeout: timeoutMs });
   }
 
   userSettingsText(): string {

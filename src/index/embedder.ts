@@ -1,0 +1,108 @@
+import { abortReason } from '../common/async.ts';
+
+/**
+ * Turns texts into vectors. The local embedder runs in-process; a remote one (OpenAI
+ * text-embedding-3-small or any /v1/embeddings server) is plugged in by the shell through the
+ * model gateway. `id` names the model and its settings: an index built with another id is rebuilt.
+ */
+export interface Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  /** The largest number of texts sent in one call. */
+  readonly maxBatchSize?: number;
+  embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
+}
+
+export interface CachingEmbedderOptions {
+  /** Entries kept in memory, keyed by content hash; the oldest go first. */
+  readonly capacity?: number;
+  readonly batchSize?: number;
+}
+
+/**
+ * Batches embedding calls and remembers vectors by (content hash, embedder id), so an unchanged
+ * chunk is never embedded twice even when its file is re-chunked or renamed.
+ */
+export class CachingEmbedder {
+  readonly inner: Embedder;
+  private readonly cache = new Map<string, Float32Array>();
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  /** Texts actually sent to the inner embedder, for tests and status. */
+  embeddedCount = 0;
+
+  constructor(inner: Embedder, options: CachingEmbedderOptions = {}) {
+    this.inner = inner;
+    this.capacity = options.capacity ?? 20_000;
+    this.batchSize = Math.max(1, Math.min(options.batchSize ?? 64, inner.maxBatchSize ?? Number.MAX_SAFE_INTEGER));
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get dimensions(): number {
+    return this.inner.dimensions;
+  }
+
+  /** Seeds the cache with a vector already stored in the index. */
+  remember(hash: string, vector: Float32Array): void {
+    this.put(hash, vector);
+  }
+
+  /** Vectors for items keyed by content hash; only cache misses reach the inner embedder. */
+  async embed(items: readonly { readonly hash: string; readonly text: string }[], signal: AbortSignal): Promise<Float32Array[]> {
+    const out = new Array<Float32Array | undefined>(items.length);
+    const missing: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const hit = this.cache.get(this.key(items[i].hash));
+      if (hit) out[i] = hit;
+      else missing.push(i);
+    }
+    for (let start = 0; start < missing.length; start += this.batchSize) {
+      if (signal.aborted) throw abortReason(signal);
+      const batch = missing.slice(start, start + this.batchSize);
+      const vectors = await this.inner.embed(batch.map((i) => items[i].text), signal);
+      if (vectors.length !== batch.length) {
+        throw new Error(`Embedder ${this.inner.id} returned ${vectors.length} vectors for ${batch.length} texts.`);
+      }
+      this.embeddedCount += batch.length;
+      batch.forEach((itemIndex, j) => {
+        const vector = normalized(vectors[j], this.inner.dimensions, this.inner.id);
+        out[itemIndex] = vector;
+        this.put(items[itemIndex].hash, vector);
+      });
+    }
+    return out as Float32Array[];
+  }
+
+  /** One query vector, never cached (queries rarely repeat and must not evict chunks). */
+  async embedQuery(text: string, signal: AbortSignal): Promise<Float32Array> {
+    const [vector] = await this.inner.embed([text], signal);
+    return normalized(vector, this.inner.dimensions, this.inner.id);
+  }
+
+  private key(hash: string): string {
+    return `${this.inner.id}\u0000${hash}`;
+  }
+
+  private put(hash: string, vector: Float32Array): void {
+    const key = this.key(hash);
+    this.cache.delete(key);
+    this.cache.set(key, vector);
+    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/** Copies to Float32 and scales to unit length, so a dot product is the cosine similarity. */
+function normalized(vector: readonly number[] | undefined, dimensions: number, id: string): Float32Array {
+  if (!vector || vector.length !== dimensions) {
+    throw new Error(`Embedder ${id} returned a vector of ${vector?.length ?? 0} dimensions, expected ${dimensions}.`);
+  }
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  const out = new Float32Array(dimensions);
+  for (let i = 0; i < dimensions; i++) out[i] = vector[i] * scale;
+  return out;
+}

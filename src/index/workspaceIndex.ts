@@ -1,0 +1,657 @@
+import { join, relative, sep } from 'node:path';
+import { abortReason, SerialQueue } from '../common/async.ts';
+import { type Disposable } from '../common/disposable.ts';
+import { errorMessage, isCancellation } from '../common/errors.ts';
+import { Emitter, type Event } from '../common/event.ts';
+import { secretFileReason } from '../safety/secretFiles.ts';
+import { type Logger, nullLogger } from '../common/logger.ts';
+import { Chunker, type ChunkerOptions, contentHash } from './chunker.ts';
+import { codeTermCounts, queryTerms } from './codeTokens.ts';
+import {
+  defaultDiscoveryOptions,
+  type DiscoveredFile,
+  discoverFiles,
+  type DiscoveryOptions,
+  emptySkipCounts,
+  type IndexRoot,
+  type SkippedFile,
+} from './discovery.ts';
+import { CachingEmbedder, type Embedder } from './embedder.ts';
+import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
+import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
+import { KeywordIndex } from './keywordIndex.ts';
+import { reciprocalRankFusion, type Retriever } from './rankFusion.ts';
+import { ShardStore, type StoredChunk, type StoredFile, termCountsOf } from './shardStore.ts';
+import { TreeSitterParsers } from './treeSitterParsers.ts';
+import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
+
+export interface WorkspaceIndexOptions {
+  /** Where the index lives (the extension's workspace storage, or `.groundwork/index` for the CLI). */
+  readonly storeDirectory: string;
+  readonly roots: readonly IndexRoot[];
+  readonly embedder: Embedder;
+  readonly fs?: IndexFileSystem;
+  readonly discovery?: Partial<DiscoveryOptions>;
+  readonly logger?: Logger;
+  /** Folder with web-tree-sitter.wasm and the grammars; found automatically when omitted. */
+  readonly grammarDirectory?: string;
+  readonly chunker?: Partial<ChunkerOptions>;
+  /** Shards on disk; fixed when the store is created. */
+  readonly shardCount?: number;
+  /** Tuning of the in-memory vector search (when the coarse pass starts). */
+  readonly vectorSearch?: MatrixVectorStoreOptions;
+}
+
+export interface IndexProgress {
+  readonly phase: 'discovering' | 'indexing' | 'done';
+  readonly doneFiles: number;
+  readonly totalFiles: number;
+}
+
+export interface IndexStatus {
+  readonly state: 'loading' | 'idle' | 'indexing' | 'error';
+  readonly embedderId: string;
+  readonly files: number;
+  readonly chunks: number;
+  /** Up to a few thousand skipped files, each with its reason; `skippedCounts` has the totals. */
+  readonly skipped: readonly SkippedFile[];
+  readonly skippedCounts: Readonly<Record<SkipReason, number>>;
+  /** Set when the file cap (groundwork.index.maxFiles) was reached, written for the user. */
+  readonly capMessage?: string;
+  readonly progress?: IndexProgress;
+  /** Shards found damaged on disk since open; their files were (or will be) re-indexed. */
+  readonly repairedShards: readonly number[];
+  readonly lastError?: string;
+}
+
+/** Absolute paths, as file watchers report them. A branch switch arrives as one batch. */
+export interface FileChanges {
+  readonly changed?: readonly string[];
+  readonly deleted?: readonly string[];
+  readonly renamed?: readonly { readonly from: string; readonly to: string }[];
+}
+
+export interface UpdateResult {
+  /** Files (re-)chunked and stored. */
+  readonly indexedFiles: number;
+  readonly removedFiles: number;
+  /** Files read whose content had not changed. */
+  readonly unchangedFiles: number;
+  /** Chunks sent to the embedder (cache misses). */
+  readonly embeddedChunks: number;
+}
+
+export interface SearchOptions {
+  /** Number of results (chunks, or files with `searchFiles`). Default 10. */
+  readonly top?: number;
+  /** Both by default; one alone for evaluation. */
+  readonly retrievers?: readonly Retriever[];
+  /** Only hits in these root ids. */
+  readonly roots?: readonly string[];
+}
+
+export interface SearchHit {
+  readonly root: string;
+  /** Root-relative, forward slashes. */
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly symbol?: string;
+  readonly language: string;
+  /** Fused score; higher is better, comparable within one result list only. */
+  readonly score: number;
+  readonly retrievers: readonly Retriever[];
+}
+
+export interface FileHit {
+  readonly root: string;
+  readonly path: string;
+  readonly absolutePath: string;
+  readonly score: number;
+  readonly retrievers: readonly Retriever[];
+  /** The file's best chunks, best first. */
+  readonly chunks: readonly SearchHit[];
+}
+
+interface CatalogEntry {
+  readonly root: string;
+  readonly path: string;
+  readonly hash: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly slots: readonly number[];
+}
+
+interface SlotMeta {
+  readonly fileKey: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly symbol?: string;
+  readonly language: string;
+  readonly hash: string;
+}
+
+interface ShardJob {
+  /** Files to read and index (their content hash decides whether anything changed). */
+  readonly upserts: DiscoveredFile[];
+  readonly deletes: Set<string>;
+}
+
+const fileKeyOf = (root: string, path: string) => `${root}/${path}`;
+
+/**
+ * The workspace index: discovery, chunking, embedding, a sharded durable store, and hybrid
+ * search over an in-memory vector matrix and a BM25 index. All writes go through one queue,
+ * shard by shard, and memory changes only after the shard is on disk, so progress survives a
+ * reload and a killed build resumes where it stopped.
+ */
+export class WorkspaceIndex implements Disposable {
+  private readonly logger: Logger;
+  private readonly fs: IndexFileSystem;
+  private readonly store: ShardStore;
+  private readonly embedder: CachingEmbedder;
+  private readonly chunker: Chunker;
+  private readonly vectors: MatrixVectorStore;
+  private readonly keywords = new KeywordIndex();
+  private readonly catalog = new Map<string, CatalogEntry>();
+  private readonly slots: (SlotMeta | undefined)[] = [];
+  private readonly hashToSlot = new Map<string, number>();
+  private readonly shardMembers = new Map<number, Set<string>>();
+  private readonly queue = new SerialQueue();
+  private readonly statusEmitter = new Emitter<IndexStatus>();
+  private roots: readonly IndexRoot[];
+  private discoveryOptions: DiscoveryOptions;
+  private filters = new Map<string, FileFilter>();
+  private discoverySkips: readonly SkippedFile[] = [];
+  private discoveryCounts: Record<SkipReason, number> = emptySkipCounts();
+  private readonly contentSkips = new Map<string, SkippedFile>();
+  private capMessage: string | undefined;
+  private readonly repairedShards = new Set<number>();
+  private state: IndexStatus['state'] = 'loading';
+  private progress: IndexProgress | undefined;
+  private lastError: string | undefined;
+
+  readonly onDidChangeStatus: Event<IndexStatus> = this.statusEmitter.event;
+
+  private constructor(options: WorkspaceIndexOptions, store: ShardStore) {
+    this.logger = options.logger ?? nullLogger;
+    this.fs = options.fs ?? nodeIndexFileSystem;
+    this.store = store;
+    this.embedder = new CachingEmbedder(options.embedder);
+    this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
+    this.vectors = new MatrixVectorStore(options.embedder.dimensions, options.vectorSearch);
+    this.roots = validateRoots(options.roots);
+    this.discoveryOptions = { ...defaultDiscoveryOptions, ...options.discovery };
+    this.rebuildFilters();
+  }
+
+  /**
+   * Opens the index in `storeDirectory` and loads what is there. A store built by another
+   * embedder is wiped (vectors of different models cannot be compared); call `refresh()` next.
+   */
+  static async open(options: WorkspaceIndexOptions, signal?: AbortSignal): Promise<WorkspaceIndex> {
+    const { store, reset } = await ShardStore.open(options.storeDirectory, {
+      embedderId: options.embedder.id,
+      dimensions: options.embedder.dimensions,
+      ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
+    });
+    const index = new WorkspaceIndex(options, store);
+    if (reset) index.logger.info(`Embedder is now ${options.embedder.id}: rebuilding the index.`);
+    await index.load(signal);
+    return index;
+  }
+
+  get embedderId(): string {
+    return this.embedder.id;
+  }
+
+  status(): IndexStatus {
+    const skippedCounts = { ...this.discoveryCounts };
+    for (const skip of this.contentSkips.values()) skippedCounts[skip.reason]++;
+    return {
+      state: this.state,
+      embedderId: this.embedder.id,
+      files: this.catalog.size,
+      chunks: this.vectors.size,
+      skipped: [...this.discoverySkips, ...this.contentSkips.values()],
+      skippedCounts,
+      ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
+      ...(this.progress !== undefined ? { progress: this.progress } : {}),
+      repairedShards: [...this.repairedShards],
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** New roots or discovery settings (index.exclude, maxFileSizeKb, maxFiles); call `refresh()` after. */
+  configure(update: { readonly roots?: readonly IndexRoot[]; readonly discovery?: Partial<DiscoveryOptions> }): void {
+    if (update.roots) this.roots = validateRoots(update.roots);
+    if (update.discovery) this.discoveryOptions = { ...this.discoveryOptions, ...update.discovery };
+    this.rebuildFilters();
+  }
+
+  /**
+   * Brings the index in line with the disk: discovers every file, re-indexes those whose size or
+   * time changed (only changed chunks are embedded) and drops what is gone. Resumes an
+   * interrupted build. Cancelling keeps everything saved so far.
+   */
+  async refresh(signal: AbortSignal = new AbortController().signal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
+    return this.tracked(async (totals) => {
+      this.setProgress({ phase: 'discovering', doneFiles: 0, totalFiles: 0 }, onProgress);
+      for (const filter of this.filters.values()) filter.invalidate();
+      const found = await discoverFiles(this.roots, this.fs, this.discoveryOptions, signal);
+      this.discoverySkips = found.skipped;
+      this.discoveryCounts = { ...found.skippedCounts };
+      this.capMessage = found.capMessage;
+      if (found.capMessage) this.logger.warn(found.capMessage);
+
+      const jobs = new Map<number, ShardJob>();
+      const jobFor = (shard: number) => {
+        let job = jobs.get(shard);
+        if (!job) jobs.set(shard, (job = { upserts: [], deletes: new Set() }));
+        return job;
+      };
+      const seen = new Set<string>();
+      for (const file of found.files) {
+        const key = fileKeyOf(file.root, file.path);
+        seen.add(key);
+        const known = this.catalog.get(key);
+        if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
+        jobFor(this.store.shardOf(key)).upserts.push(file);
+      }
+      for (const key of this.catalog.keys()) {
+        if (!seen.has(key)) jobFor(this.store.shardOf(key)).deletes.add(key);
+      }
+      for (const key of [...this.contentSkips.keys()]) if (!seen.has(key)) this.contentSkips.delete(key);
+
+      const totalFiles = [...jobs.values()].reduce((sum, job) => sum + job.upserts.length, 0);
+      let doneFiles = 0;
+      this.setProgress({ phase: 'indexing', doneFiles, totalFiles }, onProgress);
+      for (const shard of [...jobs.keys()].sort((a, b) => a - b)) {
+        if (signal.aborted) throw abortReason(signal);
+        const job = jobs.get(shard)!;
+        await this.queue.run(() => this.processShard(shard, job, signal, totals));
+        doneFiles += job.upserts.length;
+        this.setProgress({ phase: 'indexing', doneFiles, totalFiles }, onProgress);
+      }
+      this.setProgress({ phase: 'done', doneFiles, totalFiles }, onProgress);
+    });
+  }
+
+  /**
+   * Applies file events as one batch (a save, or a branch switch touching hundreds of files).
+   * Only the files named are read; a change to a .gitignore or .groundworkignore, or to a
+   * folder, falls back to `refresh()`.
+   */
+  async applyChanges(changes: FileChanges, signal: AbortSignal = new AbortController().signal): Promise<UpdateResult> {
+    const changed = [...(changes.changed ?? []), ...(changes.renamed ?? []).map((r) => r.to)];
+    const deleted = [...(changes.deleted ?? []), ...(changes.renamed ?? []).map((r) => r.from)];
+    const isIgnoreFile = (path: string) => /(^|[\\/])\.(git|groundwork)ignore$/.test(path);
+    if ([...changed, ...deleted].some(isIgnoreFile)) return this.refresh(signal);
+
+    const upserts: DiscoveredFile[] = [];
+    const deletes = new Set<string>();
+    for (const absolutePath of deleted) {
+      const located = this.locate(absolutePath);
+      if (!located) continue;
+      const key = fileKeyOf(located.root.id, located.path);
+      // A deleted folder arrives as one event: drop every file under it.
+      for (const known of this.catalog.keys()) if (known === key || known.startsWith(`${key}/`)) deletes.add(known);
+      this.contentSkips.delete(key);
+    }
+    for (const absolutePath of changed) {
+      const located = this.locate(absolutePath);
+      if (!located) continue;
+      const key = fileKeyOf(located.root.id, located.path);
+      const stat = await this.fs.stat(absolutePath);
+      if (!stat) {
+        deletes.add(key);
+        continue;
+      }
+      if (stat.kind === 'directory') return this.refresh(signal);
+      if (stat.kind !== 'file') continue;
+      const verdict = await this.filters.get(located.root.id)!.classify(located.path, stat.size);
+      const overCap = !verdict && !this.catalog.has(key) && this.catalog.size + upserts.length >= this.discoveryOptions.maxFiles;
+      if (verdict || overCap) {
+        const skip = verdict ?? { reason: 'overCap' as const, detail: `more than ${this.discoveryOptions.maxFiles} files` };
+        this.contentSkips.set(key, { root: located.root.id, path: located.path, ...skip });
+        if (this.catalog.has(key)) deletes.add(key);
+        continue;
+      }
+      deletes.delete(key);
+      upserts.push({ root: located.root.id, path: located.path, absolutePath, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+    return this.tracked(async (totals) => {
+      const jobs = new Map<number, ShardJob>();
+      for (const file of upserts) {
+        const shard = this.store.shardOf(fileKeyOf(file.root, file.path));
+        if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
+        jobs.get(shard)!.upserts.push(file);
+      }
+      for (const key of deletes) {
+        const shard = this.store.shardOf(key);
+        if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
+        jobs.get(shard)!.deletes.add(key);
+      }
+      // Shards with new content first: a renamed file's chunks are still in memory to copy vectors from.
+      const order = [...jobs.entries()].sort((a, b) => Number(b[1].upserts.length > 0) - Number(a[1].upserts.length > 0) || a[0] - b[0]);
+      for (const [shard, job] of order) {
+        if (signal.aborted) throw abortReason(signal);
+        await this.queue.run(() => this.processShard(shard, job, signal, totals));
+      }
+    });
+  }
+
+  /** The best chunks for a query: vector and BM25 results fused by reciprocal rank, overlaps removed. */
+  async search(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<SearchHit[]> {
+    const top = options.top ?? 10;
+    const fused = await this.fusedHits(query, Math.max(50, top * 5), options, signal);
+    const out: SearchHit[] = [];
+    for (const hit of fused) {
+      // Overlapping windows of one file are one place to the reader: keep the better.
+      if (out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
+      out.push(hit);
+      if (out.length >= top) break;
+    }
+    return out;
+  }
+
+  /** The best files for a query: chunk scores summed per file with decaying weights. */
+  async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
+    const top = options.top ?? 10;
+    const fused = await this.fusedHits(query, Math.max(100, top * 10), options, signal);
+    const files = new Map<string, { hit: SearchHit; score: number; retrievers: Set<Retriever>; chunks: SearchHit[] }>();
+    for (const hit of fused) {
+      const key = fileKeyOf(hit.root, hit.path);
+      const entry = files.get(key) ?? { hit, score: 0, retrievers: new Set<Retriever>(), chunks: [] };
+      // The best chunk counts fully, further ones less: one strong match beats many weak ones.
+      entry.score += hit.score / 2 ** entry.chunks.length;
+      for (const retriever of hit.retrievers) entry.retrievers.add(retriever);
+      entry.chunks.push(hit);
+      files.set(key, entry);
+    }
+    return [...files.values()]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, top)
+      .map((entry) => ({
+        root: entry.hit.root,
+        path: entry.hit.path,
+        absolutePath: entry.hit.absolutePath,
+        score: entry.score,
+        retrievers: [...entry.retrievers],
+        chunks: entry.chunks.slice(0, 3),
+      }));
+  }
+
+  /** Resolves when every queued write is on disk. */
+  async flush(): Promise<void> {
+    await this.queue.idle();
+  }
+
+  dispose(): void {
+    this.statusEmitter.dispose();
+  }
+
+  private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]> {
+    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
+    const lists: { retriever: Retriever; ids: number[] }[] = [];
+    if (use.has('vector') && this.vectors.size > 0) {
+      const vector = await this.embedder.embedQuery(query, signal);
+      lists.push({ retriever: 'vector', ids: this.vectors.search(vector, candidates).map((hit) => hit.id) });
+    }
+    if (use.has('keyword')) lists.push({ retriever: 'keyword', ids: this.keywords.search(queryTerms(query), candidates).map((hit) => hit.id) });
+    const rootFilter = options.roots ? new Set(options.roots) : undefined;
+    const hits: SearchHit[] = [];
+    for (const item of reciprocalRankFusion(lists)) {
+      const meta = this.slots[item.id];
+      const file = meta ? this.catalog.get(meta.fileKey) : undefined;
+      if (!meta || !file || (rootFilter && !rootFilter.has(file.root))) continue;
+      hits.push({
+        root: file.root,
+        path: file.path,
+        absolutePath: this.absolutePath(file.root, file.path),
+        startLine: meta.startLine,
+        endLine: meta.endLine,
+        ...(meta.symbol !== undefined ? { symbol: meta.symbol } : {}),
+        language: meta.language,
+        score: item.score,
+        retrievers: item.retrievers,
+      });
+    }
+    return hits;
+  }
+
+  private async load(signal?: AbortSignal): Promise<void> {
+    const count = this.store.manifest.shardCount;
+    // Read ahead a few shards so disk reads overlap the work of adding the previous ones.
+    const reads = new Map<number, ReturnType<ShardStore['read']>>();
+    for (let shard = 0; shard < Math.min(4, count); shard++) reads.set(shard, this.store.read(shard));
+    for (let shard = 0; shard < count; shard++) {
+      if (signal?.aborted) {
+        await Promise.allSettled(reads.values());
+        throw abortReason(signal);
+      }
+      const read = await reads.get(shard)!;
+      reads.delete(shard);
+      if (shard + 4 < count) reads.set(shard + 4, this.store.read(shard + 4));
+      if (read.kind === 'missing') continue;
+      if (read.kind === 'corrupt') {
+        // Its files are simply absent now; the next refresh finds them new and indexes them again.
+        this.logger.warn(`Index shard ${shard} is damaged (${read.detail}); its files will be indexed again.`);
+        this.repairedShards.add(shard);
+        continue;
+      }
+      for (const file of read.files) this.addToMemory(file);
+    }
+    this.state = 'idle';
+    this.fireStatus();
+  }
+
+  /** Indexes one shard's share of a job, saves the shard, then updates memory. */
+  private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: MutableTotals): Promise<void> {
+    const read = await this.store.read(shard);
+    const onDisk = new Map<string, StoredFile>();
+    if (read.kind === 'ok') {
+      for (const file of read.files) onDisk.set(fileKeyOf(file.root, file.path), file);
+    }
+    const upserts = [...job.upserts];
+    const queued = new Set(upserts.map((file) => fileKeyOf(file.root, file.path)));
+    // Files memory knows but the shard lacks (damaged or deleted under us): index them again too.
+    for (const key of this.shardMembers.get(shard) ?? []) {
+      const entry = this.catalog.get(key)!;
+      if (onDisk.has(key) || queued.has(key) || job.deletes.has(key)) continue;
+      if (read.kind === 'corrupt') this.repairedShards.add(shard);
+      upserts.push({ root: entry.root, path: entry.path, absolutePath: this.absolutePath(entry.root, entry.path), size: -1, mtimeMs: -1 });
+    }
+
+    const removed = new Set(job.deletes);
+    const stored: StoredFile[] = [];
+    const pending: { file: DiscoveredFile; hash: string; chunks: Awaited<ReturnType<Chunker['chunk']>> }[] = [];
+    for (const file of upserts) {
+      if (signal.aborted) throw abortReason(signal);
+      const key = fileKeyOf(file.root, file.path);
+      // Checked again here: a file re-indexed from the catalog may have become secret since.
+      const secret = secretFileReason(file.path);
+      if (secret !== undefined) {
+        this.contentSkips.set(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
+        removed.add(key);
+        continue;
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.fs.readFile(file.absolutePath);
+      } catch {
+        removed.add(key);
+        continue;
+      }
+      const verdict =
+        bytes.length > this.discoveryOptions.maxFileSizeBytes
+          ? { reason: 'tooLarge' as const, detail: `${formatBytes(bytes.length)} > ${formatBytes(this.discoveryOptions.maxFileSizeBytes)}` }
+          : contentVerdict(bytes);
+      if (verdict) {
+        this.contentSkips.set(key, { root: file.root, path: file.path, ...verdict });
+        removed.add(key);
+        continue;
+      }
+      this.contentSkips.delete(key);
+      const text = new TextDecoder().decode(bytes);
+      const hash = contentHash(text);
+      const previous = onDisk.get(key);
+      const stat = file.size < 0 ? await this.fs.stat(file.absolutePath) : file;
+      if (previous && previous.hash === hash && this.catalog.has(key)) {
+        // Touched, not changed: record the new time so the next refresh skips it without reading.
+        stored.push({ ...previous, size: stat?.size ?? bytes.length, mtimeMs: stat?.mtimeMs ?? 0 });
+        totals.unchangedFiles++;
+        continue;
+      }
+      const chunks = await this.chunker.chunk(file.path, text);
+      pending.push({ file: { ...file, size: stat?.size ?? bytes.length, mtimeMs: stat?.mtimeMs ?? 0 }, hash, chunks });
+    }
+
+    // Vectors: reuse any chunk already in the index with the same content, embed the rest.
+    const allChunks = pending.flatMap((entry) => entry.chunks);
+    const known = new Map<string, Float32Array>();
+    for (const chunk of allChunks) {
+      const slot = this.hashToSlot.get(chunk.hash);
+      const vector = slot !== undefined ? this.vectors.get(slot) : undefined;
+      if (vector) known.set(chunk.hash, vector);
+    }
+    const toEmbed = allChunks.filter((chunk) => !known.has(chunk.hash));
+    const before = this.embedder.embeddedCount;
+    const embedded = await this.embedder.embed(
+      toEmbed.map((chunk) => ({ hash: chunk.hash, text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text })),
+      signal,
+    );
+    totals.embeddedChunks += this.embedder.embeddedCount - before;
+    toEmbed.forEach((chunk, i) => known.set(chunk.hash, embedded[i]));
+
+    for (const entry of pending) {
+      const chunks: StoredChunk[] = entry.chunks.map((chunk) => ({
+        s: chunk.startLine,
+        e: chunk.endLine,
+        l: chunk.language,
+        ...(chunk.symbol !== undefined ? { y: chunk.symbol } : {}),
+        h: chunk.hash,
+        t: termCountsOf(codeTermCounts(chunk.text)),
+        v: known.get(chunk.hash)!,
+      }));
+      stored.push({ root: entry.file.root, path: entry.file.path, hash: entry.hash, size: entry.file.size, mtimeMs: entry.file.mtimeMs, chunks });
+      totals.indexedFiles++;
+    }
+
+    if (signal.aborted) throw abortReason(signal);
+    for (const key of removed) onDisk.delete(key);
+    for (const file of stored) onDisk.set(fileKeyOf(file.root, file.path), file);
+    await this.store.write(shard, [...onDisk.values()]);
+
+    // On disk now: only from here does memory (and so search) see the change.
+    for (const key of removed) {
+      if (this.removeFromMemory(key)) totals.removedFiles++;
+    }
+    for (const file of stored) {
+      this.removeFromMemory(fileKeyOf(file.root, file.path));
+      this.addToMemory(file);
+    }
+  }
+
+  private addToMemory(file: StoredFile): void {
+    const key = fileKeyOf(file.root, file.path);
+    const slots: number[] = [];
+    // Path terms go with every chunk of the file, symbol terms with their own chunk only.
+    const pathTerms = codeTermCounts(file.path);
+    for (const chunk of file.chunks) {
+      const slot = this.vectors.add(chunk.v);
+      this.slots[slot] = { fileKey: key, startLine: chunk.s, endLine: chunk.e, ...(chunk.y !== undefined ? { symbol: chunk.y } : {}), language: chunk.l, hash: chunk.h };
+      let meta = pathTerms;
+      if (chunk.y !== undefined) {
+        meta = new Map(pathTerms);
+        for (const [term, count] of codeTermCounts(chunk.y)) meta.set(term, (meta.get(term) ?? 0) + count);
+      }
+      this.keywords.add(slot, chunk.t, meta);
+      this.hashToSlot.set(chunk.h, slot);
+      slots.push(slot);
+    }
+    this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
+    const shard = this.store.shardOf(key);
+    if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
+    this.shardMembers.get(shard)!.add(key);
+  }
+
+  private removeFromMemory(key: string): boolean {
+    const entry = this.catalog.get(key);
+    if (!entry) return false;
+    for (const slot of entry.slots) {
+      const meta = this.slots[slot];
+      if (meta && this.hashToSlot.get(meta.hash) === slot) this.hashToSlot.delete(meta.hash);
+      this.slots[slot] = undefined;
+      this.vectors.remove(slot);
+      this.keywords.remove(slot);
+    }
+    this.catalog.delete(key);
+    this.shardMembers.get(this.store.shardOf(key))?.delete(key);
+    return true;
+  }
+
+  private async tracked(work: (totals: MutableTotals) => Promise<void>): Promise<UpdateResult> {
+    const totals: MutableTotals = { indexedFiles: 0, removedFiles: 0, unchangedFiles: 0, embeddedChunks: 0 };
+    this.state = 'indexing';
+    this.fireStatus();
+    try {
+      await work(totals);
+      this.lastError = undefined;
+      return totals;
+    } catch (error) {
+      if (!isCancellation(error)) {
+        this.lastError = errorMessage(error);
+        this.logger.error(`Indexing failed: ${this.lastError}`);
+      }
+      throw error;
+    } finally {
+      this.state = this.lastError !== undefined ? 'error' : 'idle';
+      this.progress = undefined;
+      this.fireStatus();
+    }
+  }
+
+  private setProgress(progress: IndexProgress, onProgress?: (progress: IndexProgress) => void): void {
+    this.progress = progress;
+    onProgress?.(progress);
+    this.fireStatus();
+  }
+
+  private fireStatus(): void {
+    this.statusEmitter.fire(this.status());
+  }
+
+  private rebuildFilters(): void {
+    this.filters = new Map(this.roots.map((root) => [root.id, new FileFilter(root.path, this.fs, this.discoveryOptions)]));
+  }
+
+  private locate(absolutePath: string): { root: IndexRoot; path: string } | undefined {
+    let best: { root: IndexRoot; path: string } | undefined;
+    for (const root of this.roots) {
+      const rel = relative(root.path, absolutePath);
+      if (rel === '' || rel.startsWith('..') || /^[a-zA-Z]:|^[\\/]/.test(rel)) continue;
+      // The innermost root wins when roots nest.
+      if (!best || root.path.length > best.root.path.length) best = { root, path: rel.split(sep).join('/') };
+    }
+    return best;
+  }
+
+  private absolutePath(rootId: string, path: string): string {
+    const root = this.roots.find((r) => r.id === rootId);
+    return root ? join(root.path, ...path.split('/')) : path;
+  }
+}
+
+type MutableTotals = { -readonly [K in keyof UpdateResult]: UpdateResult[K] };
+
+function validateRoots(roots: readonly IndexRoot[]): readonly IndexRoot[] {
+  const ids = new Set<string>();
+  for (const root of roots) {
+    if (root.id === '' || root.id.includes('/')) throw new Error(`Index root id "${root.id}" must be non-empty and contain no '/'.`);
+    if (ids.has(root.id)) throw new Error(`Index root id "${root.id}" is used twice.`);
+    ids.add(root.id);
+  }
+  return roots;
+}

@@ -1,0 +1,66 @@
+import type { SkipReason } from '../index/fileFilter.ts';
+import type { IndexStatus } from '../index/workspaceIndex.ts';
+import { escapeHtml } from '../usage/usageReport.ts';
+
+export interface IndexStatusItem {
+  readonly text: string;
+  readonly tooltip: string;
+  readonly error: boolean;
+}
+
+/** The index's status bar item: building n/m, ready with counts, or the error. */
+export function describeIndexStatus(status: IndexStatus | undefined): IndexStatusItem {
+  if (!status || status.state === 'loading') return { text: '$(sync~spin) Index', tooltip: 'Groundwork is loading the workspace index', error: false };
+  if (status.state === 'error') {
+    return { text: '$(error) Index', tooltip: `The workspace index failed: ${status.lastError ?? 'unknown error'}. Click for details.`, error: true };
+  }
+  const progress = status.progress;
+  if (status.state === 'indexing' && progress) {
+    const counted = progress.phase === 'discovering' ? 'finding files' : `${progress.doneFiles}/${progress.totalFiles} files`;
+    return { text: `$(sync~spin) Indexing ${counted}`, tooltip: 'Groundwork is indexing the workspace. Click for details.', error: false };
+  }
+  const skipped = Object.values(status.skippedCounts).reduce((sum, count) => sum + count, 0);
+  return {
+    text: `$(database) Indexed ${status.files} files`,
+    tooltip: `${status.files} files, ${status.chunks} chunks indexed; ${skipped} skipped.${status.capMessage ? ` ${status.capMessage}` : ''} Click for details.`,
+    error: false,
+  };
+}
+
+const reasonLabels: Readonly<Record<SkipReason, string>> = {
+  secret: 'Secret files (never read by any feature)',
+  ignored: 'Ignored (.gitignore, .groundworkignore, groundwork.index.exclude)',
+  binary: 'Binary',
+  generated: 'Generated or vendored',
+  tooLarge: 'Too large (groundwork.index.maxFileSizeKb)',
+  overCap: 'Over the file cap (groundwork.index.maxFiles)',
+};
+
+/** The body of "Groundwork: Show Index Status": what is indexed, and each skipped file with why. */
+export function renderIndexStatus(status: IndexStatus): string {
+  const skippedTotal = Object.values(status.skippedCounts).reduce((sum, count) => sum + count, 0);
+  const sections = (Object.keys(reasonLabels) as SkipReason[])
+    .filter((reason) => status.skippedCounts[reason] > 0)
+    .map((reason) => {
+      const files = status.skipped.filter((file) => file.reason === reason);
+      const rows = files
+        .map((file) => `<tr><td>${escapeHtml(`${file.root}/${file.path}`)}</td><td>${escapeHtml(file.detail)}</td></tr>`)
+        .join('\n');
+      const more = status.skippedCounts[reason] - files.length;
+      return [
+        `<section aria-label="${escapeHtml(reasonLabels[reason])}">`,
+        `<h2>${escapeHtml(reasonLabels[reason])}: ${status.skippedCounts[reason]}</h2>`,
+        `<table><thead><tr><th scope="col">File</th><th scope="col">Why</th></tr></thead><tbody>\n${rows}\n</tbody></table>`,
+        more > 0 ? `<p class="muted">and ${more} more</p>` : '',
+        '</section>',
+      ].join('\n');
+    });
+  return [
+    '<h1>Groundwork index</h1>',
+    `<p><strong>${status.files}</strong> files and <strong>${status.chunks}</strong> chunks indexed with ${escapeHtml(status.embedderId)}; ${skippedTotal} files skipped. State: ${escapeHtml(status.state)}.</p>`,
+    status.capMessage ? `<p class="warning">${escapeHtml(status.capMessage)}</p>` : '',
+    status.lastError ? `<p class="warning">Last error: ${escapeHtml(status.lastError)}</p>` : '',
+    status.repairedShards.length > 0 ? `<p class="muted">${status.repairedShards.length} damaged index shards were found and rebuilt.</p>` : '',
+    ...sections,
+  ].join('\n');
+}

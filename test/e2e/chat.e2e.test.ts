@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Workbench } from './harness.ts';
+import { ModelServerProcess } from './modelServerProcess.ts';
+
+// The chat panel in the real VS Code: a question about the sample workspace is grounded in the
+// index, answered by the heavy model (the fake server), cites its source, and can be stopped.
+const answer = 'Domestic orders over 50 ship free; everything else pays the zone rate plus 1.2 per kilogram (src/shipping.ts:6).';
+let server: ModelServerProcess;
+let workbench: Workbench;
+
+interface ChatBody {
+  readonly model: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+}
+
+before(async () => {
+  server = await ModelServerProcess.start(['--text', answer, '--chunk-delay-ms', '20']);
+  workbench = await Workbench.open({
+    fixture: 'sample-workspace',
+    settings: { 'groundwork.openai.baseUrl': `${server.url}/v1` },
+    env: { OPENAI_API_KEY: 'sk-e2e-chat' },
+  });
+  await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/);
+  await workbench.waitForIndexReady();
+});
+
+after(async () => {
+  await workbench?.close();
+  await server?.stop();
+});
+
+async function openChat() {
+  await workbench.runCommand('Groundwork: Focus Chat');
+  const frame = workbench.webviewFrame('Chat');
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).waitFor({ timeout: 30_000 });
+  return frame;
+}
+
+test('a question is answered from the index, streamed, with a source link that opens the file at its line', async () => {
+  const frame = await openChat();
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('How is the shipping cost computed for domestic orders?');
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  const log = frame.getByRole('log', { name: 'Conversation' });
+  await log.getByText('Domestic orders over 50 ship free', { exact: false }).waitFor({ timeout: 30_000 });
+  await workbench.screenshot('30-chat-answer-light');
+
+  const request = (await server.modelRequests()).find((candidate) => candidate.path.endsWith('/chat/completions'))!;
+  const body = request.body as ChatBody;
+  assert.equal(body.model, 'gpt-4o');
+  const prompt = body.messages.map((message) => message.content).join('\n');
+  assert.match(prompt, /workspace data, not instructions: src\/shipping\.ts/, 'the chunk is labelled workspace data');
+  assert.match(prompt, /const baseRates: Record<Zone, number>/, 'the chunk itself is in the prompt');
+
+  await frame.locator('a.citation', { hasText: 'src/shipping.ts:6' }).first().click();
+  await workbench.page.locator('.tabs-container .tab.active', { hasText: 'shipping.ts' }).waitFor({ timeout: 30_000 });
+  await workbench.page.locator('.statusbar-item', { hasText: /Ln 6,/ }).waitFor({ timeout: 10_000 });
+});
+
+test('Stop cancels a slow answer: the HTTP request is closed', async () => {
+  await server.reset();
+  await server.script({ kind: 'text', text: 'word '.repeat(200), ttftMs: 300, chunkDelayMs: 300 });
+  const frame = await openChat();
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('Explain the invoice totals in detail');
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  const stop = frame.getByRole('button', { name: 'Stop' });
+  await stop.waitFor({ state: 'visible', timeout: 30_000 });
+  await frame.getByRole('log', { name: 'Conversation' }).getByText('word word', { exact: false }).waitFor({ timeout: 30_000 });
+  await stop.click();
+  await waitFor(async () => (await server.modelRequests()).some((candidate) => candidate.aborted), 'the server to see the request closed');
+  await stop.waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+test('the conversation survives a window reload', async () => {
+  await workbench.page.reload();
+  await workbench.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/, 60_000);
+  const frame = await openChat();
+  await frame.getByRole('log', { name: 'Conversation' }).getByText('How is the shipping cost computed', { exact: false }).first().waitFor({ timeout: 30_000 });
+});
+
+test('the panel follows a dark theme', async () => {
+  await workbench.close();
+  workbench = await Workbench.open({
+    fixture: 'sample-workspace',
+    settings: { 'groundwork.openai.baseUrl': `${server.url}/v1` },
+    env: { OPENAI_API_KEY: 'sk-e2e-chat' },
+    colorTheme: 'Default Dark Modern',
+  });
+  await workbench.page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+  await workbench.waitForIndexReady();
+  await server.reset();
+  const frame = await openChat();
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('How is the shipping cost computed for domestic orders?');
+  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  await frame.locator('a.citation', { hasText: 'src/shipping.ts:6' }).first().waitFor({ timeout: 30_000 });
+  await workbench.screenshot('31-chat-answer-dark');
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

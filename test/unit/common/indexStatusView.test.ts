@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { emptySkipCounts } from '../../../src/index/discovery.ts';
+import type { IndexStatus } from '../../../src/index/workspaceIndex.ts';
+import { describeIndexStatus, renderIndexStatus } from '../../../src/status/indexStatusView.ts';
+
+const base: IndexStatus = {
+  state: 'idle',
+  embedderId: 'local-hash-v1-256',
+  files: 12,
+  chunks: 40,
+  skipped: [
+    { root: 'app', path: '.env', reason: 'secret', detail: '.env file' },
+    { root: 'app', path: 'logo.png', reason: 'binary', detail: 'binary content' },
+  ],
+  skippedCounts: { ...emptySkipCounts(), secret: 1, binary: 1 },
+  repairedShards: [],
+};
+
+test('the index item reads building n/m, ready with counts, or error', () => {
+  assert.equal(describeIndexStatus(undefined).text, '$(sync~spin) Index');
+  assert.equal(describeIndexStatus({ ...base, state: 'indexing', progress: { phase: 'indexing', doneFiles: 3, totalFiles: 12 } }).text, '$(sync~spin) Indexing 3/12 files');
+  const ready = describeIndexStatus(base);
+  assert.equal(ready.text, '$(database) Indexed 12 files');
+  assert.match(ready.tooltip, /40 chunks indexed; 2 skipped/);
+  const failed = describeIndexStatus({ ...base, state: 'error', lastError: 'disk full' });
+  assert.equal(failed.error, true);
+  assert.match(failed.tooltip, /disk full/);
+});
+
+test('the status view lists each skipped file under its reason, escaped', () => {
+  const html = renderIndexStatus({ ...base, skipped: [...base.skipped, { root: 'app', path: '<b>.key', reason: 'secret', detail: 'private key' }], skippedCounts: { ...base.skippedCounts, secret: 3 } });
+  assert.match(html, /Secret files \(never read by any feature\): 3/);
+  assert.match(html, /<td>app\/\.env<\/td><td>\.env file<\/td>/);
+  assert.match(html, /and 1 more/);
+  assert.match(html, /&#60;b&#62;\.key/);
+  assert.doesNotMatch(html, /<b>\.key/);
+});

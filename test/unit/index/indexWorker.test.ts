@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import type { Embedder } from '../../../src/index/embedder.ts';
+import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
+import { IndexWorkerClient } from '../../../src/index/worker/indexWorkerClient.ts';
+import type { IndexStatus } from '../../../src/index/workspaceIndex.ts';
+
+const workerPath = join(import.meta.dirname, '..', '..', '..', 'src', 'index', 'worker', 'indexWorker.ts');
+
+function workspace(t: TestContext, files: Record<string, string>) {
+  const base = mkdtempSync(join(tmpdir(), 'gw-worker-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  const root = join(base, 'ws');
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return { root, store: join(base, 'store') };
+}
+
+test('the worker indexes, reports progress and status, applies changes and searches', async (t) => {
+  const { root, store } = workspace(t, {
+    'queue.ts': 'export class JobQueue {\n  enqueueJob(job: Job) {\n    this.pending.push(job);\n  }\n}\n',
+    'color.ts': 'export function hexToRgb(hex: string) {\n  return parseInt(hex.slice(1), 16);\n}\n',
+  });
+  const client = new IndexWorkerClient({ workerPath });
+  t.after(() => client.close());
+  const statuses: IndexStatus[] = [];
+  client.onDidChangeStatus((status) => statuses.push(status));
+  const opened = await client.open({ storeDirectory: store, roots: [{ id: 'ws', path: root }], embedder: { kind: 'local' } });
+  assert.equal(opened.embedderId, 'local-hash-v1-256');
+  const phases: string[] = [];
+  const result = await client.refresh(undefined, (progress) => phases.push(progress.phase));
+  assert.equal(result.indexedFiles, 2);
+  assert.ok(phases.includes('indexing') && phases.at(-1) === 'done');
+  assert.equal(statuses.at(-1)?.files, 2);
+
+  writeFileSync(join(root, 'color.ts'), 'export function rgbToHsl(r: number, g: number, b: number) {\n  return [r, g, b];\n}\n');
+  await client.applyChanges({ changed: [join(root, 'color.ts')] });
+  const hits = await client.search('rgbToHsl', { top: 1 });
+  assert.equal(hits[0].path, 'color.ts');
+  assert.equal(hits[0].symbol, 'rgbToHsl');
+  const files = await client.searchFiles('enqueue a job', { top: 1 });
+  assert.equal(files[0].path, 'queue.ts');
+});
+
+test('a host embedder answers for the worker, and a cancelled refresh rejects as a cancellation', async (t) => {
+  const files = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}.ts`, `export const item${i} = ${i};\n`]));
+  const { root, store } = workspace(t, files);
+  const local = new LocalEmbedder(32);
+  let calls = 0;
+  const hostEmbedder: Embedder = {
+    id: 'host-model',
+    dimensions: 32,
+    embed: async (texts, signal) => {
+      calls++;
+      return local.embed(texts, signal);
+    },
+  };
+  const client = new IndexWorkerClient({ workerPath, hostEmbedder });
+  t.after(() => client.close());
+  await client.open({ storeDirectory: store, roots: [{ id: 'ws', path: root }], embedder: { kind: 'host', id: 'host-model', dimensions: 32 }, shardCount: 16 });
+  const controller = new AbortController();
+  await assert.rejects(
+    client.refresh(controller.signal, (progress) => {
+      if (progress.phase === 'indexing' && progress.doneFiles > 0) controller.abort();
+    }),
+    { name: 'AbortError' },
+  );
+  assert.ok(calls > 0);
+  await client.refresh();
+  const status = await client.fetchStatus();
+  assert.equal(status.files, 60);
+  assert.equal(status.embedderId, 'host-model');
+  assert.equal((await client.search('item42', { top: 1, retrievers: ['keyword'] }))[0].path, 'f42.ts');
+});
