@@ -101,6 +101,8 @@ export interface CompletionEngineOptions {
   readonly maxLines: number;
   readonly maxChars: number;
   readonly cacheSize: number;
+  /** Serve the rest of a visible suggestion while the user types its first characters. */
+  readonly typedAhead: boolean;
 }
 
 export const defaultEngineOptions: CompletionEngineOptions = {
@@ -110,6 +112,7 @@ export const defaultEngineOptions: CompletionEngineOptions = {
   maxLines: 12,
   maxChars: 1500,
   cacheSize: 500,
+  typedAhead: true,
 };
 
 function supersededError(): Error {
@@ -164,7 +167,7 @@ export class CompletionEngine implements Disposable {
     this.clock = ports.clock ?? systemClock;
     this.logger = ports.logger ?? nullLogger;
     this.counter = new LineTokenCounter(ports.tokenCounter ?? tokenCounter);
-    this.cache = new CompletionCache({ capacity: this.options.cacheSize });
+    this.cache = new CompletionCache({ capacity: this.options.cacheSize, ...(this.options.typedAhead ? {} : { maxTypeAhead: 0 }) });
     this.gatherer = new ContextGatherer(ports, { counter: this.counter, similar: this.similar, clock: this.clock, logger: this.logger });
   }
 

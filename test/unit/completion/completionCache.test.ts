@@ -43,3 +43,10 @@ test('the least recently used entry is evicted first', () => {
   assert.equal(cache.lookup('a.ts', '1', '')?.text, 'one');
   assert.equal(cache.lookup('a.ts', '3', '')?.text, 'three');
 });
+
+test('with typed-ahead off (maxTypeAhead 0) only exact places hit', () => {
+  const cache = new CompletionCache({ maxTypeAhead: 0 });
+  cache.set('a.ts', 'x = ', '', 'compute()');
+  assert.deepEqual(cache.lookup('a.ts', 'x = ', ''), { text: 'compute()', typedAhead: 0 });
+  assert.equal(cache.lookup('a.ts', 'x = com', ''), undefined);
+});
