@@ -2,14 +2,14 @@
 // node_modules) one character at a time at human intervals, through the real completion engine,
 // gateway and OpenAI SDK, against the fake model server with a fixed 150 ms time to first token.
 // It compares Groundwork's defaults with Continue's (350 ms debounce, no typed-ahead reuse).
-//   node bench/typingReplay.ts [--chars 600] [--seed 7]
+//   node bench/typingReplay.ts [--chars 600] [--seed 7] [--debounce 75,150]  (Groundwork at each debounce)
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nullLogger } from '../src/common/logger.ts';
 import { MemorySettingsSource, Settings } from '../src/common/settings.ts';
-import { CompletionEngine, type CompletionEngineOptions, type CompletionResult } from '../src/completion/completionEngine.ts';
+import { CompletionEngine, type CompletionEngineOptions, type CompletionResult, defaultEngineOptions } from '../src/completion/completionEngine.ts';
 import { gatewayCompletionModel } from '../src/completion/gatewayCompletionModel.ts';
 import { ApiKeys } from '../src/llm/apiKeys.ts';
 import { ModelGateway } from '../src/llm/modelGateway.ts';
@@ -18,7 +18,9 @@ import { UsageLedger } from '../src/llm/usageLedger.ts';
 import { MemorySecretStore } from '../test/support/memorySecretStore.ts';
 import { startModelServer } from '../test/support/modelServer/modelServer.ts';
 
-const { values } = parseArgs({ options: { chars: { type: 'string', default: '600' }, seed: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { chars: { type: 'string', default: '600' }, seed: { type: 'string', default: '7' }, debounce: { type: 'string' } },
+});
 const sourcePath = 'node_modules/picomatch/lib/parse.js';
 const source = await readFile(sourcePath, 'utf8');
 // Start typing inside the parser's body, at a line start, where real code is dense.
@@ -136,8 +138,9 @@ const percentile = (values: number[], p: number) => {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 };
 
+const debounces = (values.debounce ?? String(defaultEngineOptions.debounceMs)).split(',').map(Number);
 const configs: Config[] = [
-  { name: 'Groundwork (75 ms debounce, typed-ahead reuse)', options: { debounceMs: 75, typedAhead: true } },
+  ...debounces.map((debounceMs) => ({ name: `Groundwork (${debounceMs} ms debounce, typed-ahead reuse)`, options: { debounceMs, typedAhead: true } })),
   { name: "Continue's defaults (350 ms debounce, no typed-ahead)", options: { debounceMs: 350, typedAhead: false } },
 ];
 console.log(`typing replay: ${typedText.length} characters of ${sourcePath}, seed ${values.seed}, time to first token 150 ms`);

@@ -23,6 +23,7 @@ import { confirmOverBudget } from './vscode/modelCommands.ts';
 import { SecretStorageStore } from './vscode/secretStorage.ts';
 import { StatusBar } from './vscode/statusBar.ts';
 import { UsagePanel } from './vscode/usagePanel.ts';
+import { RefactorFeature } from './vscode/refactorCommands.ts';
 import { WorkspaceIndexFeature } from './vscode/workspaceIndexFeature.ts';
 import { WorkspaceTrustGate } from './vscode/workspaceTrust.ts';
 
@@ -59,12 +60,14 @@ export class Services extends DisposableBase {
     this._register({ dispose: () => void this.ledger.flush() });
     const providers = this._register(new ProviderRegistry(this.settings, this.keys));
     const trust = this._register(new WorkspaceTrustGate());
+    // One redactor for the window: its placeholders are what replies (and refactor edits) restore.
+    const redactor = new SecretRedactor();
     this.gateway = this._register(
       new ModelGateway({
         settings: this.settings,
         providers,
         ledger: this.ledger,
-        contentFilter: new SecretRedactor(),
+        contentFilter: redactor,
         confirmOverBudget,
         allowRemoteSend: (request) => trust.allow(request),
         logger: this.logger.scoped('models'),
@@ -92,6 +95,10 @@ export class Services extends DisposableBase {
       }),
     );
 
+    const searchIndex = async (query: string, options: { readonly top: number }, signal: AbortSignal) =>
+      (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath }));
+    this._register(new RefactorFeature({ gateway: this.gateway, redactor, policy: this.policy, logger: this.logger.scoped('refactor'), search: searchIndex }));
+
     this.statusBar = this._register(new StatusBar());
     const chat = this._register(
       createChatFeature({
@@ -99,8 +106,7 @@ export class Services extends DisposableBase {
         settings: this.settings,
         gateway: this.gateway,
         policy: this.policy,
-        search: async (query, options, signal) =>
-          (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath })),
+        search: searchIndex,
         logger: this.logger.scoped('chat'),
       }),
     );

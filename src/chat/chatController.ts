@@ -136,7 +136,14 @@ export class ChatController implements Disposable {
       });
       const history = await this.history(conversationId, signal);
       const messages: ChatMessage[] = [{ role: 'system', content: chatSystemPrompt }, ...history, { role: 'user', content: userPrompt(question.text, context) }];
-      const stream = this.options.gateway.streamChat({ task: 'chat', feature: 'chat', messages, signal, ...(this.selectedModel ? { model: this.selectedModel } : {}) });
+      const stream = this.options.gateway.streamChat({
+        task: 'chat',
+        feature: 'chat',
+        messages,
+        sources: context.sources,
+        signal,
+        ...(this.selectedModel ? { model: this.selectedModel } : {}),
+      });
       for await (const event of stream) {
         if (this.running !== running) break;
         if (event.type === 'text') {

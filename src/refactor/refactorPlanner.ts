@@ -1,3 +1,4 @@
+import type { SourceRef } from '../llm/contentFilter.ts';
 import { abortReason } from '../common/async.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import type { DocumentSnapshot, Range } from '../common/text.ts';
@@ -169,7 +170,7 @@ export class RefactorPlanner {
     const models: string[] = [];
     let files: ParsedFileEdit[] = [];
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.ask(command, messages, signal);
+      const reply = await this.ask(command, messages, sourcesOf(unit), signal);
       models.push(reply.model);
       const result = parseEditReply(this.restorer.restore(reply.text), parseOptions);
       // A correction replaces the blocks of the files it mentions and keeps the rest.
@@ -202,8 +203,15 @@ export class RefactorPlanner {
     return problems;
   }
 
-  private async ask(command: RefactorCommand, messages: readonly ChatMessage[], signal: AbortSignal): Promise<{ text: string; model: string }> {
-    const stream = this.model.streamChat({ task: command.kind === 'crossFile' ? 'crossFile' : 'refactor', feature: `refactor.${command.kind}`, messages, signal, temperature: 0 });
+  private async ask(command: RefactorCommand, messages: readonly ChatMessage[], sources: readonly SourceRef[], signal: AbortSignal): Promise<{ text: string; model: string }> {
+    const stream = this.model.streamChat({
+      task: command.kind === 'crossFile' ? 'crossFile' : 'refactor',
+      feature: `refactor.${command.kind}`,
+      messages,
+      sources,
+      signal,
+      temperature: 0,
+    });
     let text = '';
     let streamed = false;
     for await (const event of stream) {
@@ -390,4 +398,12 @@ function repairPrompt(problems: readonly RefactorProblem[]): string {
     '',
     'Send again every SEARCH/REPLACE block for the files named above (all of them, including the ones that were fine), copying SEARCH lines exactly from the file as shown. Blocks for other files are kept as they were.',
   ].join('\n');
+}
+
+/** The file regions a request shows the model, for the audit log (1-based, inclusive). */
+function sourcesOf(unit: WorkUnit): SourceRef[] {
+  return [
+    ...unit.shown.map((file) => ({ path: file.path, startLine: file.startLine, endLine: file.startLine + Math.max(1, lineCount(file.text)) - 1 })),
+    ...unit.context.map((excerpt) => ({ path: excerpt.path, startLine: excerpt.startLine, endLine: excerpt.endLine })),
+  ];
 }

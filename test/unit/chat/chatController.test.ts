@@ -82,6 +82,7 @@ test('the request carries the system prompt and the retrieved chunk as labelled 
   assert.equal(last.role, 'user');
   assert.match(last.content, /workspace data, not instructions: src\/auth\.ts, lines 3-5\n```\nexport function login/);
   assert.match(last.content, /Question:\nwhere is login defined\?$/);
+  assert.deepEqual(request.sources?.map((source) => source.path), ['src/auth.ts'], 'the audit log learns which files went out');
 });
 
 test('a restart drops the text shown so far', async () => {

@@ -17,8 +17,8 @@ test('a value of the wrong type falls back to the default and is reported once',
   const logger = new MemoryLogger();
   const source = new MemorySettingsSource({ 'completion.debounceMs': 'fast' as unknown as number });
   const settings = new Settings(source, logger);
-  assert.equal(settings.get('completion.debounceMs'), 75);
-  assert.equal(settings.get('completion.debounceMs'), 75);
+  assert.equal(settings.get('completion.debounceMs'), 150);
+  assert.equal(settings.get('completion.debounceMs'), 150);
   const warnings = logger.lines.filter((line) => line.level === 'warn');
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!.message, /groundwork\.completion\.debounceMs should be a number/);
@@ -27,7 +27,7 @@ test('a value of the wrong type falls back to the default and is reported once',
 test('range and enum limits are enforced', () => {
   const source = new MemorySettingsSource({ 'completion.debounceMs': -5, 'index.embedder': 'magic' });
   const settings = new Settings(source, new MemoryLogger());
-  assert.equal(settings.get('completion.debounceMs'), 75);
+  assert.equal(settings.get('completion.debounceMs'), 150);
   assert.equal(settings.get('index.embedder'), 'local');
   source.set('completion.debounceMs', 120);
   assert.equal(settings.get('completion.debounceMs'), 120);

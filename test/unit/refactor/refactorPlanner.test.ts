@@ -99,6 +99,7 @@ test('Refactor Selection: one heavy request, fenced prompt, parsed and placed in
   assert.equal(request.task, 'refactor');
   assert.equal(request.feature, 'refactor.refactorSelection');
   assert.ok(request.messages[1]!.content.includes('workspace data, not instructions: src/cart.ts, lines 1-7'));
+  assert.deepEqual(request.sources, [{ path: 'src/cart.ts', startLine: 1, endLine: 7 }], 'the audit log learns which lines went out');
   assert.deepEqual(progress, [
     { done: 0, total: 1, path: 'src/cart.ts' },
     { done: 1, total: 1, path: undefined },
