@@ -3,9 +3,10 @@ import { GroundworkError, type UserAction } from '../common/errors.ts';
 /**
  * Why a refactor produced nothing: the reply could not be read ('parse'), a block could not be
  * found in its file ('placement'), a file changed since the request ('stale'), writing failed
- * and was rolled back ('write'), or the input cannot fit the model ('tooLarge').
+ * and was rolled back ('write'), the input cannot fit the model ('tooLarge'), or the command
+ * names a file the access policy refuses, a secret file ('refused').
  */
-export type RefactorErrorReason = 'parse' | 'placement' | 'stale' | 'write' | 'noEdits' | 'tooLarge';
+export type RefactorErrorReason = 'parse' | 'placement' | 'stale' | 'write' | 'noEdits' | 'tooLarge' | 'refused';
 
 /** One problem with one block of one file, for the message and for a retry prompt. */
 export interface RefactorProblem {
@@ -28,7 +29,7 @@ export class RefactorError extends GroundworkError {
 }
 
 function defaultActions(reason: RefactorErrorReason): readonly UserAction[] {
-  return reason === 'tooLarge' ? [] : reason === 'write' ? ['retry', 'openLogs'] : ['retry'];
+  return reason === 'tooLarge' || reason === 'refused' ? [] : reason === 'write' ? ['retry', 'openLogs'] : ['retry'];
 }
 
 const headings: Readonly<Record<RefactorErrorReason, string>> = {
@@ -38,6 +39,7 @@ const headings: Readonly<Record<RefactorErrorReason, string>> = {
   write: 'The edits could not be saved; every file was put back as it was.',
   noEdits: 'The model proposed no edits.',
   tooLarge: 'The code is too large for the model.',
+  refused: 'Groundwork never reads or sends secret or excluded files; nothing was sent.',
 };
 
 function summarize(reason: RefactorErrorReason, problems: readonly RefactorProblem[]): string {

@@ -53,6 +53,11 @@ export interface RefactorPlannerOptions {
   readonly maxRepairs?: number;
   readonly counter?: TokenCounter;
   readonly logger?: Logger;
+  /**
+   * The access policy (secret files, ignore rules). A command naming a file it refuses fails
+   * before anything is sent; retrieval context from such files is dropped.
+   */
+  readonly isReadable?: (path: string) => boolean;
 }
 
 export interface RefactorRunOptions {
@@ -105,7 +110,10 @@ export class RefactorPlanner {
   private readonly counter: TokenCounter;
   private readonly logger: Logger;
 
+  private readonly isReadable: (path: string) => boolean;
+
   constructor(options: RefactorPlannerOptions) {
+    this.isReadable = options.isReadable ?? (() => true);
     this.model = options.model;
     this.restorer = options.restorer ?? { restore: (text) => text };
     this.retrieve = options.retrieve;
@@ -140,7 +148,12 @@ export class RefactorPlanner {
 
   async run(command: RefactorCommand, options: RefactorRunOptions = {}): Promise<RefactorOutcome> {
     const signal = options.signal ?? new AbortController().signal;
-    const context = command.kind === 'crossFile' ? (command.context ?? (await this.fetchContext(command, signal))) : [];
+    const refused = pathsOf(command).filter((path) => !this.isReadable(path));
+    if (refused.length > 0) {
+      throw new RefactorError('refused', refused.map((path) => ({ path, block: undefined, message: 'refused by the access policy' })));
+    }
+    const found = command.kind === 'crossFile' ? (command.context ?? (await this.fetchContext(command, signal))) : [];
+    const context = found.filter((excerpt) => this.isReadable(excerpt.path));
     const units = this.plan(command, context);
     const bases = basesOf(command);
     const read = (path: string) => bases.get(path)?.text;
@@ -406,4 +419,16 @@ function sourcesOf(unit: WorkUnit): SourceRef[] {
     ...unit.shown.map((file) => ({ path: file.path, startLine: file.startLine, endLine: file.startLine + Math.max(1, lineCount(file.text)) - 1 })),
     ...unit.context.map((excerpt) => ({ path: excerpt.path, startLine: excerpt.startLine, endLine: excerpt.endLine })),
   ];
+}
+
+/** Every workspace file a command would read or write. */
+function pathsOf(command: RefactorCommand): string[] {
+  switch (command.kind) {
+    case 'crossFile':
+      return command.files.map((file) => file.path);
+    case 'generateTests':
+      return [command.file.path, command.testFile.path, ...(command.testFile.example ? [command.testFile.example.path] : [])];
+    default:
+      return [command.file.path];
+  }
 }

@@ -72,6 +72,7 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
       model: deps.gateway,
       restorer: deps.redactor,
       ...(retrieve ? { retrieve } : {}),
+      isReadable: (path) => deps.policy.isAllowed(path),
       logger: deps.logger,
     });
     this.explainer = this._register(new Explainer(deps.gateway));
