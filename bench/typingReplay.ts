@@ -16,6 +16,7 @@ import { ModelGateway } from '../src/llm/modelGateway.ts';
 import { ProviderRegistry } from '../src/llm/providerRegistry.ts';
 import { UsageLedger } from '../src/llm/usageLedger.ts';
 import { MemorySecretStore } from '../test/support/memorySecretStore.ts';
+import { seededRandom } from '../test/support/seededRandom.ts';
 import { startModelServer } from '../test/support/modelServer/modelServer.ts';
 
 const { values } = parseArgs({
@@ -29,17 +30,8 @@ const typedText = source.slice(start, start + Number(values.chars));
 const before = source.slice(0, start);
 const after = source.slice(start + typedText.length);
 
-/** Mulberry32: a small seeded PRNG, so every run types with the same rhythm. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded, so every run types with the same rhythm.
+const random = seededRandom;
 
 /** Milliseconds before each keystroke: bursts of 70–170 ms, longer after a newline, and thinking pauses. */
 function intervals(seed: number): number[] {

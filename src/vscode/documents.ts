@@ -41,6 +41,8 @@ export async function readWorkspaceFile(path: string): Promise<string | undefine
 /** Text documents in most-recently-used order, kept from editor focus changes. */
 export class RecentDocuments implements vscode.Disposable {
   private order: string[] = [];
+  /** Snapshots by document, reused while the version is unchanged: this runs on every keystroke. */
+  private readonly snapshotCache = new Map<string, DocumentSnapshot>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
@@ -55,6 +57,7 @@ export class RecentDocuments implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document === vscode.window.activeTextEditor?.document) touch(event.document);
       }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.snapshotCache.delete(document.uri.toString())),
     ];
   }
 
@@ -62,7 +65,13 @@ export class RecentDocuments implements vscode.Disposable {
     const byKey = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
     return this.order.flatMap((key) => {
       const document = byKey.get(key);
-      return document && !document.isClosed ? [snapshotOf(document)] : [];
+      if (!document || document.isClosed) return [];
+      let snapshot = this.snapshotCache.get(key);
+      if (snapshot?.version !== document.version) {
+        snapshot = snapshotOf(document);
+        this.snapshotCache.set(key, snapshot);
+      }
+      return [snapshot];
     });
   }
 

@@ -5,6 +5,7 @@ import type { UsageLedger } from '../llm/usageLedger.ts';
 import { summarizeUsage } from '../llm/usageSummary.ts';
 import type { Event } from '../common/event.ts';
 import { renderUsageReport } from '../usage/usageReport.ts';
+import { staticPanelHtml } from './webviewHtml.ts';
 
 /**
  * "Groundwork: Show Usage": a read-only panel of today's and this month's calls, tokens and cost,
@@ -56,11 +57,7 @@ export class UsagePanel implements Disposable {
     const body = renderUsageReport(summarizeUsage(await this.ledger.readMonth(now), now), {
       dailyLimitUsd: this.settings.get('budget.dailyUsd'),
     });
-    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'usage.css'));
-    panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${panel.webview.cspSource}">
-<link rel="stylesheet" href="${style}"><title>Groundwork Usage</title></head>
-<body><main>${body}</main></body></html>`;
+    panel.webview.html = staticPanelHtml(panel.webview, this.extensionUri, 'Groundwork Usage', body);
   }
 
   dispose(): void {

@@ -43,3 +43,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
 }
+
+/**
+ * A read-only panel (usage, index status): no script at all, the theme's stylesheet, and a body
+ * the engine rendered with every value escaped.
+ */
+export function staticPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, body: string): string {
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'usage.css'));
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}">
+<link rel="stylesheet" href="${style}"><title>${title}</title></head>
+<body><main>${body}</main></body></html>`;
+}

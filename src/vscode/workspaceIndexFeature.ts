@@ -13,6 +13,7 @@ import type { IndexStatus, SearchHit } from '../index/workspaceIndex.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { describeIndexStatus, renderIndexStatus } from '../status/indexStatusView.ts';
 import { readWorkspaceFile } from './documents.ts';
+import { staticPanelHtml } from './webviewHtml.ts';
 
 export interface WorkspaceIndexDependencies {
   readonly context: vscode.ExtensionContext;
@@ -294,11 +295,7 @@ export class WorkspaceIndexFeature extends DisposableBase {
 
   private renderPanel(status: IndexStatus): void {
     const panel = this.panel!;
-    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'usage.css'));
-    panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${panel.webview.cspSource}">
-<link rel="stylesheet" href="${style}"><title>Groundwork Index</title></head>
-<body><main>${renderIndexStatus(status)}</main></body></html>`;
+    panel.webview.html = staticPanelHtml(panel.webview, this.deps.context.extensionUri, 'Groundwork Index', renderIndexStatus(status));
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Workbench } from './harness.ts';
-import { ModelServerProcess } from './modelServerProcess.ts';
+import { Workbench, waitUntil } from './harness.ts';
+import { type ChatBody, ModelServerProcess } from './modelServerProcess.ts';
 
 // The chat panel in the real VS Code: a question about the sample workspace is grounded in the
 // index, answered by the heavy model (the fake server), cites its source, and can be stopped.
@@ -9,10 +9,6 @@ const answer = 'Domestic orders over 50 ship free; everything else pays the zone
 let server: ModelServerProcess;
 let workbench: Workbench;
 
-interface ChatBody {
-  readonly model: string;
-  readonly messages: readonly { readonly role: string; readonly content: string }[];
-}
 
 before(async () => {
   server = await ModelServerProcess.start(['--text', answer, '--chunk-delay-ms', '20']);
@@ -67,7 +63,7 @@ test('Stop cancels a slow answer: the HTTP request is closed', async () => {
   await stop.waitFor({ state: 'visible', timeout: 30_000 });
   await frame.getByRole('log', { name: 'Conversation' }).getByText('word word', { exact: false }).waitFor({ timeout: 30_000 });
   await stop.click();
-  await waitFor(async () => (await server.modelRequests()).some((candidate) => candidate.aborted), 'the server to see the request closed');
+  await waitUntil(async () => (await server.modelRequests()).some((candidate) => candidate.aborted), 'the server to see the request closed');
   await stop.waitFor({ state: 'hidden', timeout: 10_000 });
 });
 
@@ -97,11 +93,3 @@ test('the panel follows a dark theme', async () => {
   await workbench.screenshot('31-chat-answer-dark');
 });
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

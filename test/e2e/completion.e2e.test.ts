@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Workbench } from './harness.ts';
-import { ModelServerProcess } from './modelServerProcess.ts';
+import { Workbench, waitUntil } from './harness.ts';
+import { type ChatBody, ModelServerProcess } from './modelServerProcess.ts';
 
 // Ghost text in the real editor: typing in a TypeScript file asks the completion model (the
 // project's fake OpenAI server answers every request with the same line), Tab accepts it.
@@ -11,10 +11,6 @@ const answer = 'return roundToCents(amount * (1 - percent / 100));';
 let server: ModelServerProcess;
 let workbench: Workbench;
 
-interface ChatBody {
-  readonly model: string;
-  readonly messages: readonly { readonly role: string; readonly content: string }[];
-}
 
 before(async () => {
   server = await ModelServerProcess.start(['--text', answer, '--ttft-ms', '50']);
@@ -53,7 +49,7 @@ test('typing shows ghost text from the completion model, and Tab accepts it into
   await page.keyboard.press('Tab');
   await page.keyboard.press('Control+S');
   const file = join(workbench.workspace, 'src/discount.ts');
-  await waitFor(() => readFileSync(file, 'utf8').includes(answer), 'the accepted completion in the saved file');
+  await waitUntil(() => readFileSync(file, 'utf8').includes(answer), 'the accepted completion in the saved file');
   assert.match(readFileSync(file, 'utf8'), /number \{\n {2}return roundToCents\(amount \* \(1 - percent \/ 100\)\);\n\}/);
   await workbench.screenshot('21-accepted');
 });
@@ -80,11 +76,3 @@ test('shown and accepted completions reach the usage view', async () => {
   assert.match(await today.getByRole('row', { name: /^completion / }).innerText(), /^completion\s+\d+/);
 });
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

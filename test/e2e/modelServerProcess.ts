@@ -6,6 +6,12 @@ import type { RecordedRequest } from '../support/modelServer/modelServer.ts';
 import type { ScriptedReply } from '../support/modelServer/scriptedReply.ts';
 import { repoRoot } from './harness.ts';
 
+/** The body of a chat completions request, as recorded. */
+export interface ChatBody {
+  readonly model: string;
+  readonly messages: readonly { readonly role: string; readonly content: string }[];
+}
+
 export class ModelServerProcess {
   readonly url: string;
   private readonly child: ChildProcess;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Workbench } from './harness.ts';
-import { ModelServerProcess } from './modelServerProcess.ts';
+import { Workbench, waitUntil } from './harness.ts';
+import { type ChatBody, ModelServerProcess } from './modelServerProcess.ts';
 
 // Refactors in the real VS Code: the fake OpenAI server answers with SEARCH/REPLACE blocks, the
 // edit set shows in VS Code's Refactor Preview, nothing is written before Apply, and one undo
@@ -11,10 +11,6 @@ import { ModelServerProcess } from './modelServerProcess.ts';
 let server: ModelServerProcess;
 let workbench: Workbench;
 
-interface ChatBody {
-  readonly model: string;
-  readonly messages: readonly { readonly role: string; readonly content: string }[];
-}
 
 const loopReply = `Here is the loop as a reduce:
 
@@ -131,7 +127,7 @@ test('Refactor Selection shows the edit in the Refactor Preview; Apply changes t
 
   await workbench.finishRefactorPreview('Apply');
   await workbench.saveAll();
-  await waitFor(() => read(orderFile()).includes('items.reduce('), 'the refactored file on disk');
+  await waitUntil(() => read(orderFile()).includes('items.reduce('), 'the refactored file on disk');
   assert.match(read(orderFile()), /const sum = items\.reduce\(\(total, item\) => total \+ item\.unitPrice \* item\.quantity, 0\);\n {2}return sum \+ taxFor\(sum\);/);
   assert.doesNotMatch(read(orderFile()), /for \(let i/);
   await workbench.screenshot('61-refactor-applied');
@@ -139,7 +135,7 @@ test('Refactor Selection shows the edit in the Refactor Preview; Apply changes t
   await workbench.focusEditor('order.ts');
   await page.keyboard.press('Control+Z');
   await workbench.saveAll();
-  await waitFor(() => read(orderFile()) === original, 'the file restored by one undo');
+  await waitUntil(() => read(orderFile()) === original, 'the file restored by one undo');
   await workbench.screenshot('62-refactor-undone');
 });
 
@@ -205,7 +201,7 @@ test('Cross-File Refactor changes two files in one step, and one undo restores b
   await workbench.screenshot('65-cross-file-preview');
   await workbench.finishRefactorPreview('Apply');
   await workbench.saveAll();
-  await waitFor(() => read(taxFile()).includes('computeTax') && read(orderFile()).includes('computeTax'), 'both files renamed on disk');
+  await waitUntil(() => read(taxFile()).includes('computeTax') && read(orderFile()).includes('computeTax'), 'both files renamed on disk');
   assert.match(read(taxFile()), /export function computeTax\(amount: number\): number \{/);
   assert.match(read(orderFile()), /import \{ computeTax \} from '\.\/tax\.ts';/);
   assert.match(read(orderFile()), /return sum \+ computeTax\(sum\);/);
@@ -217,7 +213,7 @@ test('Cross-File Refactor changes two files in one step, and one undo restores b
   const undoEverywhere = workbench.dialogButton(/Undo in 2 Files/);
   if (await undoEverywhere.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await undoEverywhere.click();
   await workbench.saveAll();
-  await waitFor(() => read(orderFile()) === originals[0] && read(taxFile()) === originals[1], 'both files restored by one undo');
+  await waitUntil(() => read(orderFile()) === originals[0] && read(taxFile()) === originals[1], 'both files restored by one undo');
   await workbench.focusEditor('tax.ts');
   const editorText = (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
   assert.match(editorText, /export function taxFor\(/);
@@ -280,7 +276,7 @@ test('Generate Tests creates the test file beside the source, after the preview,
   await workbench.finishRefactorPreview('Apply');
   await workbench.page.locator('.tabs-container .tab.active', { hasText: 'tax.test.ts' }).waitFor({ timeout: 30_000 });
   await workbench.saveAll();
-  await waitFor(() => existsSync(testFile) && read(testFile).includes('taxFor(100)'), 'the new test file on disk');
+  await waitUntil(() => existsSync(testFile) && read(testFile).includes('taxFor(100)'), 'the new test file on disk');
   assert.match(read(testFile), /^import assert from 'node:assert\/strict';\n/);
   const body = (await server.modelRequests()).at(-1)!.body as ChatBody;
   const prompt = body.messages.map((message) => message.content).join('\n');
@@ -298,7 +294,7 @@ test('Add Documentation documents the file after the preview', async () => {
   assert.doesNotMatch(read(file), /The tax owed/, 'nothing is written before Apply');
   await workbench.finishRefactorPreview('Apply');
   await workbench.saveAll();
-  await waitFor(() => read(file).includes('/** The tax owed on an amount, at the flat tax rate. */\nexport function taxFor('), 'the documented file on disk');
+  await waitUntil(() => read(file).includes('/** The tax owed on an amount, at the flat tax rate. */\nexport function taxFor('), 'the documented file on disk');
   const body = (await server.modelRequests()).at(-1)!.body as ChatBody;
   assert.equal(body.model, 'gpt-4o');
 });
@@ -323,7 +319,7 @@ test('Fix with Groundwork is offered as a quick fix for a diagnostic and fixes i
   await workbench.finishRefactorPreview('Apply');
   await workbench.saveAll();
   const file = join(workbench.workspace, 'src/label.ts');
-  await waitFor(() => read(file).includes('item.quantity'), 'the fixed file on disk');
+  await waitUntil(() => read(file).includes('item.quantity'), 'the fixed file on disk');
   const prompt = ((await server.modelRequests()).at(-1)!.body as ChatBody).messages.map((message) => message.content).join('\n');
   assert.match(prompt, /Type 'string' is not assignable to type 'number'/);
 });
@@ -381,11 +377,3 @@ async function waitForAsync(check: () => Promise<boolean>, what: string, timeout
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Workbench } from './harness.ts';
+import { Workbench, waitUntil } from './harness.ts';
 import { ModelServerProcess } from './modelServerProcess.ts';
 
 // Secrets never leave the machine: src/storage.ts holds fake AWS credentials (AWS's documented
@@ -36,21 +36,13 @@ async function bodies(): Promise<string[]> {
   return (await server.modelRequests()).map((request) => JSON.stringify(request.body));
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('a completion in the file with the keys sends placeholders, not the keys', async () => {
   await workbench.openFile('src/storage.ts');
   await workbench.goToLine(12);
   await workbench.page.keyboard.press('End');
   await workbench.page.keyboard.type('\nexport ', { delay: 120 });
-  await waitFor(async () => (await bodies()).some((body) => body.includes('archiveKey')), 'a completion request from storage.ts');
+  await waitUntil(async () => (await bodies()).some((body) => body.includes('archiveKey')), 'a completion request from storage.ts');
   const completion = (await bodies()).find((body) => body.includes('archiveKey'))!;
   assert.match(completion, /GW_REDACTED_[A-Z_]+_\d+/);
   await workbench.page.keyboard.press('Escape');
@@ -86,7 +78,7 @@ test('a refactor touching the keys gets the real values back in the file, never 
   await workbench.finishRefactorPreview('Apply');
   await workbench.saveAll();
   const file = join(workbench.workspace, 'src/storage.ts');
-  await waitFor(async () => readFileSync(file, 'utf8').includes('archiveBucket'), 'the applied refactor on disk');
+  await waitUntil(async () => readFileSync(file, 'utf8').includes('archiveBucket'), 'the applied refactor on disk');
   const text = readFileSync(file, 'utf8');
   assert.match(text, /accessKeyId: 'AKIAIOSFODNN7EXAMPLE'/);
   assert.doesNotMatch(text, /GW_REDACTED/);

@@ -4,6 +4,7 @@
  * committed and every run sees the same samples; the only literal keys are the vendors' own
  * published example values. Shared by the unit tests and bench/secrets.ts.
  */
+import { seededRandom } from '../../support/seededRandom.ts';
 import type { RedactionResult } from '../../../src/safety/secretRedactor.ts';
 
 export interface CorpusSample {
@@ -26,17 +27,7 @@ const base64url = alnum + '-_';
 const base32 = upper + '234567';
 const passwordChars = alnum + '!%^*_-+=.~';
 
-/** mulberry32: tiny, fast, and good enough to make test data. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const createRandom = seededRandom;
 
 class Generator {
   private readonly random: () => number;
