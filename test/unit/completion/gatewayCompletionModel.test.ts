@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CompletionEngine } from '../../../src/completion/completionEngine.ts';
 import { gatewayCompletionModel, isFimModel } from '../../../src/completion/gatewayCompletionModel.ts';
 import type { CompletionPrompt } from '../../../src/completion/types.ts';
 import { startHarness } from '../llm/gatewayHarness.ts';
@@ -59,4 +60,26 @@ test('only endpoints marked fim serve native fill-in-the-middle', () => {
   assert.equal(isFimModel('vllm/deepseek', endpoints), false);
   assert.equal(isFimModel('openai/gpt-4o-mini', endpoints), false);
   assert.equal(isFimModel('not a model', endpoints), false);
+});
+
+test('the next keystroke aborts the HTTP request of the one before: the server sees the connection close', async () => {
+  const harness = await startHarness();
+  try {
+    const engine = new CompletionEngine({ model: () => gatewayCompletionModel(harness.gateway, false), isReadable: () => true }, { debounceMs: 0 });
+    // The first answer is slow to start; the second comes at once.
+    harness.server.script({ kind: 'text', text: 'return total;', ttftMs: 2_000 }, { kind: 'text', text: 'return totals;' });
+    const document = (text: string, version: number) => ({ path: 'src/a.ts', languageId: 'typescript', version, text });
+    const first = engine.provide({ document: document('function f() {\n  ret\n}\n', 1), position: { line: 1, character: 5 }, trigger: 'automatic' }, new AbortController().signal);
+    while (harness.server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await engine.provide({ document: document('function f() {\n  retu\n}\n', 2), position: { line: 1, character: 6 }, trigger: 'automatic' }, new AbortController().signal);
+    assert.equal(await first, undefined);
+    assert.equal(second?.text, 'rn totals;');
+    await harness.server.idle();
+    assert.equal(harness.server.requests.length, 2);
+    assert.equal(harness.server.requests[0]!.aborted, true);
+    assert.equal(harness.server.requests[1]!.aborted, false);
+    engine.dispose();
+  } finally {
+    await harness.close();
+  }
 });
