@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableBase } from './common/disposable.ts';
+import { errorMessage } from './common/errors.ts';
 import { type Logger, SinkLogger } from './common/logger.ts';
 import { Settings } from './common/settings.ts';
 import { ApiKeys } from './llm/apiKeys.ts';
@@ -17,6 +18,7 @@ import { createChatFeature } from './vscode/chatFeature.ts';
 import { ChatViewProvider } from './vscode/chatViewProvider.ts';
 import { registerCommands } from './vscode/commands.ts';
 import { ConfigurationSource } from './vscode/configurationSource.ts';
+import { IgnoreRules } from './vscode/ignoreRules.ts';
 import { InlineCompletions } from './vscode/inlineCompletions.ts';
 import { LogChannelSink } from './vscode/logChannel.ts';
 import { confirmOverBudget } from './vscode/modelCommands.ts';
@@ -46,6 +48,7 @@ export class Services extends DisposableBase {
   readonly index: WorkspaceIndexFeature;
   private readonly statusBar: StatusBar;
   private readonly chatView: ChatViewProvider;
+  private readonly ignoreRules: IgnoreRules;
   private status: StatusFacts = { readiness: undefined };
 
   constructor(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel) {
@@ -82,6 +85,7 @@ export class Services extends DisposableBase {
     this._register(this.gateway.onDidRequest((event) => void this.audit.append(auditRecordOf(event))));
     this._register({ dispose: () => void this.audit.flush() });
     this.policy = new FileAccessPolicy();
+    this.ignoreRules = this._register(new IgnoreRules(this.policy, this.settings, this.logger.scoped('ignore')));
     this.index = this._register(
       new WorkspaceIndexFeature({ context, settings: this.settings, gateway: this.gateway, logger: this.logger.scoped('index') }),
     );
@@ -129,11 +133,11 @@ export class Services extends DisposableBase {
     this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
     this._register(this.setup.onDidChange((readiness) => this.showStatus({ readiness })));
     this._register(this.completions.onDidChangeStatus((completion) => this.showStatus({ completion })));
-    this._register(this.gateway.onDidRequest(() => void this.refreshSpend()));
+    this._register(this.gateway.onDidRequest(() => void this.refreshSpendQuietly()));
     this._register(
       this.settings.onDidChange((change) => {
         if (change.affects('statusBar.showSpend')) this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
-        if (change.affects('budget.dailyUsd')) void this.refreshSpend();
+        if (change.affects('budget.dailyUsd')) void this.refreshSpendQuietly();
         if (change.affects('audit.retentionDays')) this.audit.setRetentionDays(this.settings.get('audit.retentionDays'));
       }),
     );
@@ -141,10 +145,17 @@ export class Services extends DisposableBase {
 
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
-    const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend()]);
-    void this.index.start();
+    const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend(), this.ignoreRules.load()]);
+    void this.index.start().catch((error: unknown) => this.logger.warn(`index: ${errorMessage(error)}`));
     // The tokenizer's tables take about a second to load: do it now, off the first keystroke.
-    if (readiness?.kind === 'ready' && this.settings.get('completion.enabled')) setTimeout(() => this.completions.warmUp(), 1000);
+    if (readiness?.kind === 'ready' && this.settings.get('completion.enabled')) {
+      const timer = setTimeout(() => this.completions.warmUp(), 1000);
+      this._register({ dispose: () => clearTimeout(timer) });
+    }
+  }
+
+  private async refreshSpendQuietly(): Promise<void> {
+    await this.refreshSpend().catch((error: unknown) => this.logger.warn(`could not read today's spend: ${errorMessage(error)}`));
   }
 
   private async refreshSpend(): Promise<void> {

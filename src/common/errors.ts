@@ -27,6 +27,18 @@ export function isCancellation(error: unknown): boolean {
   return names.some((name) => name === 'AbortError' || name === 'APIUserAbortError' || name === 'CancellationError');
 }
 
+/**
+ * The abort reason of a stream whose reader stopped because it had all it needed (a completion
+ * whose line or block is done). To the reader it is a cancellation; the ledger and audit log
+ * record the request as answered, which it was.
+ */
+export class EnoughReceived extends Error {
+  constructor() {
+    super('The reader had all it needed');
+    this.name = 'AbortError';
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { EnoughReceived } from '../common/errors.ts';
 import { blockEnd, blockShape } from './blockEnd.ts';
 import { prepareBlock, stripEcho, stripNoise } from './cleanup.ts';
 import type { CursorContext } from './cursorContext.ts';
@@ -63,7 +64,7 @@ export async function collectCompletion(
     if (!delta.includes('\n') && raw.length <= options.maxChars) continue;
     const reason = stopReason(raw, options);
     if (reason) {
-      controller.abort();
+      controller.abort(new EnoughReceived());
       return { raw, stopped: reason };
     }
   }

@@ -1,6 +1,6 @@
 import { abortReason, delay } from '../common/async.ts';
 import type { Disposable } from '../common/disposable.ts';
-import { isCancellation } from '../common/errors.ts';
+import { EnoughReceived, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { type ContentFilter, type SourceRef, passThroughContentFilter } from './contentFilter.ts';
@@ -502,14 +502,14 @@ export class ModelGateway implements Disposable {
         }
       }
       // The SDKs end a stream quietly when its request is aborted, so the cause is checked here too.
-      if (signal.aborted) return outcome('cancelled');
+      if (signal.aborted) return outcome(signal.reason instanceof EnoughReceived ? undefined : 'cancelled');
       if (timedOut) return outcome(timeoutError(`${provider.name}/${modelId}`, provider.name, text));
       if (!ended) {
         return outcome(new ProviderError('badResponse', `${provider.name}/${modelId} stopped before finishing its answer.`, { provider: provider.name, model: modelId, partialText: text }));
       }
       return outcome(undefined);
     } catch (error) {
-      if (signal.aborted) return outcome('cancelled');
+      if (signal.aborted) return outcome(signal.reason instanceof EnoughReceived ? undefined : 'cancelled');
       if (timedOut) return outcome(timeoutError(`${provider.name}/${modelId}`, provider.name, text));
       return outcome(toProviderError(error, provider.name, modelId, text));
     } finally {

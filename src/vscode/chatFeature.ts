@@ -34,8 +34,13 @@ export interface ChatFeatureOptions {
  */
 export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Disposable {
   const workspace = new ChatWorkspace();
+  // Index hits are read only if the policy allows them: a file may have become ignored since it
+  // was indexed, and secret files are never read at all.
+  const allowedFiles = {
+    read: (path: string, signal: AbortSignal) => (options.policy.isAllowed(path) ? workspace.files.read(path, signal) : Promise.resolve(undefined)),
+  };
   const context = new ContextAssembler({
-    ...(options.search ? { retrieve: retrievalFromIndex(options.search, workspace.files) } : {}),
+    ...(options.search ? { retrieve: retrievalFromIndex(options.search, allowedFiles) } : {}),
     editor: workspace.editor,
     files: workspace.files,
     diagnostics: workspace.diagnostics,

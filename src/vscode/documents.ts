@@ -61,17 +61,22 @@ export class RecentDocuments implements vscode.Disposable {
     ];
   }
 
+  /** The document's snapshot, copied from the editor only when its version changed. */
+  snapshot(document: vscode.TextDocument): DocumentSnapshot {
+    const key = document.uri.toString();
+    let snapshot = this.snapshotCache.get(key);
+    if (snapshot?.version !== document.version) {
+      snapshot = snapshotOf(document);
+      this.snapshotCache.set(key, snapshot);
+    }
+    return snapshot;
+  }
+
   snapshots(): DocumentSnapshot[] {
     const byKey = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
     return this.order.flatMap((key) => {
       const document = byKey.get(key);
-      if (!document || document.isClosed) return [];
-      let snapshot = this.snapshotCache.get(key);
-      if (snapshot?.version !== document.version) {
-        snapshot = snapshotOf(document);
-        this.snapshotCache.set(key, snapshot);
-      }
-      return [snapshot];
+      return document && !document.isClosed ? [this.snapshot(document)] : [];
     });
   }
 

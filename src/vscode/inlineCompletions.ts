@@ -8,7 +8,7 @@ import { gatewayCompletionModel, isFimModel } from '../completion/gatewayComplet
 import type { IndexSearch } from '../completion/types.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
-import { RecentDocuments, readWorkspaceFile, snapshotOf } from './documents.ts';
+import { RecentDocuments, enginePath, readWorkspaceFile } from './documents.ts';
 
 const acceptCommand = 'groundwork.completionAccepted';
 
@@ -28,13 +28,14 @@ export interface InlineCompletionDependencies {
 export class InlineCompletions extends DisposableBase implements vscode.InlineCompletionItemProvider {
   private readonly deps: InlineCompletionDependencies;
   private readonly engine: CompletionEngine;
+  private readonly recent: RecentDocuments;
   private readonly statusEmitter = this._register(new Emitter<CompletionStatus>());
   readonly onDidChangeStatus = this.statusEmitter.event;
 
   constructor(deps: InlineCompletionDependencies) {
     super();
     this.deps = deps;
-    const recent = this._register(new RecentDocuments());
+    const recent = (this.recent = this._register(new RecentDocuments()));
     const settings = deps.settings;
     this.engine = this._register(
       new CompletionEngine(
@@ -60,14 +61,16 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
         if (change.affects('completion.debounceMs')) this.engine.updateOptions({ debounceMs: settings.get('completion.debounceMs') });
       }),
     );
-    this._register(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, this));
+    // Files and new documents only: not the SCM input box, output channels or other virtual inputs.
+    const selector = ['file', 'untitled', 'vscode-remote', 'vscode-userdata'].map((scheme) => ({ scheme }));
+    this._register(vscode.languages.registerInlineCompletionItemProvider(selector, this));
     this._register(
       vscode.commands.registerCommand(acceptCommand, (id: string) => {
         this.engine.accepted(id);
         deps.gateway.recordCompletionEvent('accepted', settings.get('models.completion'));
       }),
     );
-    this._register(vscode.workspace.onDidCloseTextDocument((document) => this.engine.documentClosed(snapshotOf(document).path)));
+    this._register(vscode.workspace.onDidCloseTextDocument((document) => this.engine.documentClosed(enginePath(document.uri))));
   }
 
   get status(): CompletionStatus {
@@ -105,7 +108,7 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
     try {
       const result = await this.engine.provide(
         {
-          document: snapshotOf(document),
+          document: this.recent.snapshot(document),
           position: { line: position.line, character: position.character },
           trigger: context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke ? 'explicit' : 'automatic',
         },

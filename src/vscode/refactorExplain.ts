@@ -14,9 +14,10 @@ export interface ExplainedLines {
 }
 
 /**
- * Explain Selection: asks the chat model about the lines and shows the answer as a rendered
- * markdown preview of a read-only virtual document. (Until the chat view takes a prefilled
- * question from outside, this keeps the feature usable on its own.)
+ * Explain Selection: asks the chat model about the lines and shows the answer as a read-only
+ * markdown document. Deliberately not the rendered preview: model output can carry image links
+ * that a preview would fetch, taking code with them (prompt injection); the chat panel's renderer
+ * blocks those, the built-in preview does not.
  */
 export class Explainer extends DisposableBase {
   private readonly gateway: ModelGateway;
@@ -29,6 +30,11 @@ export class Explainer extends DisposableBase {
     this._register(
       vscode.workspace.registerTextDocumentContentProvider(explanationScheme, {
         provideTextDocumentContent: (uri) => this.explanations.get(uri.toString()) ?? '',
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (document.uri.scheme === explanationScheme) this.explanations.delete(document.uri.toString());
       }),
     );
   }
@@ -66,6 +72,7 @@ export class Explainer extends DisposableBase {
     const name = file.path.split('/').at(-1) ?? file.path;
     const uri = vscode.Uri.from({ scheme: explanationScheme, path: `/${++this.counter}/Explanation of ${name} ${where}.md` });
     this.explanations.set(uri.toString(), `# ${file.path}, ${where}\n\n${answer}\n`);
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(document, 'markdown'), { preview: true });
   }
 }

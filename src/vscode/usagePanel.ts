@@ -35,13 +35,17 @@ export class UsagePanel implements Disposable {
       this.panel.onDidDispose(() => {
         this.panel = undefined;
       });
+      this.panel.onDidChangeViewState((event) => {
+        if (event.webviewPanel.visible) void this.render();
+      });
     }
     this.panel.reveal();
     await this.render();
   }
 
   private scheduleRefresh(): void {
-    if (!this.panel || this.refreshTimer) return;
+    // Re-reading the month's ledger is work for the host thread: only for a panel someone can see.
+    if (!this.panel?.visible || this.refreshTimer) return;
     // Calls land in bursts (a fallback chain, a typing streak): render once per burst.
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;

@@ -95,6 +95,8 @@ export class WorkspaceIndexFeature extends DisposableBase {
     const hits = await this.search(query, 3, signal);
     const snippets: Snippet[] = [];
     for (const hit of hits) {
+      // A newer keystroke has taken over: read nothing more for this one.
+      signal.throwIfAborted();
       const text = await readWorkspaceFile(hit.enginePath);
       if (text === undefined) continue;
       const lines = text.split('\n').slice(hit.startLine - 1, hit.endLine);
@@ -165,11 +167,9 @@ export class WorkspaceIndexFeature extends DisposableBase {
     if (!firstBuild) return run(this.lifetime.signal);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Groundwork: indexing the workspace', cancellable: true },
-      (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        this.lifetime.signal.addEventListener('abort', () => controller.abort(), { once: true });
-        return run(controller.signal, (message) => progress.report({ message }));
+      async (progress, token) => {
+        const signal = AbortSignal.any([this.lifetime.signal, cancellationSignal(token)]);
+        await run(signal, (message) => progress.report({ message }));
       },
     );
   }
@@ -190,9 +190,11 @@ export class WorkspaceIndexFeature extends DisposableBase {
 
   private async flush(): Promise<void> {
     const client = this.client;
-    if (!client) return;
     const batch = this.pending;
     this.pending = { changed: new Set(), deleted: new Set(), renamed: [] };
+    // With no index (off, no folder, or not open yet) there is nothing to update; an index that
+    // opens later refreshes from disk anyway.
+    if (!client) return;
     try {
       await client.applyChanges({ changed: [...batch.changed], deleted: [...batch.deleted], renamed: batch.renamed }, this.lifetime.signal);
     } catch (error) {
@@ -308,6 +310,14 @@ const emptyStatus: IndexStatus = {
   skippedCounts: { ignored: 0, secret: 0, binary: 0, generated: 0, tooLarge: 0, overCap: 0 },
   repairedShards: [],
 };
+
+/** An AbortSignal that aborts when the token is cancelled. */
+function cancellationSignal(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
 
 /** One root per workspace folder, named by the folder (deduplicated) so hits read as folder/path. */
 function indexRoots(): IndexRoot[] {

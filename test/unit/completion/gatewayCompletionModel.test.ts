@@ -83,3 +83,22 @@ test('the next keystroke aborts the HTTP request of the one before: the server s
     await harness.close();
   }
 });
+
+test('a suggestion stopped early because it was complete is recorded as answered, not cancelled', async () => {
+  const harness = await startHarness();
+  try {
+    const engine = new CompletionEngine({ model: () => gatewayCompletionModel(harness.gateway, false), isReadable: () => true }, { debounceMs: 0 });
+    // Line mode: the first newline completes the suggestion; the rest of the stream is not needed.
+    harness.server.script({ kind: 'text', chunks: ['urn total;', '\n', 'console.log(total);\n', 'more();\n'], chunkDelayMs: 50 });
+    const document = { path: 'src/a.ts', languageId: 'typescript', version: 1, text: 'function f(total) {\n  ret\n}\n' };
+    const result = await engine.provide({ document, position: { line: 1, character: 5 }, trigger: 'automatic' }, new AbortController().signal);
+    assert.equal(result?.text, 'urn total;');
+    await harness.server.idle();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(harness.server.requests[0]!.aborted, true, 'the rest of the stream was not read');
+    assert.deepEqual(harness.entries.map((entry) => entry.outcome), ['ok']);
+    engine.dispose();
+  } finally {
+    await harness.close();
+  }
+});
