@@ -133,6 +133,9 @@ export class Services extends DisposableBase {
     this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
     this._register(this.setup.onDidChange((readiness) => this.showStatus({ readiness })));
     this._register(this.completions.onDidChangeStatus((completion) => this.showStatus({ completion })));
+    this.completions.setRestricted(trust.restricted);
+    if (trust.restricted) trust.offerOnce();
+    this._register(trust.onDidAllow(() => this.completions.setRestricted(false)));
     this._register(this.gateway.onDidRequest(() => void this.refreshSpendQuietly()));
     this._register(
       this.settings.onDidChange((change) => {

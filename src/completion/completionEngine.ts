@@ -34,7 +34,8 @@ export type CompletionStatus =
   | { readonly state: 'error'; readonly reason: string; readonly message: string }
   | { readonly state: 'paused'; readonly by: PauseReason };
 
-export type PauseReason = 'user' | 'budget';
+/** Who paused completions: the user, the daily budget, or Restricted Mode (nothing may be sent). */
+export type PauseReason = 'user' | 'budget' | 'restricted';
 
 export interface CompletionCounters {
   /** Requests sent to the model. */
@@ -338,7 +339,7 @@ export class CompletionEngine implements Disposable {
 
   private refreshStatus(): void {
     let next: CompletionStatus;
-    if (this.pauses.size > 0) next = { state: 'paused', by: this.pauses.has('user') ? 'user' : 'budget' };
+    if (this.pauses.size > 0) next = { state: 'paused', by: this.pauses.has('user') ? 'user' : this.pauses.has('restricted') ? 'restricted' : 'budget' };
     else if (this.requesting.size > 0) next = { state: 'requesting' };
     else next = this.lastError ?? { state: 'idle' };
     if (JSON.stringify(next) === JSON.stringify(this.currentStatus)) return;

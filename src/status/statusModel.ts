@@ -60,6 +60,14 @@ export function describeStatus(facts: StatusFacts): StatusView {
   const spendNote = spent ? ` Spent today: ${spent}${budget}.` : '';
   const suffix = facts.showSpend && spent ? ` ${spent}` : '';
   const completion = facts.completion;
+  if (completion?.state === 'paused' && completion.by === 'restricted') {
+    return {
+      text: `$(workspace-untrusted) Groundwork${suffix}`,
+      tooltip: 'Restricted Mode: Groundwork sends nothing from this workspace, so completions are off. Trust the workspace, or allow it for this window, to turn them on.',
+      severity: 'normal',
+      command: 'groundwork.showMenu',
+    };
+  }
   if (completion?.state === 'paused' && completion.by === 'user') {
     return {
       text: `$(debug-pause) Groundwork${suffix}`,

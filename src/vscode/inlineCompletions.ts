@@ -94,6 +94,12 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
     else this.engine.resume('budget');
   }
 
+  /** In Restricted Mode nothing may be sent: no prompt is even built until that changes. */
+  setRestricted(restricted: boolean): void {
+    if (restricted) this.engine.pause('restricted');
+    else this.engine.resume('restricted');
+  }
+
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,

@@ -125,6 +125,14 @@ export class WorkspaceIndexFeature extends DisposableBase {
       ...(remote ? { hostEmbedder: this.remoteEmbedder() } : {}),
     });
     client.onDidChangeStatus((status) => this.render(status));
+    client.onDidExitUnexpectedly((code) => {
+      // Forget the dead worker: Rebuild Index (or the next start) opens a fresh one from disk.
+      if (this.client === client) {
+        this.client = undefined;
+        this.opening = undefined;
+      }
+      this.fail(new Error(`the index worker stopped (exit code ${code}); run "Groundwork: Rebuild Index" to start it again`));
+    });
     const embedder: WorkerEmbedderSpec = remote
       ? { kind: 'host', id: `${settings.get('models.embedding')}:${settings.get('index.dimensions')}`, dimensions: settings.get('index.dimensions') }
       : { kind: 'local' };

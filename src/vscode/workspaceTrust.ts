@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Emitter } from '../common/event.ts';
 import type { ModelTask } from '../llm/modelTypes.ts';
 import { providerLabel } from '../status/statusModel.ts';
 
@@ -11,11 +12,17 @@ export class WorkspaceTrustGate implements vscode.Disposable {
   private decision: 'allowed' | 'denied' | undefined;
   private offered = false;
   private readonly subscription: vscode.Disposable;
+  private readonly allowedEmitter = new Emitter<void>();
+  /** Fires when sending becomes allowed: the workspace was trusted, or the user said yes. */
+  readonly onDidAllow = this.allowedEmitter.event;
 
   constructor() {
-    this.subscription = vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      this.decision = 'allowed';
-    });
+    this.subscription = vscode.workspace.onDidGrantWorkspaceTrust(() => this.setDecision('allowed'));
+  }
+
+  /** True while nothing may be sent without asking. */
+  get restricted(): boolean {
+    return !vscode.workspace.isTrusted && this.decision !== 'allowed';
   }
 
   async allow(request: { readonly feature: string; readonly task: ModelTask; readonly provider: string }): Promise<boolean> {
@@ -30,11 +37,12 @@ export class WorkspaceTrustGate implements vscode.Disposable {
       { modal: true, detail: 'Groundwork asks once per window. Trusting the workspace allows it for good.' },
       'Allow for This Window',
     );
-    this.decision = choice === 'Allow for This Window' ? 'allowed' : 'denied';
+    this.setDecision(choice === 'Allow for This Window' ? 'allowed' : 'denied');
     return this.decision === 'allowed';
   }
 
-  private offerOnce(): void {
+  /** Offers, once per window, to allow sending; background features call it instead of asking. */
+  offerOnce(): void {
     if (this.offered) return;
     this.offered = true;
     void vscode.window
@@ -44,12 +52,18 @@ export class WorkspaceTrustGate implements vscode.Disposable {
         'Manage Workspace Trust',
       )
       .then((choice) => {
-        if (choice === 'Allow for This Window') this.decision = 'allowed';
+        if (choice === 'Allow for This Window') this.setDecision('allowed');
         else if (choice === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
       });
   }
 
+  private setDecision(decision: 'allowed' | 'denied'): void {
+    this.decision = decision;
+    if (decision === 'allowed') this.allowedEmitter.fire();
+  }
+
   dispose(): void {
     this.subscription.dispose();
+    this.allowedEmitter.dispose();
   }
 }

@@ -332,7 +332,7 @@ test('Explain Selection asks the model and shows the answer as a read-only markd
   await workbench.runCommand('Groundwork: Explain Selection');
   await workbench.page.locator('.tabs-container .tab.active', { hasText: /Explanation of order\.ts/ }).waitFor({ timeout: 30_000 });
   // The answer as text, not rendered: nothing in it is fetched.
-  await workbench.page.locator('.monaco-editor .view-line', { hasText: /adds up\*\* each line item/ }).first().waitFor({ timeout: 30_000 });
+  await workbench.page.locator('.monaco-editor .view-line', { hasText: /adds\s+up\*\*\s+each\s+line\s+item/ }).first().waitFor({ timeout: 30_000 });
   await workbench.screenshot('70-explain-selection');
   const body = (await server.modelRequests()).at(-1)!.body as ChatBody;
   assert.equal(body.model, 'gpt-4o');

@@ -34,6 +34,10 @@ export class IndexWorkerClient implements Disposable {
   private exited = false;
 
   readonly onDidChangeStatus: Event<IndexStatus> = this.statusEmitter.event;
+  private readonly exitEmitter = new Emitter<number>();
+  private closing = false;
+  /** Fires with the exit code when the worker stops without being closed (a crash, out of memory). */
+  readonly onDidExitUnexpectedly: Event<number> = this.exitEmitter.event;
 
   constructor(options: IndexWorkerClientOptions) {
     this.hostEmbedder = options.hostEmbedder;
@@ -45,6 +49,7 @@ export class IndexWorkerClient implements Disposable {
     this.worker.on('exit', (code) => {
       this.exited = true;
       this.failAll(new Error(`The index worker stopped (exit code ${code}).`));
+      if (!this.closing) this.exitEmitter.fire(code);
     });
   }
 
@@ -83,6 +88,7 @@ export class IndexWorkerClient implements Disposable {
 
   /** Lets pending writes finish, then stops the worker. */
   async close(): Promise<void> {
+    this.closing = true;
     if (!this.exited) {
       try {
         await this.request('close', {});

@@ -13,6 +13,7 @@ test('the status bar says what Groundwork is doing, most urgent first', () => {
     { facts: { readiness: ready, spend: { spentUsd: 2, limitUsd: 2, exceeded: true } }, text: /paused by budget/, tooltip: /Raise groundwork\.budget\.dailyUsd/ },
     { facts: { readiness: ready, completion: { state: 'requesting' } as const }, text: /loading~spin\) Groundwork$/, tooltip: /Asking for a completion/ },
     { facts: { readiness: ready, completion: { state: 'paused', by: 'user' } as const }, text: /debug-pause/, command: 'groundwork.toggleCompletions' },
+    { facts: { readiness: ready, completion: { state: 'paused', by: 'restricted' } as const }, text: /workspace-untrusted/, tooltip: /Restricted Mode/ },
     { facts: { readiness: ready, completion: { state: 'error', reason: 'rateLimited', message: 'slow down' } as const }, text: /warning/, tooltip: /rateLimited\): slow down/ },
     { facts: { readiness: ready, completion: { state: 'paused', by: 'budget' } as const, spend: { spentUsd: 3, limitUsd: 2, exceeded: true } }, text: /paused by budget/ },
   ];

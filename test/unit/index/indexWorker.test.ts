@@ -77,3 +77,20 @@ test('a host embedder answers for the worker, and a cancelled refresh rejects as
   assert.equal(status.embedderId, 'host-model');
   assert.equal((await client.search('item42', { top: 1, retrievers: ['keyword'] }))[0].path, 'f42.ts');
 });
+
+test('a worker that dies is reported once, and its requests fail instead of hanging; a closed one is not reported', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-dying-worker-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dying = join(dir, 'dying.mjs');
+  writeFileSync(dying, 'setTimeout(() => process.exit(3), 50);\n');
+  const client = new IndexWorkerClient({ workerPath: dying });
+  const exits: number[] = [];
+  client.onDidExitUnexpectedly((code) => exits.push(code));
+  await assert.rejects(client.search('anything', { top: 1 }), /index worker stopped \(exit code 3\)/);
+  assert.deepEqual(exits, [3]);
+
+  const closed = new IndexWorkerClient({ workerPath });
+  closed.onDidExitUnexpectedly((code) => exits.push(code));
+  await closed.close();
+  assert.deepEqual(exits, [3]);
+});
