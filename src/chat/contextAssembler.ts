@@ -1,4 +1,5 @@
 import { isCancellation } from '../common/errors.ts';
+import { lineCount } from '../common/text.ts';
 import type { TokenCounter } from '../llm/tokenizer.ts';
 import { fenceWorkspaceContent } from '../safety/promptFencing.ts';
 import type { Mention, SourceRef } from './protocol.ts';
@@ -223,11 +224,6 @@ export class ContextAssembler {
   }
 }
 
-function lineCount(text: string): number {
-  if (text === '') return 1;
-  const lines = text.split('\n').length;
-  return text.endsWith('\n') ? lines - 1 : lines;
-}
 
 /**
  * The longest leading run of whole lines whose fenced form fits, found by bisection (counting

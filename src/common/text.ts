@@ -57,3 +57,10 @@ export function positionAt(text: string, offset: number): Position {
   }
   return { line, character: clamped - lineStart };
 }
+
+/** Lines in a text; a final newline ends the last line rather than starting another, and '' has none. */
+export function lineCount(text: string): number {
+  if (text === '') return 0;
+  const lines = text.split('\n').length;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}

@@ -22,44 +22,42 @@ import type { UsageRecorder } from './usageLedger.ts';
 
 export type ChatTask = Exclude<ModelTask, 'embedding'>;
 
-export interface ChatRequest {
-  readonly task: ChatTask;
-  /** Free text for the ledger: 'chat', 'refactor', 'completion'… */
-  readonly feature: string;
-  readonly messages: readonly ChatMessage[];
+/** What every request may say about itself, whatever it asks for. */
+interface RequestBasics {
   /** `provider/model` to use first, ahead of the task's configured chain. */
   readonly model?: string;
-  readonly maxTokens?: number;
-  readonly temperature?: number;
-  readonly stop?: readonly string[];
   readonly signal?: AbortSignal;
   /** Workspace regions the prompt includes, for the audit log. */
   readonly sources?: readonly SourceRef[];
+}
+
+/** Generation settings and bookkeeping shared by chat and fill-in-the-middle requests. */
+interface TextRequestBasics extends RequestBasics {
+  readonly maxTokens?: number;
+  readonly temperature?: number;
+  readonly stop?: readonly string[];
   /** Tokens in the prompt when the caller already counted them, so the typing path never counts twice. */
   readonly promptTokens?: number;
 }
 
-export interface CompletionRequest {
+export interface ChatRequest extends TextRequestBasics {
+  readonly task: ChatTask;
+  /** Free text for the ledger: 'chat', 'refactor', 'completion'… */
+  readonly feature: string;
+  readonly messages: readonly ChatMessage[];
+}
+
+export interface CompletionRequest extends TextRequestBasics {
   /** Defaults to 'completion'. */
   readonly feature?: string;
   readonly prefix: string;
   readonly suffix: string;
-  readonly model?: string;
-  readonly maxTokens?: number;
-  readonly temperature?: number;
-  readonly stop?: readonly string[];
-  readonly signal?: AbortSignal;
-  readonly sources?: readonly SourceRef[];
-  readonly promptTokens?: number;
 }
 
-export interface EmbeddingRequest {
+export interface EmbeddingRequest extends RequestBasics {
   readonly feature: string;
   readonly inputs: readonly string[];
   readonly dimensions?: number;
-  readonly model?: string;
-  readonly signal?: AbortSignal;
-  readonly sources?: readonly SourceRef[];
 }
 
 /** One request sent (one attempt), for the audit log: the ledger entry plus what went in. */

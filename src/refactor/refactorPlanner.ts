@@ -10,7 +10,8 @@ import { type ParsedFileEdit, parseEditReply, type SearchReplaceBlock } from './
 import { defaultWholeFileMaxLines, type LineSpan, type PlacedFileEdit, placeEdits } from './editPlacement.ts';
 import { createEditSet, type EditSet, type FileBase } from './editSet.ts';
 import { RefactorError, type RefactorProblem, describeProblem } from './refactorError.ts';
-import { buildRefactorPrompt, languageOfPath, lineCount, type ShownFile, shownWholeFile } from './refactorPrompts.ts';
+import { lineCount } from '../common/text.ts';
+import { buildRefactorPrompt, languageOfPath, type ShownFile, shownWholeFile } from './refactorPrompts.ts';
 import type { RefactorCommand } from './refactorRequest.ts';
 
 /** The model port: ModelGateway satisfies it. */

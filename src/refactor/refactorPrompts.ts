@@ -1,4 +1,4 @@
-import { offsetAt, type Range } from '../common/text.ts';
+import { lineCount, offsetAt, type Range } from '../common/text.ts';
 import type { ChatMessage } from '../llm/modelTypes.ts';
 import { fenceWorkspaceContent, type WorkspaceExcerpt, workspaceDataInstruction } from '../safety/promptFencing.ts';
 import type { DiagnosticInfo, RefactorCommand } from './refactorRequest.ts';
@@ -27,11 +27,6 @@ export function shownWholeFile(file: { readonly path: string; readonly languageI
   return { path: file.path, languageId: file.languageId, text: file.text, startLine: 1, totalLines: lineCount(file.text) };
 }
 
-export function lineCount(text: string): number {
-  if (text === '') return 0;
-  const lines = text.split('\n').length;
-  return text.endsWith('\n') ? lines - 1 : lines;
-}
 
 /**
  * The system prompt: the edit format with a worked example, the rules that make blocks

@@ -1,6 +1,6 @@
 import type { SkipReason } from '../index/fileFilter.ts';
 import type { IndexStatus } from '../index/workspaceIndex.ts';
-import { escapeHtml } from '../usage/usageReport.ts';
+import { escapeHtml } from '../common/format.ts';
 
 export interface IndexStatusItem {
   readonly text: string;

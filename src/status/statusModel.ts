@@ -1,4 +1,5 @@
 import type { CompletionStatus } from '../completion/completionEngine.ts';
+import { formatUsd } from '../common/format.ts';
 import type { Readiness } from './readiness.ts';
 
 /**
@@ -91,8 +92,4 @@ export function describeStatus(facts: StatusFacts): StatusView {
     severity: 'normal',
     command: 'groundwork.showMenu',
   };
-}
-
-export function formatUsd(value: number): string {
-  return `$${value > 0 && value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
 }

@@ -1,5 +1,5 @@
 import type { PeriodUsage, UsageSummary, UsageTotals } from '../llm/usageSummary.ts';
-import { formatUsd as usd } from '../status/statusModel.ts';
+import { escapeHtml, formatUsd as usd } from '../common/format.ts';
 
 /**
  * The body of "Groundwork: Show Usage": today and this month, per feature and per model, with
@@ -46,7 +46,3 @@ function table(heading: string, rows: Readonly<Record<string, UsageTotals>>): st
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 const count = (value: number) => value.toLocaleString('en-US');
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}

@@ -1,3 +1,4 @@
+import { formatUsd } from '../common/format.ts';
 import type { Mention, ModelOption } from '../chat/protocol.ts';
 
 /** The mentions the `@` menu offers. */
@@ -44,7 +45,7 @@ export function mentionAtCursor(text: string, cursor: number): { readonly start:
 export function formatCost(costUsd: number | null): string {
   if (costUsd === null) return 'cost unknown';
   if (costUsd === 0) return '$0';
-  return costUsd < 0.01 ? `$${costUsd.toFixed(4)}` : `$${costUsd.toFixed(2)}`;
+  return formatUsd(costUsd);
 }
 
 export function formatTokens(count: number): string {
