@@ -24,6 +24,7 @@ before(async () => {
       'editor.suggestOnTriggerCharacters': false,
     },
     env: { OPENAI_API_KEY: 'sk-e2e-completion' },
+    logLevel: 'trace',
   });
   await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/);
 });

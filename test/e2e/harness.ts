@@ -4,7 +4,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { afterEach } from 'node:test';
 import { type Browser, type FrameLocator, type Page, chromium } from 'playwright-core';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -14,6 +15,22 @@ const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')
 const vsixPath = join(repoRoot, `groundwork-${manifest.version}.vsix`);
 
 let launcher: string | undefined;
+const openWorkbenches = new Set<Workbench>();
+
+// A failed test leaves its evidence: a screenshot, and the Groundwork log and the extension host's
+// log printed (CI keeps only the output) and saved beside the screenshots.
+afterEach(async (context) => {
+  // `passed` is newer than this @types/node.
+  if ((context as { readonly passed?: boolean }).passed !== false) return;
+  const label = `${basename(process.argv[1] ?? 'e2e', '.e2e.test.ts')}-${context.name}`.replace(/[^\w.-]+/g, '-').slice(0, 80);
+  for (const workbench of openWorkbenches) {
+    await workbench.screenshot(`failed-${label}`).catch(() => undefined);
+    const evidence = `== Groundwork log\n${workbench.logText()}\n== extension host log (last 80 lines)\n${workbench.extensionHostLog().split('\n').slice(-80).join('\n')}`;
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, `failed-${label}.log`), evidence);
+    process.stderr.write(`\n---- evidence for the failed test "${context.name}"\n${evidence}\n----\n`);
+  }
+});
 
 /** The code-server launcher, installed by the project's own setup script on first use. */
 export function vscodeHost(): string {
@@ -43,6 +60,16 @@ export interface WorkbenchOptions {
   /** Extra environment for the extension host. API keys from the outer environment are never passed. */
   readonly env?: Readonly<Record<string, string>>;
   readonly colorTheme?: string;
+  /**
+   * The window's log level (code-server applies one level to every log). Suites whose failures
+   * need each completion's outcome and timing use 'trace'; GROUNDWORK_E2E_LOG overrides it.
+   */
+  readonly logLevel?: 'trace' | 'debug' | 'info';
+}
+
+function logLevel(level: string | undefined): string[] {
+  const chosen = process.env.GROUNDWORK_E2E_LOG ?? level;
+  return chosen ? ['--log', chosen] : [];
 }
 
 export class Workbench {
@@ -110,7 +137,7 @@ export class Workbench {
     }
     const server = spawn(
       host,
-      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...dirs, workspace],
+      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...logLevel(options.logLevel), ...dirs, workspace],
       { env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const serverOutput: string[] = [];
@@ -134,7 +161,9 @@ export class Workbench {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    return new Workbench({ page, browser, server, tempRoot, workspace, userDataDir, serverOutput });
+    const workbench = new Workbench({ page, browser, server, tempRoot, workspace, userDataDir, serverOutput });
+    openWorkbenches.add(workbench);
+    return workbench;
   }
 
   /** The Groundwork status bar item. */
@@ -282,6 +311,17 @@ export class Workbench {
     return texts.join('\n');
   }
 
+  /** The extension host's own log: activation errors and uncaught exceptions land here. */
+  extensionHostLog(): string {
+    const logsRoot = join(this.userDataDir, 'logs');
+    if (!existsSync(logsRoot)) return '';
+    return readdirSync(logsRoot)
+      .map((session) => join(logsRoot, session, 'exthost1', 'remoteexthost.log'))
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+  }
+
   /** Waits until the log channel contains a line matching the pattern. */
   async waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
@@ -295,6 +335,7 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
+    openWorkbenches.delete(this);
     await this.browser.close().catch(() => undefined);
     this.server.kill('SIGTERM');
     await new Promise((resolveExit) => {

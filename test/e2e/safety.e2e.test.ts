@@ -22,6 +22,7 @@ before(async () => {
       'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
     },
     env: { OPENAI_API_KEY: 'sk-e2e-safety' },
+    logLevel: 'trace',
   });
   await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/);
   await workbench.waitForIndexReady();
