@@ -23,8 +23,32 @@ const engineBoundary = {
   },
 };
 
+// vectra's entry point re-exports everything it has (its own OpenAI client, web fetchers, a gRPC
+// server); the index uses LocalIndex, the protobuf codec and local file storage. Bundle only those,
+// and leave out the English NLP model behind vectra's isBm25 option, which the index never sets
+// (keyword search is src/index/keywordIndex.ts).
+const vectraLib = 'node_modules/vectra/lib';
+const vectraParts = {
+  name: 'vectra-parts',
+  setup(build) {
+    build.onResolve({ filter: /^vectra$/ }, () => ({ path: 'vectra', namespace: 'vectra-parts' }));
+    build.onLoad({ filter: /.*/, namespace: 'vectra-parts' }, () => ({
+      resolveDir: process.cwd(),
+      contents: [
+        `export { LocalIndex } from './${vectraLib}/LocalIndex.js';`,
+        `export { ProtobufCodec } from './${vectraLib}/codecs/ProtobufCodec.js';`,
+        `export { LocalFileStorage } from './${vectraLib}/storage/LocalFileStorage.js';`,
+      ].join('\n'),
+    }));
+    build.onResolve({ filter: /^wink-(bm25-text-search|nlp|eng-lite-web-model)$/ }, (args) => ({ path: args.path, namespace: 'unused-by-groundwork' }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-by-groundwork' }, (args) => ({
+      contents: `module.exports = function () { throw new Error(${JSON.stringify(`${args.path} is not bundled: Groundwork never uses vectra's BM25.`)}); };`,
+    }));
+  },
+};
+
 const common = {
-  plugins: [engineBoundary],
+  plugins: [engineBoundary, vectraParts],
   bundle: true,
   sourcemap: true,
   minify: production,
@@ -93,6 +117,9 @@ for (const name of grammars) {
   copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${name}.wasm`, `dist/grammars/tree-sitter-${name}.wasm`);
 }
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/grammars/web-tree-sitter.wasm');
+// vectra's protobuf codec reads its schema from schemas/ beside the code, which is dist/ once bundled.
+mkdirSync('dist/schemas', { recursive: true });
+copyFileSync(`${vectraLib}/codecs/schemas/index.proto`, 'dist/schemas/index.proto');
 // The package is "type": "module" for sources and tests; the bundles are CommonJS.
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 

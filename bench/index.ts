@@ -3,7 +3,7 @@
  *
  *   node bench/index.ts                  all sections
  *   node bench/index.ts --real           full build on real code under node_modules (read in place)
- *   node bench/index.ts --synthetic 100000   one synthetic size (cold load, queries, single-file update)
+ *   node bench/index.ts --synthetic 100000 [vectra|binary]   one synthetic size and store (cold load, queries, single-file update)
  *   node bench/index.ts --worker         main-thread event-loop delay while the worker builds
  *
  * Each size runs in its own child process so peak RSS is that run's alone.
@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { codeTermCounts } from '../src/index/codeTokens.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
-import { ShardStore, type StoredFile, termCountsOf } from '../src/index/shardStore.ts';
+import { shardOf, type StoredFile, type StoreKind, termCountsOf } from '../src/index/chunkStore.ts';
+import { openChunkStore } from '../src/index/openChunkStore.ts';
 import { IndexWorkerClient } from '../src/index/worker/indexWorkerClient.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
 
@@ -34,15 +35,15 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function realBuild(): Promise<void> {
+async function realBuild(kind: StoreKind): Promise<void> {
   const store = mkdtempSync(join(tmpdir(), 'gw-bench-real-'));
   try {
     const started = performance.now();
-    const index = await WorkspaceIndex.open({ storeDirectory: store, roots: realRoots, embedder });
+    const index = await WorkspaceIndex.open({ storeDirectory: store, roots: realRoots, embedder, store: kind });
     const result = await index.refresh();
     const seconds = (performance.now() - started) / 1000;
     const status = index.status();
-    console.log(`real code: ${status.files} files, ${status.chunks} chunks from ${realRoots.length} packages under node_modules`);
+    console.log(`real code, ${kind} store: ${status.files} files, ${status.chunks} chunks from ${realRoots.length} packages under node_modules`);
     console.log(`  full build: ${seconds.toFixed(1)} s, ${(result.indexedFiles / seconds).toFixed(0)} files/s, ${(status.chunks / seconds).toFixed(0)} chunks/s, peak RSS ${mb(peakRss())}`);
     console.log(`  skipped: ${JSON.stringify(status.skippedCounts)}`);
     const noop = performance.now();
@@ -69,12 +70,12 @@ async function coldLoad(store: string): Promise<void> {
 const vocabulary = Array.from({ length: 5000 }, (_, i) => `${['get', 'set', 'parse', 'load', 'render', 'handle', 'build', 'update'][i % 8]}${['User', 'Config', 'Token', 'Item', 'Cache', 'Node', 'Query', 'Stream'][(i >> 3) % 8]}${i}`);
 
 /** Child: a synthetic store of `chunks` chunks (10 per file), then load, query and update numbers. */
-async function synthetic(chunks: number): Promise<void> {
+async function synthetic(chunks: number, kind: StoreKind): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'gw-bench-syn-'));
   const root = join(base, 'ws');
   mkdirSync(root, { recursive: true });
   try {
-    const { store } = await ShardStore.open(join(base, 'store'), { embedderId: embedder.id, dimensions: embedder.dimensions });
+    const { store } = await openChunkStore(join(base, 'store'), { embedderId: embedder.id, dimensions: embedder.dimensions, kind });
     const shards = new Map<number, StoredFile[]>();
     let seed = 1;
     const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -94,7 +95,7 @@ async function synthetic(chunks: number): Promise<void> {
           return { s: c * 20 + 1, e: c * 20 + 20, l: 'typescript', h: `c${f}-${c}`, t: termCountsOf(codeTermCounts(words.join(' '))), v: vector.map((v) => v / norm) };
         }),
       };
-      const shard = store.shardOf(`ws/${path}`);
+      const shard = shardOf(store.manifest, `ws/${path}`);
       if (!shards.has(shard)) shards.set(shard, []);
       shards.get(shard)!.push(file);
     }
@@ -136,7 +137,7 @@ async function syntheticLoad(base: string, chunks: number): Promise<void> {
       updates.push(performance.now() - t0);
     }
     const line = (kind: keyof typeof times) => `${kind} p50 ${ms(percentile(times[kind], 50))} p99 ${ms(percentile(times[kind], 99))}`;
-    console.log(`synthetic ${chunks} chunks: cold load ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}`);
+    console.log(`synthetic ${chunks} chunks, ${index.status().store} store: cold load ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}`);
     console.log(`  query ${line('hybrid')}; ${line('vector')}; ${line('keyword')}`);
     console.log(`  single-file save until searchable: p50 ${ms(percentile(updates, 50))}, max ${ms(Math.max(...updates))}`);
   }
@@ -180,16 +181,22 @@ async function workerDelay(): Promise<void> {
 
 const args = process.argv.slice(2);
 if (args[0] === '--load') await coldLoad(args[1]);
-else if (args[0] === '--synthetic') await synthetic(Number(args[1]));
+else if (args[0] === '--synthetic') await synthetic(Number(args[1]), (args[2] ?? 'binary') as StoreKind);
 else if (args[0] === '--synthetic-load') await syntheticLoad(args[1], Number(args[2]));
-else if (args[0] === '--real') await realBuild();
+else if (args[0] === '--real') await realBuild((args[1] ?? 'binary') as StoreKind);
 else if (args[0] === '--worker') await workerDelay();
 else {
-  await realBuild();
-  for (const size of [10_000, 50_000, 100_000]) {
-    const child = spawnSync(process.execPath, [import.meta.filename, '--synthetic', String(size)], { encoding: 'utf8' });
+  for (const kind of ['vectra', 'binary'] as const) {
+    const child = spawnSync(process.execPath, [import.meta.filename, '--real', kind], { encoding: 'utf8' });
     process.stdout.write(child.stdout);
     process.stderr.write(child.stderr);
+  }
+  for (const size of [10_000, 50_000, 100_000]) {
+    for (const kind of ['vectra', 'binary'] as const) {
+      const child = spawnSync(process.execPath, [import.meta.filename, '--synthetic', String(size), kind], { encoding: 'utf8' });
+      process.stdout.write(child.stdout);
+      process.stderr.write(child.stderr);
+    }
   }
   await workerDelay();
 }

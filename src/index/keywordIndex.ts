@@ -1,4 +1,4 @@
-import type { TermCounts } from './shardStore.ts';
+import type { TermCounts } from './chunkStore.ts';
 
 export interface KeywordHit {
   readonly id: number;

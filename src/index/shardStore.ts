@@ -1,66 +1,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { fnv1a } from './localEmbedder.ts';
+import { isTempName, writeAtomic } from './atomicWrite.ts';
+import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 
-/** One chunk on disk; short keys because a large index holds a hundred thousand of them. */
-export interface StoredChunk {
-  /** Start and end line, 1-based. */
-  readonly s: number;
-  readonly e: number;
-  /** Language id. */
-  readonly l: string;
-  /** Enclosing symbol. */
-  readonly y?: string;
-  /** Content hash (the embedding cache key). */
-  readonly h: string;
-  /** Term counts for BM25. */
-  readonly t: TermCounts;
-  /** The unit-length vector; on disk it sits in the shard's binary tail, not in the JSON. */
-  readonly v: Float32Array;
-}
-
-/**
- * A chunk's terms with their counts: pairs of (index into `dictionary`, count). Chunks read from
- * one shard share its dictionary, so a load maps each distinct term of a shard once, not each
- * occurrence.
- */
-export interface TermCounts {
-  readonly dictionary: readonly string[];
-  readonly pairs: Int32Array;
-}
-
-export function termCountsOf(counts: ReadonlyMap<string, number>): TermCounts {
-  const dictionary = [...counts.keys()];
-  const pairs = new Int32Array(dictionary.length * 2);
-  dictionary.forEach((term, i) => {
-    pairs[i * 2] = i;
-    pairs[i * 2 + 1] = counts.get(term)!;
-  });
-  return { dictionary, pairs };
-}
-
-/** One file's catalog entry and chunks: recorded only once its shard is durably saved. */
-export interface StoredFile {
-  readonly root: string;
-  readonly path: string;
-  readonly hash: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly chunks: readonly StoredChunk[];
-}
-
-export interface StoreManifest {
-  readonly formatVersion: number;
-  readonly embedderId: string;
-  readonly dimensions: number;
-  readonly shardCount: number;
-}
-
-export const storeFormatVersion = 3;
 const shardMagic = 'GWSHARD3';
-
-export type ShardRead = { readonly kind: 'ok'; readonly files: StoredFile[] } | { readonly kind: 'missing' } | { readonly kind: 'corrupt'; readonly detail: string };
 
 /** The JSON part of a shard file; vectors and term pairs follow it in binary. */
 interface DiskShard {
@@ -71,60 +15,28 @@ interface DiskShard {
 /** A chunk in the JSON: `n` is its number of term pairs in the binary part. */
 type DiskChunk = Omit<StoredChunk, 'v' | 't'> & { readonly n: number };
 
-let tempCounter = 0;
-
 /**
- * The durable index: a manifest and a fixed number of shard files, each holding the files whose
- * key hashes to it, so saving one edit rewrites one small file. Every write goes to a temp file,
- * is flushed and renamed over the old one, so a kill mid-save leaves the previous shard intact;
- * each shard carries a sha256 of its body, so a damaged one is detected and rebuilt alone.
+ * Groundwork's own store, for workspaces too large for vectra: each shard is one binary file (a
+ * JSON header of files and chunks, then the float32 vectors and int32 term pairs), so a cold load
+ * copies vectors instead of decoding them. Every write goes to a temp file and is renamed over the
+ * old one; each shard carries a sha256 of its body, so a damaged one is detected and rebuilt alone.
  */
-export class ShardStore {
+export class ShardStore implements ChunkStore {
+  readonly kind = 'binary';
   readonly directory: string;
   readonly manifest: StoreManifest;
 
-  private constructor(directory: string, manifest: StoreManifest) {
+  constructor(directory: string, manifest: StoreManifest) {
     this.directory = directory;
     this.manifest = manifest;
   }
 
-  /**
-   * Opens the store in `directory`, creating it. When the manifest names another embedder, size or
-   * format, the old shards are deleted (`reset`), since their vectors cannot be compared.
-   */
-  static async open(directory: string, wanted: Omit<StoreManifest, 'formatVersion' | 'shardCount'> & { shardCount?: number }): Promise<{ store: ShardStore; reset: boolean }> {
-    await fsp.mkdir(join(directory, 'shards'), { recursive: true });
-    let existing: StoreManifest | undefined;
-    try {
-      existing = JSON.parse(await fsp.readFile(join(directory, 'manifest.json'), 'utf8')) as StoreManifest;
-    } catch {
-      existing = undefined;
-    }
-    const matches =
-      existing !== undefined &&
-      existing.formatVersion === storeFormatVersion &&
-      existing.embedderId === wanted.embedderId &&
-      existing.dimensions === wanted.dimensions &&
-      Number.isInteger(existing.shardCount) &&
-      existing.shardCount > 0;
-    const manifest: StoreManifest = matches
-      ? existing!
-      : { formatVersion: storeFormatVersion, embedderId: wanted.embedderId, dimensions: wanted.dimensions, shardCount: wanted.shardCount ?? 256 };
-    const shardsDir = join(directory, 'shards');
-    for (const name of await fsp.readdir(shardsDir)) {
-      // Leftover temp files are saves that never finished; the shard they meant to replace is intact.
-      if (!matches || name.includes('.tmp-')) await fsp.rm(join(shardsDir, name), { force: true });
-    }
-    if (!matches) await writeAtomic(join(directory, 'manifest.json'), JSON.stringify(manifest, null, 2));
-    return { store: new ShardStore(directory, manifest), reset: existing !== undefined && !matches };
-  }
-
-  shardOf(fileKey: string): number {
-    return fnv1a(fileKey) % this.manifest.shardCount;
+  private get shardsDirectory(): string {
+    return join(this.directory, 'shards');
   }
 
   shardPath(shard: number): string {
-    return join(this.directory, 'shards', `${String(shard).padStart(4, '0')}.shard`);
+    return join(this.shardsDirectory, `${String(shard).padStart(4, '0')}.shard`);
   }
 
   async read(shard: number): Promise<ShardRead> {
@@ -220,35 +132,16 @@ export class ShardStore {
     const termBytes = Buffer.from(pairs.buffer, pairs.byteOffset, pairs.byteLength);
     const hash = createHash('sha256').update(json).update(vectorBytes).update(termBytes).digest('hex');
     const header = Buffer.from(`${shardMagic} ${hash} ${json.length} ${vectorBytes.length} ${termBytes.length}\n`, 'latin1');
+    await fsp.mkdir(this.shardsDirectory, { recursive: true });
     await writeAtomic(path, Buffer.concat([header, json, vectorBytes, termBytes]), false);
   }
 
-  /** Deletes everything: for a full rebuild. */
   async clear(): Promise<void> {
-    const shardsDir = join(this.directory, 'shards');
-    for (const name of await fsp.readdir(shardsDir)) await fsp.rm(join(shardsDir, name), { force: true });
+    await fsp.rm(this.shardsDirectory, { recursive: true, force: true });
   }
-}
 
-/**
- * Write to a temp file, then rename over the target: readers see old or new, never half, even when
- * the process is killed mid-write. `flush` also forces the data to disk first, against power loss;
- * shards skip it (a full build would wait seconds on 256 fsyncs) because their checksum already
- * turns a torn shard into a rebuild of that shard alone.
- */
-export async function writeAtomic(path: string, data: string | Uint8Array, flush = true): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${tempCounter++}`;
-  const handle = await fsp.open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    if (flush) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fsp.rename(temp, path);
-  } catch (error) {
-    await fsp.rm(temp, { force: true });
-    throw error;
+  async removeLeftovers(): Promise<void> {
+    const names = await fsp.readdir(this.shardsDirectory).catch(() => [] as string[]);
+    for (const name of names) if (isTempName(name)) await fsp.rm(join(this.shardsDirectory, name), { force: true });
   }
 }

@@ -21,7 +21,8 @@ import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './file
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { KeywordIndex } from './keywordIndex.ts';
 import { reciprocalRankFusion, type Retriever } from './rankFusion.ts';
-import { ShardStore, type StoredChunk, type StoredFile, termCountsOf } from './shardStore.ts';
+import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
+import { openChunkStore, type StoreChoice } from './openChunkStore.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
 
@@ -38,6 +39,13 @@ export interface WorkspaceIndexOptions {
   readonly chunker?: Partial<ChunkerOptions>;
   /** Shards on disk; fixed when the store is created. */
   readonly shardCount?: number;
+  /**
+   * Which store keeps the index on disk (src/index/chunkStore.ts). `auto`, the default, builds a
+   * new index in vectra unless the workspace has more than `vectraMaxFiles` files, where loading
+   * and holding vectra's items would pass the targets; an existing store is kept as it is.
+   */
+  readonly store?: StoreChoice;
+  readonly vectraMaxFiles?: number;
   /** Tuning of the in-memory vector search (when the coarse pass starts). */
   readonly vectorSearch?: MatrixVectorStoreOptions;
 }
@@ -51,6 +59,8 @@ export interface IndexProgress {
 export interface IndexStatus {
   readonly state: 'loading' | 'idle' | 'indexing' | 'error';
   readonly embedderId: string;
+  /** Which store keeps the index on disk. */
+  readonly store: StoreKind;
   readonly files: number;
   readonly chunks: number;
   /** Up to a few thousand skipped files, each with its reason; `skippedCounts` has the totals. */
@@ -146,10 +156,23 @@ const fileKeyOf = (root: string, path: string) => `${root}/${path}`;
  * shard by shard, and memory changes only after the shard is on disk, so progress survives a
  * reload and a killed build resumes where it stopped.
  */
+/** Above this many files, `auto` keeps a new index in the binary store (bench/index.ts measures both). */
+export const defaultVectraMaxFiles = 3000;
+
+function wantedStore(options: WorkspaceIndexOptions, kind: StoreChoice) {
+  return {
+    embedderId: options.embedder.id,
+    dimensions: options.embedder.dimensions,
+    kind,
+    ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
+  };
+}
+
 export class WorkspaceIndex implements Disposable {
+  private readonly options: WorkspaceIndexOptions;
   private readonly logger: Logger;
   private readonly fs: IndexFileSystem;
-  private readonly store: ShardStore;
+  private store: ChunkStore;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
   private readonly vectors: MatrixVectorStore;
@@ -174,7 +197,8 @@ export class WorkspaceIndex implements Disposable {
 
   readonly onDidChangeStatus: Event<IndexStatus> = this.statusEmitter.event;
 
-  private constructor(options: WorkspaceIndexOptions, store: ShardStore) {
+  private constructor(options: WorkspaceIndexOptions, store: ChunkStore) {
+    this.options = options;
     this.logger = options.logger ?? nullLogger;
     this.fs = options.fs ?? nodeIndexFileSystem;
     this.store = store;
@@ -191,11 +215,7 @@ export class WorkspaceIndex implements Disposable {
    * embedder is wiped (vectors of different models cannot be compared); call `refresh()` next.
    */
   static async open(options: WorkspaceIndexOptions, signal?: AbortSignal): Promise<WorkspaceIndex> {
-    const { store, reset } = await ShardStore.open(options.storeDirectory, {
-      embedderId: options.embedder.id,
-      dimensions: options.embedder.dimensions,
-      ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
-    });
+    const { store, reset } = await openChunkStore(options.storeDirectory, wantedStore(options, options.store ?? 'auto'));
     const index = new WorkspaceIndex(options, store);
     if (reset) index.logger.info(`Embedder is now ${options.embedder.id}: rebuilding the index.`);
     await index.load(signal);
@@ -212,6 +232,7 @@ export class WorkspaceIndex implements Disposable {
     return {
       state: this.state,
       embedderId: this.embedder.id,
+      store: this.store.kind,
       files: this.catalog.size,
       chunks: this.vectors.size,
       skipped: [...this.discoverySkips, ...this.contentSkips.values()],
@@ -244,6 +265,7 @@ export class WorkspaceIndex implements Disposable {
       this.discoveryCounts = { ...found.skippedCounts };
       this.capMessage = found.capMessage;
       if (found.capMessage) this.logger.warn(found.capMessage);
+      await this.queue.run(() => this.chooseStore(found.files.length));
 
       const jobs = new Map<number, ShardJob>();
       const jobFor = (shard: number) => {
@@ -257,10 +279,10 @@ export class WorkspaceIndex implements Disposable {
         seen.add(key);
         const known = this.catalog.get(key);
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
-        jobFor(this.store.shardOf(key)).upserts.push(file);
+        jobFor(this.shardOf(key)).upserts.push(file);
       }
       for (const key of this.catalog.keys()) {
-        if (!seen.has(key)) jobFor(this.store.shardOf(key)).deletes.add(key);
+        if (!seen.has(key)) jobFor(this.shardOf(key)).deletes.add(key);
       }
       for (const key of [...this.contentSkips.keys()]) if (!seen.has(key)) this.contentSkips.delete(key);
 
@@ -324,12 +346,12 @@ export class WorkspaceIndex implements Disposable {
     return this.tracked(async (totals) => {
       const jobs = new Map<number, ShardJob>();
       for (const file of upserts) {
-        const shard = this.store.shardOf(fileKeyOf(file.root, file.path));
+        const shard = this.shardOf(fileKeyOf(file.root, file.path));
         if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
         jobs.get(shard)!.upserts.push(file);
       }
       for (const key of deletes) {
-        const shard = this.store.shardOf(key);
+        const shard = this.shardOf(key);
         if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
         jobs.get(shard)!.deletes.add(key);
       }
@@ -392,6 +414,19 @@ export class WorkspaceIndex implements Disposable {
     this.statusEmitter.dispose();
   }
 
+  /** In `auto`, an index with nothing in it yet moves to the store that suits the workspace's size. */
+  private async chooseStore(fileCount: number): Promise<void> {
+    if ((this.options.store ?? 'auto') !== 'auto' || this.catalog.size > 0) return;
+    const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
+    if (kind === this.store.kind) return;
+    this.store = (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store;
+    this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store.`);
+  }
+
+  private shardOf(fileKey: string): number {
+    return shardOf(this.store.manifest, fileKey);
+  }
+
   private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]> {
     const use = new Set(options.retrievers ?? ['vector', 'keyword']);
     const lists: { retriever: Retriever; ids: number[] }[] = [];
@@ -424,7 +459,7 @@ export class WorkspaceIndex implements Disposable {
   private async load(signal?: AbortSignal): Promise<void> {
     const count = this.store.manifest.shardCount;
     // Read ahead a few shards so disk reads overlap the work of adding the previous ones.
-    const reads = new Map<number, ReturnType<ShardStore['read']>>();
+    const reads = new Map<number, Promise<ShardRead>>();
     for (let shard = 0; shard < Math.min(4, count); shard++) reads.set(shard, this.store.read(shard));
     for (let shard = 0; shard < count; shard++) {
       if (signal?.aborted) {
@@ -572,7 +607,7 @@ export class WorkspaceIndex implements Disposable {
       slots.push(slot);
     }
     this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
-    const shard = this.store.shardOf(key);
+    const shard = this.shardOf(key);
     if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
     this.shardMembers.get(shard)!.add(key);
   }
@@ -588,7 +623,7 @@ export class WorkspaceIndex implements Disposable {
       this.keywords.remove(slot);
     }
     this.catalog.delete(key);
-    this.shardMembers.get(this.store.shardOf(key))?.delete(key);
+    this.shardMembers.get(this.shardOf(key))?.delete(key);
     return true;
   }
 

@@ -57,7 +57,7 @@ export function renderIndexStatus(status: IndexStatus): string {
     });
   return [
     '<h1>Groundwork index</h1>',
-    `<p><strong>${status.files}</strong> files and <strong>${status.chunks}</strong> chunks indexed with ${escapeHtml(status.embedderId)}; ${skippedTotal} files skipped. State: ${escapeHtml(status.state)}.</p>`,
+    `<p><strong>${status.files}</strong> files and <strong>${status.chunks}</strong> chunks indexed with ${escapeHtml(status.embedderId)}, kept in the ${status.store === 'vectra' ? 'vectra' : 'binary shard'} store; ${skippedTotal} files skipped. State: ${escapeHtml(status.state)}.</p>`,
     status.capMessage ? `<p class="warning">${escapeHtml(status.capMessage)}</p>` : '',
     status.lastError ? `<p class="warning">Last error: ${escapeHtml(status.lastError)}</p>` : '',
     status.repairedShards.length > 0 ? `<p class="muted">${status.repairedShards.length} damaged index shards were found and rebuilt.</p>` : '',

@@ -312,6 +312,7 @@ export class WorkspaceIndexFeature extends DisposableBase {
 const emptyStatus: IndexStatus = {
   state: 'error',
   embedderId: '',
+  store: 'vectra',
   files: 0,
   chunks: 0,
   skipped: [],

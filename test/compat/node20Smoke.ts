@@ -36,11 +36,17 @@ async function main(): Promise<void> {
   const fim = await gateway.complete({ prefix: 'function f() {\n  ', suffix: '\n}', model: 'local/coder' }).result;
   const embedding = await gateway.embed({ feature: 'smoke', inputs: ['a', 'b'], dimensions: 8 });
 
+  const indexOptions = { storeDirectory: join(scratch, 'index'), roots: [{ id: 'ws', path: workspace }], embedder: { kind: 'local' as const }, grammarDirectory: join(distDirectory, 'grammars') };
   const index = new IndexWorkerClient({ workerPath: join(distDirectory, 'indexWorker.js') });
-  await index.open({ storeDirectory: join(scratch, 'index'), roots: [{ id: 'ws', path: workspace }], embedder: { kind: 'local' }, grammarDirectory: join(distDirectory, 'grammars') });
+  await index.open(indexOptions);
   await index.refresh();
   const hits = await index.search('shipping cost for domestic orders', { top: 1 });
   await index.close();
+  // A second worker loads what the first saved: the store (vectra, for a workspace this small) reads back on Node 20.
+  const reopened = new IndexWorkerClient({ workerPath: join(distDirectory, 'indexWorker.js') });
+  const reloaded = await reopened.open(indexOptions);
+  const reloadedHits = await reopened.search('shipping cost for domestic orders', { top: 1 });
+  await reopened.close();
 
   console.log(
     JSON.stringify({
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
       embedding: embedding.vectors.map((vector) => vector.length),
       tokens: tokenCounter.count('hello world'),
       topHit: hits[0] ? `${hits[0].path}:${hits[0].symbol ?? ''}` : null,
+      reloaded: { store: reloaded.store, files: reloaded.files, topHit: reloadedHits[0]?.path ?? null },
     }),
   );
   gateway.dispose();

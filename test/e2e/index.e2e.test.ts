@@ -59,5 +59,7 @@ test('the index status view lists the skipped .env as a secret file', async () =
   const secrets = frame.getByRole('region', { name: /^Secret files/ });
   await secrets.waitFor({ timeout: 30_000 });
   assert.match(await secrets.innerText(), /\.env\s+\.env file/);
+  // A workspace this small is kept in vectra.
+  assert.match(await frame.locator('body').innerText(), /kept in the vectra store/);
   await workbench.screenshot('42-index-status');
 });

@@ -59,4 +59,8 @@ test('the SDKs, the gateway, the tokenizer and the index worker run on Node 20',
   assert.deepEqual(seen.embedding, [8, 8]);
   assert.equal(seen.tokens, 2);
   assert.equal(seen.topHit, 'src/shipping.ts:shippingCost');
+  const reloaded = seen.reloaded as { store: string; files: number; topHit: string | null };
+  assert.equal(reloaded.store, 'vectra');
+  assert.ok(reloaded.files > 0, 'the reopened index has its files');
+  assert.equal(reloaded.topHit, 'src/shipping.ts');
 });

@@ -6,6 +6,7 @@ import { describeIndexStatus, renderIndexStatus } from '../../../src/status/inde
 
 const base: IndexStatus = {
   state: 'idle',
+  store: 'vectra',
   embedderId: 'local-hash-v1-256',
   files: 12,
   chunks: 40,
@@ -30,6 +31,7 @@ test('the index item reads building n/m, ready with counts, or error', () => {
 
 test('the status view lists each skipped file under its reason, escaped', () => {
   const html = renderIndexStatus({ ...base, skipped: [...base.skipped, { root: 'app', path: '<b>.key', reason: 'secret', detail: 'private key' }], skippedCounts: { ...base.skippedCounts, secret: 3 } });
+  assert.match(html, /kept in the vectra store/);
   assert.match(html, /Secret files \(never read by any feature\): 3/);
   assert.match(html, /<td>app\/\.env<\/td><td>\.env file<\/td>/);
   assert.match(html, /and 1 more/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { codeTermCounts, queryTerms, splitIdentifier } from '../../../src/index/codeTokens.ts';
-import { termCountsOf } from '../../../src/index/shardStore.ts';
+import { termCountsOf } from '../../../src/index/chunkStore.ts';
 import { CachingEmbedder, type Embedder } from '../../../src/index/embedder.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 

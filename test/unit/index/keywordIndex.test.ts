@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KeywordIndex } from '../../../src/index/keywordIndex.ts';
-import { termCountsOf } from '../../../src/index/shardStore.ts';
+import { termCountsOf } from '../../../src/index/chunkStore.ts';
 
 /** Textbook BM25 (k1 1.2, b 0.75) over the same documents, as the reference. */
 function referenceBm25(docs: Map<number, Map<string, number>>, query: readonly string[], top: number): number[] {

@@ -5,7 +5,10 @@ import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Embedder } from '../../../src/index/embedder.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
-import { ShardStore } from '../../../src/index/shardStore.ts';
+import { shardOf } from '../../../src/index/chunkStore.ts';
+import { openChunkStore } from '../../../src/index/openChunkStore.ts';
+import { type ShardStore } from '../../../src/index/shardStore.ts';
+import { VectraStore } from '../../../src/index/vectraStore.ts';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/index/workspaceIndex.ts';
 
 const sources: Record<string, string> = {
@@ -129,25 +132,49 @@ test('files that turn out binary or secret on change leave the index with a reas
   assert.equal(status.skipped.find((s) => s.path === '.env')?.reason, 'secret');
 });
 
-test('a shard corrupted on disk is detected and only its files are indexed again', async (t) => {
-  const { open, options, embedder } = setup(t);
-  await (await open()).refresh();
-  const store = (await ShardStore.open(options.storeDirectory, { embedderId: embedder.id, dimensions: 64 })).store;
-  const victim = store.shardOf('ws/src/auth/session.ts');
-  const path = store.shardPath(victim);
-  const bytes = readFileSync(path);
-  bytes[bytes.length - 10] ^= 0x55;
-  writeFileSync(path, bytes);
-  const survivors = [...Object.keys(sources)].filter((p) => store.shardOf(`ws/${p}`) !== victim);
+for (const kind of ['vectra', 'binary'] as const) {
+  test(`${kind}: a shard corrupted on disk is detected and only its files are indexed again`, async (t) => {
+    const { open, options } = setup(t);
+    await (await open({ store: kind })).refresh();
+    const { store } = await openChunkStore(options.storeDirectory, { embedderId: options.embedder.id, dimensions: 64, kind });
+    const victim = shardOf(store.manifest, 'ws/src/auth/session.ts');
+    const path = store instanceof VectraStore ? store.shardPath(victim) : (store as ShardStore).shardPath(victim);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 10] ^= 0x55;
+    writeFileSync(path, bytes);
+    const survivors = [...Object.keys(sources)].filter((p) => shardOf(store.manifest, `ws/${p}`) !== victim);
 
-  const reopened = await open();
-  assert.deepEqual(reopened.status().repairedShards, [victim]);
-  assert.equal(reopened.status().files, survivors.length);
-  const result = await reopened.refresh();
-  assert.equal(result.indexedFiles, 4 - survivors.length);
-  assert.equal(reopened.status().files, 4);
-  assert.equal((await reopened.search('revoke session'))[0].path, 'src/auth/session.ts');
-  assert.equal((await store.read(victim)).kind, 'ok');
+    const reopened = await open({ store: kind });
+    assert.deepEqual(reopened.status().repairedShards, [victim]);
+    assert.equal(reopened.status().files, survivors.length);
+    const result = await reopened.refresh();
+    assert.equal(result.indexedFiles, 4 - survivors.length);
+    assert.equal(reopened.status().files, 4);
+    assert.equal((await reopened.search('revoke session'))[0].path, 'src/auth/session.ts');
+    assert.equal((await store.read(victim)).kind, 'ok');
+  });
+}
+
+test('auto keeps a small workspace in vectra and moves a new index of a large one to the binary store', async (t) => {
+  const { open, options } = setup(t);
+  const small = await open();
+  await small.refresh();
+  assert.equal(small.status().store, 'vectra');
+  assert.equal((await small.search('multiply matrices'))[0].path, 'src/math/matrix.ts');
+
+  const large = setup(t);
+  const index = await large.open({ vectraMaxFiles: 3 });
+  await index.refresh();
+  assert.equal(index.status().store, 'binary');
+  assert.equal(index.status().files, 4);
+  const reopened = await large.open({ vectraMaxFiles: 3 });
+  assert.equal(reopened.status().files, 4, 'the binary store is what loads next time');
+  assert.equal((await reopened.search('multiply matrices'))[0].path, 'src/math/matrix.ts');
+
+  // An index with files in it keeps its store when the workspace grows; a new store (another embedder) chooses again.
+  const grown = await WorkspaceIndex.open({ ...options, vectraMaxFiles: 1 });
+  await grown.refresh();
+  assert.equal(grown.status().store, 'vectra');
 });
 
 test('concurrent updates lose nothing: every file of many parallel batches is indexed and on disk', async (t) => {

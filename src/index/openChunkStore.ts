@@ -1,0 +1,65 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { writeAtomic } from './atomicWrite.ts';
+import type { ChunkStore, StoreKind, StoreManifest } from './chunkStore.ts';
+import { ShardStore } from './shardStore.ts';
+import { VectraStore } from './vectraStore.ts';
+
+/** Bumped when the layout of the manifest or of either store changes: old stores are rebuilt. */
+export const storeFormatVersion = 4;
+
+/** `auto`: keep the store that is there; a new one starts as vectra (the index may switch it while it is empty). */
+export type StoreChoice = StoreKind | 'auto';
+
+export interface WantedStore {
+  readonly embedderId: string;
+  readonly dimensions: number;
+  readonly kind: StoreChoice;
+  readonly shardCount?: number;
+}
+
+export function createChunkStore(directory: string, manifest: StoreManifest): ChunkStore {
+  return manifest.store === 'vectra' ? new VectraStore(directory, manifest) : new ShardStore(directory, manifest);
+}
+
+/**
+ * Opens the store in `directory`, creating it. When the manifest names another embedder, size,
+ * format or store kind, the old shards are deleted (`reset`): vectors of different models cannot
+ * be compared, and a store of the other kind is rebuilt rather than converted.
+ */
+export async function openChunkStore(directory: string, wanted: WantedStore): Promise<{ store: ChunkStore; reset: boolean }> {
+  await fsp.mkdir(directory, { recursive: true });
+  let existing: Partial<StoreManifest> | undefined;
+  try {
+    existing = JSON.parse(await fsp.readFile(join(directory, 'manifest.json'), 'utf8')) as Partial<StoreManifest>;
+  } catch {
+    existing = undefined;
+  }
+  const matches =
+    existing !== undefined &&
+    existing.formatVersion === storeFormatVersion &&
+    existing.embedderId === wanted.embedderId &&
+    existing.dimensions === wanted.dimensions &&
+    (existing.store === 'vectra' || existing.store === 'binary') &&
+    (wanted.kind === 'auto' || existing.store === wanted.kind) &&
+    Number.isInteger(existing.shardCount) &&
+    existing.shardCount! > 0;
+  const manifest: StoreManifest = matches
+    ? (existing as StoreManifest)
+    : {
+        formatVersion: storeFormatVersion,
+        store: wanted.kind === 'auto' ? 'vectra' : wanted.kind,
+        embedderId: wanted.embedderId,
+        dimensions: wanted.dimensions,
+        shardCount: wanted.shardCount ?? 256,
+      };
+  if (matches) {
+    const store = createChunkStore(directory, manifest);
+    await store.removeLeftovers();
+    return { store, reset: false };
+  }
+  // Whatever was here (either kind, any format) goes before the new manifest is written.
+  for (const kind of ['vectra', 'binary'] as const) await createChunkStore(directory, { ...manifest, store: kind }).clear();
+  await writeAtomic(join(directory, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return { store: createChunkStore(directory, manifest), reset: existing !== undefined };
+}
