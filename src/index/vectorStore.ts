@@ -1,3 +1,5 @@
+import { SimdMatrix } from './simdDot.ts';
+
 export interface VectorHit {
   readonly id: number;
   /** Cosine similarity (vectors are unit length). */
@@ -28,19 +30,23 @@ export interface MatrixVectorStoreOptions {
   readonly coarseFrom?: number;
   readonly coarseDimensions?: number;
   readonly coarseCandidates?: number;
+  /** False scans in JavaScript even where WebAssembly SIMD is available (for comparison). */
+  readonly simd?: boolean;
 }
 
 /**
  * Brute force over one contiguous Float32Array: no index to build or keep in sync. At 100k × 256
- * an exact scan reads 100 MB per query and is bound by memory bandwidth (vectra's LocalIndex was
- * measured at 106 ms there). An optional coarse pass scans a prefix of each vector first and
- * re-scores a few hundred candidates exactly. It is off by default: with the hashed local embedder
- * it cost a sixth of vector-only MRR on the ESLint dev set (bench/retrieval.ts --coarse). It suits
- * Matryoshka-trained models such as text-embedding-3, whose prefixes are embeddings themselves.
+ * an exact scan reads 100 MB per query; it runs in WebAssembly SIMD (`simdDot.ts`) where the width
+ * allows, and in JavaScript otherwise. An optional coarse pass scans a prefix of each vector first
+ * and re-scores a few hundred candidates exactly. It is off by default: with the hashed local
+ * embedder it cost a sixth of vector-only MRR on the ESLint dev set (bench/retrieval.ts --coarse).
+ * It suits Matryoshka-trained models such as text-embedding-3, whose prefixes are embeddings themselves.
  */
 export class MatrixVectorStore implements VectorStore {
   readonly dimensions: number;
   private matrix: Float32Array;
+  /** The same rows in WebAssembly memory, when SIMD is available: then `matrix` is its view. */
+  private readonly simd: SimdMatrix | undefined;
   /** Prefixes of every row for the coarse pass; built on first use. */
   private coarse: Float32Array | undefined;
   private alive: Uint8Array;
@@ -58,7 +64,8 @@ export class MatrixVectorStore implements VectorStore {
     this.coarseFrom = options.coarseFrom ?? Infinity;
     this.coarseDimensions = Math.min(options.coarseDimensions ?? 64, dimensions);
     this.coarseCandidates = options.coarseCandidates ?? 500;
-    this.matrix = new Float32Array(this.capacity * dimensions);
+    this.simd = options.simd === false ? undefined : SimdMatrix.create(dimensions, this.capacity);
+    this.matrix = this.simd ? this.simd.rows : new Float32Array(this.capacity * dimensions);
     this.alive = new Uint8Array(this.capacity);
   }
 
@@ -102,6 +109,13 @@ export class MatrixVectorStore implements VectorStore {
   private scanAll(query: Float32Array, top: number, matrix = this.matrix, width = this.dimensions): VectorHit[] {
     const alive = this.alive;
     const best = new TopHits(top);
+    if (this.simd && matrix === this.matrix) {
+      const scores = this.simd.scores(query, this.highWater);
+      for (let id = 0; id < this.highWater; id++) {
+        if (alive[id] !== 0 && scores[id] > best.threshold) best.offer(id, scores[id]);
+      }
+      return best.hits();
+    }
     for (let id = 0, offset = 0; id < this.highWater; id++, offset += width) {
       if (alive[id] === 0) continue;
       const score = dot(matrix, offset, query, width);
@@ -120,8 +134,14 @@ export class MatrixVectorStore implements VectorStore {
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const matrix = new Float32Array(capacity * this.dimensions);
-    matrix.set(this.matrix);
+    let matrix: Float32Array;
+    if (this.simd) {
+      this.simd.resize(capacity);
+      matrix = this.simd.rows;
+    } else {
+      matrix = new Float32Array(capacity * this.dimensions);
+      matrix.set(this.matrix);
+    }
     let coarse: Float32Array | undefined;
     if (this.coarse) {
       coarse = new Float32Array(capacity * this.coarseDimensions);

@@ -1,11 +1,36 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import wabtInit from 'wabt';
+import { SimdMatrix, simdKernelBase64 } from '../../../src/index/simdDot.ts';
 import { MatrixVectorStore, type VectorHit, type VectorStore } from '../../../src/index/vectorStore.ts';
 
-/** The contract every VectorStore meets; a second implementation adds itself to `stores`. */
+/** The contract every VectorStore meets, with the scan in WebAssembly SIMD and in JavaScript. */
 const stores: Record<string, (dimensions: number) => VectorStore> = {
-  matrix: (dimensions) => new MatrixVectorStore(dimensions, { initialCapacity: 4 }),
+  'matrix, SIMD scan': (dimensions) => new MatrixVectorStore(dimensions, { initialCapacity: 4 }),
+  'matrix, JavaScript scan': (dimensions) => new MatrixVectorStore(dimensions, { initialCapacity: 4, simd: false }),
 };
+
+test('the SIMD kernel is the compiled simdDot.wat, and this Node runs it', async () => {
+  const wabt = await wabtInit();
+  const source = readFileSync(join(import.meta.dirname, '../../../src/index/simdDot.wat'), 'utf8');
+  const compiled = wabt.parseWat('simdDot.wat', source, { simd: true }).toBinary({}).buffer;
+  assert.equal(Buffer.from(compiled).toString('base64'), simdKernelBase64);
+  assert.ok(SimdMatrix.create(16, 4), 'WebAssembly SIMD is available');
+  assert.equal(SimdMatrix.create(6, 4), undefined, 'a width that is not a multiple of 4 falls back to JavaScript');
+});
+
+test('SIMD scores match the plain dot product, before and after the matrix grows', () => {
+  const simd = SimdMatrix.create(12, 2)!;
+  const rows = Array.from({ length: 50 }, (_, i) => randomUnit(12, i + 7));
+  rows.slice(0, 2).forEach((row, i) => simd.rows.set(row, i * 12));
+  simd.resize(64);
+  rows.forEach((row, i) => simd.rows.set(row, i * 12));
+  const query = randomUnit(12, 500);
+  const scores = simd.scores(query, rows.length);
+  rows.forEach((row, i) => assert.ok(Math.abs(scores[i] - row.reduce((sum, value, d) => sum + value * query[d], 0)) < 1e-6, `row ${i}`));
+});
 
 function randomUnit(dimensions: number, seed: number): Float32Array {
   const vector = new Float32Array(dimensions);
