@@ -24,15 +24,16 @@ const engineBoundary = {
 };
 
 // vectra's entry point re-exports everything it has (its own OpenAI client, web fetchers, a gRPC
-// server); the index uses LocalIndex, the protobuf codec and local file storage. Bundle only those,
-// and leave out the English NLP model behind vectra's isBm25 option, which the index never sets
-// (keyword search is src/index/keywordIndex.ts).
+// server); the index uses LocalIndex, the protobuf codec and local file storage
+// (src/index/vectraParts.ts). Bundle only those, and leave out the English NLP model behind
+// vectra's isBm25 option, which the index never sets (keyword search is src/index/keywordIndex.ts).
 const vectraLib = 'node_modules/vectra/lib';
 const vectraParts = {
   name: 'vectra-parts',
   setup(build) {
-    build.onResolve({ filter: /^vectra$/ }, () => ({ path: 'vectra', namespace: 'vectra-parts' }));
-    build.onLoad({ filter: /.*/, namespace: 'vectra-parts' }, () => ({
+    // src/index/vectraParts.ts loads these files by path at run time; the bundle imports them.
+    build.onLoad({ filter: /[\\/]src[\\/]index[\\/]vectraParts\.ts$/ }, () => ({
+      loader: 'js',
       resolveDir: process.cwd(),
       contents: [
         `export { LocalIndex } from './${vectraLib}/LocalIndex.js';`,

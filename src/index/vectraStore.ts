@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { type FileDetails, type FileStorage, type IndexItem, LocalFileStorage, LocalIndex, type MetadataTypes, ProtobufCodec } from 'vectra';
+import type { FileDetails, FileStorage, IndexItem, LocalIndex, MetadataTypes } from 'vectra';
 import { isTempName, tempNameFor } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 
@@ -9,6 +9,14 @@ const indexName = 'index.pb';
 const checksumMagic = 'GWVECTRA1';
 
 type Metadata = Record<string, MetadataTypes>;
+type VectraParts = typeof import('./vectraParts.ts');
+
+/** vectra loads on first use, so a workspace kept in the binary store never pays for it. */
+let loading: Promise<VectraParts> | undefined;
+function vectra(): Promise<VectraParts> {
+  loading ??= import('./vectraParts.ts');
+  return loading;
+}
 
 /**
  * The index in vectra: each shard is one `LocalIndex` folder with a protobuf `index.pb`. A file is
@@ -29,8 +37,7 @@ export class VectraStore implements ChunkStore {
   readonly kind = 'vectra';
   readonly directory: string;
   readonly manifest: StoreManifest;
-  private readonly storage = new SealedFileStorage();
-  private readonly codec = new ProtobufCodec();
+  private parts: Promise<{ readonly storage: SealedFileStorage; readonly codec: InstanceType<VectraParts['ProtobufCodec']> }> | undefined;
 
   constructor(directory: string, manifest: StoreManifest) {
     this.directory = directory;
@@ -50,8 +57,16 @@ export class VectraStore implements ChunkStore {
     return join(this.shardFolder(shard), indexName);
   }
 
+  /** A LocalIndex over one shard folder, with the protobuf codec and the sealed storage. */
+  private async localIndex(folder: string): Promise<LocalIndex<Metadata>> {
+    const { LocalIndex, LocalFileStorage, ProtobufCodec } = await vectra();
+    this.parts ??= Promise.resolve({ storage: new SealedFileStorage(new LocalFileStorage()), codec: new ProtobufCodec() });
+    const { storage, codec } = await this.parts;
+    return new LocalIndex<Metadata>(folder, indexName, storage, codec);
+  }
+
   async read(shard: number): Promise<ShardRead> {
-    const index = new LocalIndex<Metadata>(this.shardFolder(shard), indexName, this.storage, this.codec);
+    const index = await this.localIndex(this.shardFolder(shard));
     let items: IndexItem<Metadata>[];
     try {
       if (!(await index.isIndexCreated())) return { kind: 'missing' };
@@ -74,7 +89,7 @@ export class VectraStore implements ChunkStore {
     }
     const staging = tempNameFor(folder);
     try {
-      const index = new LocalIndex<Metadata>(staging, indexName, this.storage, this.codec);
+      const index = await this.localIndex(staging);
       await index.createIndex({ version: 1 });
       await index.beginUpdate();
       for (const item of itemsOf(files, this.manifest.dimensions)) await index.insertItem(item);
@@ -157,7 +172,11 @@ function filesOf(items: readonly IndexItem<Metadata>[], dimensions: number): Sto
  * damaged index to decode into wrong vectors.
  */
 class SealedFileStorage implements FileStorage {
-  private readonly files = new LocalFileStorage();
+  private readonly files: FileStorage;
+
+  constructor(files: FileStorage) {
+    this.files = files;
+  }
 
   async createFile(filePath: string, content: Buffer | string): Promise<void> {
     await this.files.createFile(filePath, seal(content));
