@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { FileDetails, FileStorage, IndexItem, LocalIndex, MetadataTypes } from 'vectra';
 import { isTempName, tempNameFor } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
+import type * as VectraPartsModule from './vectraParts.ts';
 
 const indexName = 'index.pb';
 const checksumMagic = 'GWVECTRA1';
 
 type Metadata = Record<string, MetadataTypes>;
-type VectraParts = typeof import('./vectraParts.ts');
+type VectraParts = typeof VectraPartsModule;
 
 /** vectra loads on first use, so a workspace kept in the binary store never pays for it. */
 let loading: Promise<VectraParts> | undefined;
