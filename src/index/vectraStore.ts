@@ -38,7 +38,7 @@ export class VectraStore implements ChunkStore {
   readonly kind = 'vectra';
   readonly directory: string;
   readonly manifest: StoreManifest;
-  private parts: Promise<{ readonly storage: SealedFileStorage; readonly codec: InstanceType<VectraParts['ProtobufCodec']> }> | undefined;
+  private io: { readonly storage: SealedFileStorage; readonly codec: InstanceType<VectraParts['ProtobufCodec']> } | undefined;
 
   constructor(directory: string, manifest: StoreManifest) {
     this.directory = directory;
@@ -61,8 +61,8 @@ export class VectraStore implements ChunkStore {
   /** A LocalIndex over one shard folder, with the protobuf codec and the sealed storage. */
   private async localIndex(folder: string): Promise<LocalIndex<Metadata>> {
     const { LocalIndex, LocalFileStorage, ProtobufCodec } = await vectra();
-    this.parts ??= Promise.resolve({ storage: new SealedFileStorage(new LocalFileStorage()), codec: new ProtobufCodec() });
-    const { storage, codec } = await this.parts;
+    this.io ??= { storage: new SealedFileStorage(new LocalFileStorage()), codec: new ProtobufCodec() };
+    const { storage, codec } = this.io;
     return new LocalIndex<Metadata>(folder, indexName, storage, codec);
   }
 

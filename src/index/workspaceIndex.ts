@@ -151,15 +151,9 @@ interface ShardJob {
 const fileKeyOf = (root: string, path: string) => `${root}/${path}`;
 
 /**
- * The workspace index: discovery, chunking, embedding, a sharded durable store, and hybrid
- * search over an in-memory vector matrix and a BM25 index. All writes go through one queue,
- * shard by shard, and memory changes only after the shard is on disk, so progress survives a
- * reload and a killed build resumes where it stopped.
- */
-/**
  * Above this many files, `auto` keeps a new index in the binary store. bench/index.ts measured
- * vectra's cold load at 0.9 s for 10,000 chunks (about 1,400 files of real code at 7 chunks a
- * file) and 4.4 s for 50,000, against 0.4 s and 2.0 s for the binary shards.
+ * vectra's cold load at about a second for 10,000 chunks (some 1,400 files of real code at 7
+ * chunks a file) and 3.3 to 4.4 s for 50,000, against 0.4 s and 1.4 to 2.0 s for the binary shards.
  */
 export const defaultVectraMaxFiles = 1500;
 
@@ -172,6 +166,12 @@ function wantedStore(options: WorkspaceIndexOptions, kind: StoreChoice) {
   };
 }
 
+/**
+ * The workspace index: discovery, chunking, embedding, a sharded durable store, and hybrid
+ * search over an in-memory vector matrix and a BM25 index. All writes go through one queue,
+ * shard by shard, and memory changes only after the shard is on disk, so progress survives a
+ * reload and a killed build resumes where it stopped.
+ */
 export class WorkspaceIndex implements Disposable {
   private readonly options: WorkspaceIndexOptions;
   private readonly logger: Logger;
@@ -221,7 +221,7 @@ export class WorkspaceIndex implements Disposable {
   static async open(options: WorkspaceIndexOptions, signal?: AbortSignal): Promise<WorkspaceIndex> {
     const { store, reset } = await openChunkStore(options.storeDirectory, wantedStore(options, options.store ?? 'auto'));
     const index = new WorkspaceIndex(options, store);
-    if (reset) index.logger.info(`Embedder is now ${options.embedder.id}: rebuilding the index.`);
+    if (reset) index.logger.info(`The index on disk was built by another embedder, format or store; rebuilding it with ${options.embedder.id}.`);
     await index.load(signal);
     return index;
   }
