@@ -33,7 +33,12 @@ export class KeywordIndex {
   private deadPerTerm = new Int32Array(1024);
   /** Per document: its length (sum of counts), or -1 when dead. */
   private lengths = new Float64Array(1024);
-  private docTerms: (Int32Array | undefined)[] = [];
+  /** Per document: where its term ids start in `termPool`, and how many (for removal). */
+  private termStarts = new Int32Array(1024);
+  private termCounts = new Int32Array(1024);
+  /** Every document's term ids end to end: one array, not a hundred thousand small ones. */
+  private termPool = new Int32Array(16384);
+  private termPoolUsed = 0;
   /** External id (the vector slot) per document, and back. */
   private externalIds = new Int32Array(1024);
   private readonly documentOf = new Map<number, number>();
@@ -44,6 +49,8 @@ export class KeywordIndex {
   private scores = new Float64Array(1024);
   private scratch = new Int32Array(256);
   private readonly dictionaryCache = new WeakMap<readonly string[], Int32Array>();
+  /** Term ids and boosted counts of a meta map, shared by the chunks of one file. */
+  private readonly metaCache = new WeakMap<ReadonlyMap<string, number>, { readonly ids: Int32Array; readonly values: Int32Array }>();
 
   get size(): number {
     return this.liveCount;
@@ -71,9 +78,10 @@ export class KeywordIndex {
       length += value;
     }
     // A meta term (path, symbol) already in the code adds to the entry just appended for this document.
-    for (const [term, count] of meta) {
-      const termId = this.termId(term);
-      const value = Math.min(count, maxTermCount) * metaBoost;
+    const metaTerms = this.metaTerms(meta);
+    for (let i = 0; i < metaTerms.ids.length; i++) {
+      const termId = metaTerms.ids[i];
+      const value = metaTerms.values[i];
       const end = this.postingLengths[termId];
       if (end > 0 && this.postings[termId][end - 2] === doc) {
         this.postings[termId][end - 1] += value;
@@ -86,7 +94,11 @@ export class KeywordIndex {
     this.lengths[doc] = length;
     this.externalIds[doc] = id;
     this.documentOf.set(id, doc);
-    this.docTerms[doc] = termList.slice(0, used);
+    if (this.termPoolUsed + used > this.termPool.length) this.termPool = grown(this.termPool, this.termPoolUsed + used);
+    this.termPool.set(termList.subarray(0, used), this.termPoolUsed);
+    this.termStarts[doc] = this.termPoolUsed;
+    this.termCounts[doc] = used;
+    this.termPoolUsed += used;
     this.liveCount++;
     this.totalLength += length;
   }
@@ -108,8 +120,8 @@ export class KeywordIndex {
     const doc = this.documentOf.get(id);
     if (doc === undefined) return;
     this.documentOf.delete(id);
-    for (const termId of this.docTerms[doc] ?? []) this.deadPerTerm[termId]++;
-    this.docTerms[doc] = undefined;
+    const start = this.termStarts[doc];
+    for (let i = start; i < start + this.termCounts[doc]; i++) this.deadPerTerm[this.termPool[i]]++;
     this.totalLength -= this.lengths[doc];
     this.lengths[doc] = -1;
     this.liveCount--;
@@ -126,6 +138,22 @@ export class KeywordIndex {
       if (termId >= this.postingLengths.length) this.growTerms();
     }
     return termId;
+  }
+
+  private metaTerms(meta: ReadonlyMap<string, number>): { readonly ids: Int32Array; readonly values: Int32Array } {
+    let cached = this.metaCache.get(meta);
+    if (!cached) {
+      const ids = new Int32Array(meta.size);
+      const values = new Int32Array(meta.size);
+      let i = 0;
+      for (const [term, count] of meta) {
+        ids[i] = this.termId(term);
+        values[i++] = Math.min(count, maxTermCount) * metaBoost;
+      }
+      cached = { ids, values };
+      this.metaCache.set(meta, cached);
+    }
+    return cached;
   }
 
   /** Term ids for a shard's dictionary, resolved lazily and shared by all its chunks. */
@@ -186,13 +214,20 @@ export class KeywordIndex {
     let next = 0;
     const lengths = new Float64Array(Math.max(1024, this.liveCount * 2));
     const externalIds = new Int32Array(lengths.length);
-    const docTerms: (Int32Array | undefined)[] = [];
+    const termStarts = new Int32Array(lengths.length);
+    const termCounts = new Int32Array(lengths.length);
+    const termPool = new Int32Array(Math.max(16384, this.termPoolUsed));
+    let poolUsed = 0;
     for (let doc = 0; doc < this.documentCount; doc++) {
       if (this.lengths[doc] < 0) continue;
       renumber[doc] = next;
       lengths[next] = this.lengths[doc];
       externalIds[next] = this.externalIds[doc];
-      docTerms[next] = this.docTerms[doc];
+      const start = this.termStarts[doc];
+      termPool.set(this.termPool.subarray(start, start + this.termCounts[doc]), poolUsed);
+      termStarts[next] = poolUsed;
+      termCounts[next] = this.termCounts[doc];
+      poolUsed += this.termCounts[doc];
       this.documentOf.set(this.externalIds[doc], next);
       next++;
     }
@@ -211,7 +246,10 @@ export class KeywordIndex {
     }
     this.lengths = lengths;
     this.externalIds = externalIds;
-    this.docTerms = docTerms;
+    this.termStarts = termStarts;
+    this.termCounts = termCounts;
+    this.termPool = termPool;
+    this.termPoolUsed = poolUsed;
     this.documentCount = next;
     this.deadCount = 0;
     this.scores = new Float64Array(lengths.length);
@@ -229,9 +267,16 @@ export class KeywordIndex {
   private growDocuments(): void {
     const lengths = new Float64Array(this.lengths.length * 2);
     lengths.set(this.lengths);
-    const externalIds = new Int32Array(lengths.length);
-    externalIds.set(this.externalIds);
     this.lengths = lengths;
-    this.externalIds = externalIds;
+    this.externalIds = grown(this.externalIds, lengths.length);
+    this.termStarts = grown(this.termStarts, lengths.length);
+    this.termCounts = grown(this.termCounts, lengths.length);
   }
+}
+
+/** A copy of `array` with room for at least `size` entries (doubling). */
+function grown(array: Int32Array, size: number): Int32Array {
+  const copy = new Int32Array(Math.max(size, array.length * 2));
+  copy.set(array);
+  return copy;
 }
