@@ -275,7 +275,7 @@ export class KeywordIndex {
 }
 
 /** A copy of `array` with room for at least `size` entries (doubling). */
-function grown(array: Int32Array, size: number): Int32Array {
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const copy = new Int32Array(Math.max(size, array.length * 2));
   copy.set(array);
   return copy;
