@@ -25,7 +25,7 @@ export class SimdMatrix {
   readonly dimensions: number;
   private readonly kernel: KernelExports;
   private capacity = 0;
-  rows!: Float32Array;
+  private view!: Float32Array;
   private query!: Float32Array;
   private out!: Float32Array;
 
@@ -54,9 +54,14 @@ export class SimdMatrix {
     if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / pageBytes));
     this.capacity = capacity;
     // Growing detaches the old views: make new ones over the same bytes.
-    this.rows = new Float32Array(memory.buffer, queryBytes, capacity * this.dimensions);
+    this.view = new Float32Array(memory.buffer, queryBytes, capacity * this.dimensions);
     this.query = new Float32Array(memory.buffer, 0, this.dimensions);
     this.out = new Float32Array(memory.buffer, queryBytes + capacity * this.dimensions * 4, capacity);
+  }
+
+  /** The rows, row-major; a new view after each `resize`. */
+  get rows(): Float32Array {
+    return this.view;
   }
 
   /** The dot product of each of the first `count` rows with the query; valid until the next call. */
