@@ -9,11 +9,12 @@
  * Each size runs in its own child process so peak RSS is that run's alone.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { codeTermCounts } from '../src/index/codeTokens.ts';
+import { snapshotFileName } from '../src/index/indexSnapshot.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
 import { shardOf, type StoredFile, type StoreKind, termCountsOf } from '../src/index/chunkStore.ts';
 import { openChunkStore } from '../src/index/openChunkStore.ts';
@@ -49,9 +50,14 @@ async function realBuild(kind: StoreKind): Promise<void> {
     const noop = performance.now();
     await index.refresh();
     console.log(`  refresh with nothing changed: ${ms(performance.now() - noop)}`);
-    const load = spawnSync(process.execPath, [import.meta.filename, '--load', store], { encoding: 'utf8' });
-    process.stdout.write(load.stdout);
-    process.stderr.write(load.stderr);
+    // Cold loads in a new process: from the shards alone, then from the snapshot the index saves.
+    for (const saveSnapshot of [false, true]) {
+      if (saveSnapshot) await index.flush();
+      const load = spawnSync(process.execPath, [import.meta.filename, '--load', store], { encoding: 'utf8' });
+      process.stdout.write(load.stdout);
+      process.stderr.write(load.stderr);
+    }
+    index.dispose();
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
@@ -64,7 +70,7 @@ async function coldLoad(store: string): Promise<void> {
   const loadMs = performance.now() - started;
   const first = performance.now();
   await index.search('create a chat completion stream');
-  console.log(`  cold load (new process): ${ms(loadMs)} for ${index.status().chunks} chunks, first query ${ms(performance.now() - first)}, peak RSS ${mb(peakRss())}`);
+  console.log(`  cold load from the ${index.status().load?.source} (new process): ${ms(loadMs)} for ${index.status().chunks} chunks, first query ${ms(performance.now() - first)}, peak RSS ${mb(peakRss())}`);
 }
 
 const vocabulary = Array.from({ length: 5000 }, (_, i) => `${['get', 'set', 'parse', 'load', 'render', 'handle', 'build', 'update'][i % 8]}${['User', 'Config', 'Token', 'Item', 'Cache', 'Node', 'Query', 'Stream'][(i >> 3) % 8]}${i}`);
@@ -102,21 +108,36 @@ async function synthetic(chunks: number, kind: StoreKind): Promise<void> {
     for (const [shard, files] of shards) await store.write(shard, files);
     shards.clear();
     if (process.env.GW_BENCH_KEEP) { console.log(base); return; }
-    const child = spawnSync(process.execPath, [import.meta.filename, '--synthetic-load', base, String(chunks)], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
-    if (child.status !== 0) throw new Error(`synthetic load failed (${child.status})`);
+    // First a load from the shards alone (as after an upgrade), which saves the snapshot; then the
+    // everyday cold load, from the snapshot, with the queries and updates.
+    for (const from of ['shards', 'snapshot']) {
+      const child = spawnSync(process.execPath, [import.meta.filename, '--synthetic-load', base, String(chunks), from], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+      if (child.status !== 0) throw new Error(`synthetic load failed (${child.status})`);
+    }
   } finally {
     if (!process.env.GW_BENCH_KEEP) rmSync(base, { recursive: true, force: true });
   }
 }
 
-/** Child: cold load of a synthetic store in a fresh process, then queries and single-file updates. */
-async function syntheticLoad(base: string, chunks: number): Promise<void> {
+/**
+ * Child: cold load of a synthetic store in a fresh process. From the shards, it then saves the
+ * snapshot; from the snapshot, it runs queries and single-file updates.
+ */
+async function syntheticLoad(base: string, chunks: number, from: 'shards' | 'snapshot'): Promise<void> {
   const root = join(base, 'ws');
+  const started = performance.now();
+  const index = await WorkspaceIndex.open({ storeDirectory: join(base, 'store'), roots: [{ id: 'ws', path: root }], embedder });
+  const loadMs = performance.now() - started;
+  const { load, store } = index.status();
+  if (load?.source !== from) throw new Error(`loaded from ${load?.source}, expected ${from}`);
+  if (from === 'shards') {
+    const saving = performance.now();
+    await index.flush();
+    const size = statSync(join(base, 'store', snapshotFileName)).size;
+    console.log(`synthetic ${chunks} chunks, ${store} store: cold load from the shards ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}; snapshot saved in ${ms(performance.now() - saving)}, ${mb(size)}`);
+    return;
+  }
   {
-
-    const started = performance.now();
-    const index = await WorkspaceIndex.open({ storeDirectory: join(base, 'store'), roots: [{ id: 'ws', path: root }], embedder });
-    const loadMs = performance.now() - started;
     const times = { hybrid: [] as number[], vector: [] as number[], keyword: [] as number[] };
     for (let q = 0; q < 60; q++) {
       const query = `${vocabulary[(q * 37) % 5000]} ${vocabulary[(q * 101) % 500]} handler`;
@@ -137,7 +158,7 @@ async function syntheticLoad(base: string, chunks: number): Promise<void> {
       updates.push(performance.now() - t0);
     }
     const line = (kind: keyof typeof times) => `${kind} p50 ${ms(percentile(times[kind], 50))} p99 ${ms(percentile(times[kind], 99))}`;
-    console.log(`synthetic ${chunks} chunks, ${index.status().store} store: cold load ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}`);
+    console.log(`synthetic ${chunks} chunks, ${store} store: cold load from the snapshot ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}`);
     console.log(`  query ${line('hybrid')}; ${line('vector')}; ${line('keyword')}`);
     console.log(`  single-file save until searchable: p50 ${ms(percentile(updates, 50))}, max ${ms(Math.max(...updates))}`);
   }
@@ -182,7 +203,7 @@ async function workerDelay(): Promise<void> {
 const args = process.argv.slice(2);
 if (args[0] === '--load') await coldLoad(args[1]);
 else if (args[0] === '--synthetic') await synthetic(Number(args[1]), (args[2] ?? 'binary') as StoreKind);
-else if (args[0] === '--synthetic-load') await syntheticLoad(args[1], Number(args[2]));
+else if (args[0] === '--synthetic-load') await syntheticLoad(args[1], Number(args[2]), args[3] as 'shards' | 'snapshot');
 else if (args[0] === '--real') await realBuild((args[1] ?? 'binary') as StoreKind);
 else if (args[0] === '--worker') await workerDelay();
 else {

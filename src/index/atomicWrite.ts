@@ -17,11 +17,13 @@ export function isTempName(name: string): boolean {
  * shards skip it (a full build would wait seconds on 256 fsyncs) because their checksum already
  * turns a torn shard into a rebuild of that shard alone.
  */
-export async function writeAtomic(path: string, data: string | Uint8Array, flush = true): Promise<void> {
+export async function writeAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], flush = true): Promise<void> {
   const temp = tempNameFor(path);
   const handle = await fsp.open(temp, 'w');
   try {
-    await handle.writeFile(data);
+    // Parts are written one after another, so a large file is never concatenated in memory.
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const part of data) await writeAll(handle, part);
     if (flush) await handle.sync();
   } finally {
     await handle.close();
@@ -30,6 +32,27 @@ export async function writeAtomic(path: string, data: string | Uint8Array, flush
     await fsp.rename(temp, path);
   } catch (error) {
     await fsp.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+async function writeAll(handle: fsp.FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+  }
+}
+
+/**
+ * Identifies one version of a file without reading it: inode, size and modification time. A file
+ * replaced by `writeAtomic` always gets a new inode (the temp file existed beside the old one), so
+ * every save changes it. `missing` when there is no file.
+ */
+export async function fileFingerprint(path: string): Promise<string> {
+  try {
+    const stat = await fsp.stat(path, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw error;
   }
 }

@@ -56,13 +56,6 @@ export interface StoredFile {
 
 export interface StoreManifest {
   readonly formatVersion: number;
-  readonly embedderId: string;
-  readonly dimensions: number;
-  readonly shardCount: number;
-}
-
-export interface StoreManifest {
-  readonly formatVersion: number;
   readonly store: StoreKind;
   readonly embedderId: string;
   readonly dimensions: number;
@@ -81,6 +74,8 @@ export interface ChunkStore {
   readonly directory: string;
   readonly manifest: StoreManifest;
   read(shard: number): Promise<ShardRead>;
+  /** Changes whenever the shard is written or replaced, without reading it: `missing` when absent. */
+  fingerprint(shard: number): Promise<string>;
   /** Replaces the shard atomically; an empty list deletes it. */
   write(shard: number, files: readonly StoredFile[]): Promise<void>;
   /** Deletes every shard: for a full rebuild. */

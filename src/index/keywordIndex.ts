@@ -5,6 +5,17 @@ export interface KeywordHit {
   readonly score: number;
 }
 
+/**
+ * The living documents' postings, as a snapshot keeps them: for term `i`, (document, count) pairs
+ * from `postings[starts[i]]` to `postings[starts[i + 1]]`. Documents are numbered densely by the
+ * caller, and a restored index uses those numbers as its external ids.
+ */
+export interface KeywordSnapshot {
+  readonly terms: readonly string[];
+  readonly starts: Int32Array;
+  readonly postings: Int32Array;
+}
+
 const k1 = 1.2;
 const b = 0.75;
 /** Path and symbol terms count this many times over a term in the code: a file named after the query matters. */
@@ -206,6 +217,85 @@ export class KeywordIndex {
     }
     best.sort((x, y) => y.score - x.score || x.id - y.id);
     return best.slice(0, top);
+  }
+
+  /** The living postings, documents renumbered by `numberOf[external id]`; terms left with no posting are dropped. */
+  snapshot(numberOf: Int32Array): KeywordSnapshot {
+    const terms: string[] = [];
+    const starts: number[] = [0];
+    let total = 0;
+    for (const length of this.postingLengths.subarray(0, this.postings.length)) total += length;
+    const postings = new Int32Array(total);
+    let used = 0;
+    for (const [term, termId] of this.termIds) {
+      const list = this.postings[termId];
+      const end = this.postingLengths[termId];
+      const start = used;
+      for (let i = 0; i < end; i += 2) {
+        if (this.lengths[list[i]] < 0) continue;
+        postings[used++] = numberOf[this.externalIds[list[i]]];
+        postings[used++] = list[i + 1];
+      }
+      if (used === start) continue;
+      terms.push(term);
+      starts.push(used);
+    }
+    return { terms, starts: Int32Array.from(starts), postings: postings.subarray(0, used) };
+  }
+
+  /**
+   * An index of `documentCount` documents from a snapshot, each document's external id its number.
+   * The posting lists are views into the snapshot's array, and each document's term list is
+   * rebuilt from them; a snapshot that does not add up throws.
+   */
+  static fromSnapshot(snapshot: KeywordSnapshot, documentCount: number): KeywordIndex {
+    const { terms, starts, postings } = snapshot;
+    if (starts.length !== terms.length + 1 || starts[0] !== 0 || starts[terms.length] !== postings.length) throw new Error('keyword snapshot: bad term offsets');
+    const index = new KeywordIndex();
+    const termCapacity = Math.max(1024, terms.length + (terms.length >> 2));
+    index.postingLengths = new Int32Array(termCapacity);
+    index.deadPerTerm = new Int32Array(termCapacity);
+    const documentCapacity = Math.max(1024, documentCount + (documentCount >> 3));
+    index.lengths = new Float64Array(documentCapacity);
+    index.termCounts = new Int32Array(documentCapacity);
+    index.termStarts = new Int32Array(documentCapacity);
+    index.externalIds = new Int32Array(documentCapacity);
+    index.scores = new Float64Array(documentCapacity);
+    // First pass: each document's length and number of terms, checking every pair.
+    for (let termId = 0; termId < terms.length; termId++) {
+      const start = starts[termId];
+      const end = starts[termId + 1];
+      if (end < start || (end - start) % 2 !== 0 || end === start) throw new Error('keyword snapshot: bad posting list');
+      index.termIds.set(terms[termId], termId);
+      index.postings.push(postings.subarray(start, end));
+      index.postingLengths[termId] = end - start;
+      for (let i = start; i < end; i += 2) {
+        const doc = postings[i];
+        const count = postings[i + 1];
+        if (doc < 0 || doc >= documentCount || count <= 0) throw new Error('keyword snapshot: bad posting');
+        index.lengths[doc] += count;
+        index.termCounts[doc]++;
+      }
+    }
+    if (index.termIds.size !== terms.length) throw new Error('keyword snapshot: a term appears twice');
+    // Second pass: every document's term ids, end to end in the pool.
+    let poolUsed = 0;
+    for (let doc = 0; doc < documentCount; doc++) {
+      index.termStarts[doc] = poolUsed;
+      poolUsed += index.termCounts[doc];
+      index.externalIds[doc] = doc;
+      index.documentOf.set(doc, doc);
+      index.totalLength += index.lengths[doc];
+    }
+    index.termPool = new Int32Array(Math.max(16384, poolUsed + (poolUsed >> 3)));
+    const cursor = index.termStarts.slice(0, documentCount);
+    for (let termId = 0; termId < terms.length; termId++) {
+      for (let i = starts[termId]; i < starts[termId + 1]; i += 2) index.termPool[cursor[postings[i]]++] = termId;
+    }
+    index.termPoolUsed = poolUsed;
+    index.documentCount = documentCount;
+    index.liveCount = documentCount;
+    return index;
   }
 
   /** Drops dead documents from the posting lists and renumbers the living densely. */

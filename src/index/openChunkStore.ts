@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from './atomicWrite.ts';
+import { isTempName, writeAtomic } from './atomicWrite.ts';
+import { snapshotFileName } from './indexSnapshot.ts';
 import type { ChunkStore, StoreKind, StoreManifest } from './chunkStore.ts';
 import { ShardStore } from './shardStore.ts';
 import { VectraStore } from './vectraStore.ts';
@@ -53,13 +54,16 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
         dimensions: wanted.dimensions,
         shardCount: wanted.shardCount ?? 256,
       };
+  // Saves that never finished (the manifest's, the snapshot's) leave temp files beside them.
+  for (const name of await fsp.readdir(directory)) if (isTempName(name)) await fsp.rm(join(directory, name), { force: true });
   if (matches) {
     const store = createChunkStore(directory, manifest);
     await store.removeLeftovers();
     return { store, reset: false };
   }
-  // Whatever was here (either kind, any format) goes before the new manifest is written.
+  // Whatever was here (either kind, any format, the snapshot) goes before the new manifest is written.
   for (const kind of ['vectra', 'binary'] as const) await createChunkStore(directory, { ...manifest, store: kind }).clear();
+  await fsp.rm(join(directory, snapshotFileName), { force: true });
   await writeAtomic(join(directory, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { store: createChunkStore(directory, manifest), reset: existing !== undefined };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { isTempName, writeAtomic } from './atomicWrite.ts';
+import { fileFingerprint, isTempName, writeAtomic } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 
 const shardMagic = 'GWSHARD3';
@@ -37,6 +37,10 @@ export class ShardStore implements ChunkStore {
 
   shardPath(shard: number): string {
     return join(this.shardsDirectory, `${String(shard).padStart(4, '0')}.shard`);
+  }
+
+  fingerprint(shard: number): Promise<string> {
+    return fileFingerprint(this.shardPath(shard));
   }
 
   async read(shard: number): Promise<ShardRead> {

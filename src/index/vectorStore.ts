@@ -91,6 +91,31 @@ export class MatrixVectorStore implements VectorStore {
     this.free.push(id);
   }
 
+  /**
+   * For a store still empty: makes rows 0 to count - 1 live and returns them, for the caller to fill
+   * in place (a snapshot is read from disk straight into the matrix). The matrix is sized to fit.
+   */
+  loadRows(count: number): Float32Array {
+    if (this.highWater !== 0) throw new Error('loadRows needs an empty vector store.');
+    if (count > this.capacity) this.grow(count + (count >> 4));
+    this.alive.fill(1, 0, count);
+    this.highWater = this.count = count;
+    return this.matrix.subarray(0, count * this.dimensions);
+  }
+
+  /** Rows `start` to `end - 1` as a view, live or not: valid until the store next grows. */
+  rows(start: number, end: number): Float32Array {
+    return this.matrix.subarray(start * this.dimensions, end * this.dimensions);
+  }
+
+  /** Forgets every vector (a snapshot that failed its check after its rows were read). */
+  clear(): void {
+    this.alive.fill(0);
+    this.highWater = this.count = 0;
+    this.free.length = 0;
+    this.coarse = undefined;
+  }
+
   get(id: number): Float32Array | undefined {
     if (id < 0 || id >= this.highWater || this.alive[id] === 0) return undefined;
     return this.matrix.slice(id * this.dimensions, (id + 1) * this.dimensions);
@@ -132,8 +157,7 @@ export class MatrixVectorStore implements VectorStore {
     return coarse;
   }
 
-  private grow(): void {
-    const capacity = this.capacity * 2;
+  private grow(capacity = this.capacity * 2): void {
     let matrix: Float32Array;
     if (this.simd) {
       this.simd.resize(capacity);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { FileDetails, FileStorage, IndexItem, LocalIndex, MetadataTypes } from 'vectra';
-import { isTempName, tempNameFor } from './atomicWrite.ts';
+import { fileFingerprint, isTempName, tempNameFor } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 import type * as VectraPartsModule from './vectraParts.ts';
 
@@ -64,6 +64,10 @@ export class VectraStore implements ChunkStore {
     this.io ??= { storage: new SealedFileStorage(new LocalFileStorage()), codec: new ProtobufCodec() };
     const { storage, codec } = this.io;
     return new LocalIndex<Metadata>(folder, indexName, storage, codec);
+  }
+
+  fingerprint(shard: number): Promise<string> {
+    return fileFingerprint(this.shardPath(shard));
   }
 
   async read(shard: number): Promise<ShardRead> {

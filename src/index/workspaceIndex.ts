@@ -19,6 +19,7 @@ import {
 import { CachingEmbedder, type Embedder } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
+import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
 import { reciprocalRankFusion, type Retriever } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
@@ -48,12 +49,22 @@ export interface WorkspaceIndexOptions {
   readonly vectraMaxFiles?: number;
   /** Tuning of the in-memory vector search (when the coarse pass starts). */
   readonly vectorSearch?: MatrixVectorStoreOptions;
+  /** How long after the last change the snapshot of memory is saved (src/index/indexSnapshot.ts). Default 10 s. */
+  readonly snapshotDelayMs?: number;
 }
 
 export interface IndexProgress {
   readonly phase: 'discovering' | 'indexing' | 'done';
   readonly doneFiles: number;
   readonly totalFiles: number;
+}
+
+/** How the last open loaded the index. */
+export interface IndexLoad {
+  /** `snapshot` when memory came from the snapshot, plus any shard written after it. */
+  readonly source: 'snapshot' | 'shards';
+  readonly shardsRead: number;
+  readonly milliseconds: number;
 }
 
 export interface IndexStatus {
@@ -71,6 +82,7 @@ export interface IndexStatus {
   readonly progress?: IndexProgress;
   /** Shards found damaged on disk since open; their files were (or will be) re-indexed. */
   readonly repairedShards: readonly number[];
+  readonly load?: IndexLoad;
   readonly lastError?: string;
 }
 
@@ -180,7 +192,7 @@ export class WorkspaceIndex implements Disposable {
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
   private readonly vectors: MatrixVectorStore;
-  private readonly keywords = new KeywordIndex();
+  private keywords = new KeywordIndex();
   private readonly catalog = new Map<string, CatalogEntry>();
   private readonly slots: (SlotMeta | undefined)[] = [];
   private readonly hashToSlot = new Map<string, number>();
@@ -198,6 +210,12 @@ export class WorkspaceIndex implements Disposable {
   private state: IndexStatus['state'] = 'loading';
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
+  private loaded: IndexLoad | undefined;
+  /** Per shard, the fingerprint of the shard file memory reflects; `corrupt` for one that could not be read. */
+  private shardFingerprints: string[] = [];
+  /** Per shard, what the snapshot on disk reflects; undefined when there is none. */
+  private snapshotFingerprints: readonly string[] | undefined;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly onDidChangeStatus: Event<IndexStatus> = this.statusEmitter.event;
 
@@ -244,6 +262,7 @@ export class WorkspaceIndex implements Disposable {
       ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
       ...(this.progress !== undefined ? { progress: this.progress } : {}),
       repairedShards: [...this.repairedShards],
+      ...(this.loaded !== undefined ? { load: this.loaded } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -409,12 +428,14 @@ export class WorkspaceIndex implements Disposable {
       }));
   }
 
-  /** Resolves when every queued write is on disk. */
+  /** Resolves when every queued write is on disk, the snapshot included. */
   async flush(): Promise<void> {
-    await this.queue.idle();
+    clearTimeout(this.snapshotTimer);
+    await this.queue.run(() => this.saveSnapshot());
   }
 
   dispose(): void {
+    clearTimeout(this.snapshotTimer);
     this.statusEmitter.dispose();
   }
 
@@ -424,6 +445,8 @@ export class WorkspaceIndex implements Disposable {
     const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
     if (kind === this.store.kind) return;
     this.store = (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store;
+    this.shardFingerprints = new Array<string>(this.store.manifest.shardCount).fill('missing');
+    this.snapshotFingerprints = undefined;
     this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store.`);
   }
 
@@ -460,30 +483,155 @@ export class WorkspaceIndex implements Disposable {
     return hits;
   }
 
+  /**
+   * Loads memory from the snapshot when it is valid, then reads every shard written since it was
+   * taken (all of them when there is no snapshot). A shard that fails its checksum is left out: its
+   * files are simply absent, and the next refresh finds them new and indexes them again.
+   */
   private async load(signal?: AbortSignal): Promise<void> {
+    const started = performance.now();
     const count = this.store.manifest.shardCount;
+    this.shardFingerprints = await Promise.all(Array.from({ length: count }, (_, shard) => this.store.fingerprint(shard)));
+    this.snapshotFingerprints = await this.loadSnapshot();
+    const stale: number[] = [];
+    for (let shard = 0; shard < count; shard++) {
+      if (this.snapshotFingerprints?.[shard] === this.shardFingerprints[shard]) continue;
+      for (const key of [...(this.shardMembers.get(shard) ?? [])]) this.removeFromMemory(key);
+      if (this.shardFingerprints[shard] !== 'missing') stale.push(shard);
+    }
     // Read ahead a few shards so disk reads overlap the work of adding the previous ones.
     const reads = new Map<number, Promise<ShardRead>>();
-    for (let shard = 0; shard < Math.min(4, count); shard++) reads.set(shard, this.store.read(shard));
-    for (let shard = 0; shard < count; shard++) {
+    const readAhead = (i: number) => {
+      if (i < stale.length) reads.set(stale[i], this.store.read(stale[i]));
+    };
+    for (let i = 0; i < 4; i++) readAhead(i);
+    for (let i = 0; i < stale.length; i++) {
       if (signal?.aborted) {
         await Promise.allSettled(reads.values());
         throw abortReason(signal);
       }
+      const shard = stale[i];
       const read = await reads.get(shard)!;
       reads.delete(shard);
-      if (shard + 4 < count) reads.set(shard + 4, this.store.read(shard + 4));
+      readAhead(i + 4);
       if (read.kind === 'missing') continue;
       if (read.kind === 'corrupt') {
-        // Its files are simply absent now; the next refresh finds them new and indexes them again.
         this.logger.warn(`Index shard ${shard} is damaged (${read.detail}); its files will be indexed again.`);
         this.repairedShards.add(shard);
+        this.shardFingerprints[shard] = 'corrupt';
         continue;
       }
       for (const file of read.files) this.addToMemory(file);
     }
+    this.loaded = { source: this.snapshotFingerprints ? 'snapshot' : 'shards', shardsRead: stale.length, milliseconds: Math.round(performance.now() - started) };
+    if (stale.length > 0) this.scheduleSnapshot();
     this.state = 'idle';
     this.fireStatus();
+  }
+
+  private get snapshotPath(): string {
+    return join(this.options.storeDirectory, snapshotFileName);
+  }
+
+  /** Fills empty memory from the snapshot; returns the fingerprints it reflects, or undefined when there is no usable one. */
+  private async loadSnapshot(): Promise<readonly string[] | undefined> {
+    const read = await readSnapshot(this.snapshotPath, this.store.manifest, (rows) => this.vectors.loadRows(rows));
+    if (read.kind === 'ok') {
+      try {
+        this.install(read.snapshot);
+        return read.snapshot.fingerprints;
+      } catch (error) {
+        this.logger.warn(`The index snapshot does not add up (${errorMessage(error)}); reading the shards instead.`);
+      }
+    } else if (read.kind === 'invalid') {
+      this.logger.warn(`The index snapshot is unusable (${read.detail}); reading the shards instead.`);
+    }
+    this.vectors.clear();
+    this.keywords = new KeywordIndex();
+    this.catalog.clear();
+    this.slots.length = 0;
+    this.hashToSlot.clear();
+    this.shardMembers.clear();
+    return undefined;
+  }
+
+  /** Memory from a snapshot whose vectors are already rows 0 to n - 1: chunk `i` becomes slot `i`. */
+  private install(snapshot: IndexSnapshot): void {
+    const { lines, languages, symbols, hashes } = snapshot.chunks;
+    this.keywords = KeywordIndex.fromSnapshot(snapshot.keywords, hashes.length);
+    let slot = 0;
+    for (const file of snapshot.files) {
+      const key = fileKeyOf(file.root, file.path);
+      const slots: number[] = [];
+      for (let c = 0; c < file.chunkCount; c++, slot++) {
+        const symbol = symbols[slot];
+        this.slots[slot] = { fileKey: key, startLine: lines[slot * 2], endLine: lines[slot * 2 + 1], ...(symbol !== null ? { symbol } : {}), language: languages[slot], hash: hashes[slot] };
+        this.hashToSlot.set(hashes[slot], slot);
+        slots.push(slot);
+      }
+      this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
+      const shard = this.shardOf(key);
+      if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
+      this.shardMembers.get(shard)!.add(key);
+    }
+  }
+
+  /** Saves the snapshot after a quiet spell, so a burst of saves writes it once. */
+  private scheduleSnapshot(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => void this.queue.run(() => this.saveSnapshot()), this.options.snapshotDelayMs ?? 10_000);
+    this.snapshotTimer.unref?.();
+  }
+
+  /**
+   * Writes memory as the snapshot, when it reflects shards the snapshot on disk does not. Runs in
+   * the write queue. A failure is logged, never thrown: the shards hold everything, and the next
+   * load reads those the snapshot misses.
+   */
+  private async saveSnapshot(): Promise<void> {
+    try {
+      await this.writeSnapshot();
+    } catch (error) {
+      this.logger.warn(`Could not save the index snapshot: ${errorMessage(error)}`);
+    }
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const current = this.shardFingerprints;
+    if (this.snapshotFingerprints && current.every((fingerprint, shard) => fingerprint === this.snapshotFingerprints![shard])) return;
+    const numberOf = new Int32Array(this.slots.length).fill(-1);
+    const files: IndexSnapshot['files'][number][] = [];
+    const lines: number[] = [];
+    const languages: string[] = [];
+    const symbols: (string | null)[] = [];
+    const hashes: string[] = [];
+    const runs: [start: number, end: number][] = [];
+    for (const [key, entry] of this.catalog) {
+      files.push({ root: entry.root, path: entry.path, hash: entry.hash, size: entry.size, mtimeMs: entry.mtimeMs, chunkCount: entry.slots.length });
+      for (const slot of entry.slots) {
+        const meta = this.slots[slot];
+        if (!meta || meta.fileKey !== key) throw new Error(`slot ${slot} of ${key} has no chunk`);
+        numberOf[slot] = hashes.length;
+        lines.push(meta.startLine, meta.endLine);
+        languages.push(meta.language);
+        symbols.push(meta.symbol ?? null);
+        hashes.push(meta.hash);
+        // Consecutive slots make one run of the matrix, written without a copy.
+        const last = runs.at(-1);
+        if (last && last[1] === slot) last[1]++;
+        else runs.push([slot, slot + 1]);
+      }
+    }
+    const fingerprints = [...current];
+    await writeSnapshot(this.snapshotPath, {
+      manifest: this.store.manifest,
+      fingerprints,
+      files,
+      chunks: { lines: Int32Array.from(lines), languages, symbols, hashes },
+      keywords: this.keywords.snapshot(numberOf),
+      vectors: runs.map(([start, end]) => this.vectors.rows(start, end)),
+    });
+    this.snapshotFingerprints = fingerprints;
   }
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
@@ -582,6 +730,7 @@ export class WorkspaceIndex implements Disposable {
     for (const key of removed) onDisk.delete(key);
     for (const file of stored) onDisk.set(fileKeyOf(file.root, file.path), file);
     await this.store.write(shard, [...onDisk.values()]);
+    this.shardFingerprints[shard] = await this.store.fingerprint(shard);
 
     // On disk now: only from here does memory (and so search) see the change.
     for (const key of removed) {
@@ -649,6 +798,7 @@ export class WorkspaceIndex implements Disposable {
       this.state = this.lastError !== undefined ? 'error' : 'idle';
       this.progress = undefined;
       this.fireStatus();
+      this.scheduleSnapshot();
     }
   }
 

@@ -64,3 +64,47 @@ test('path and symbol terms are boosted over the same term in code', () => {
   assert.deepEqual(index.search(['parser'], 2).map((hit) => hit.id), [1]);
   assert.deepEqual(index.search([], 2), []);
 });
+
+test('a snapshot restores the same scores under new document numbers, and the restored index keeps working', () => {
+  const index = new KeywordIndex();
+  const docs = new Map<number, Map<string, number>>();
+  for (let id = 0; id < 500; id++) {
+    docs.set(id, documentFor(id, 1));
+    index.add(id, termCountsOf(docs.get(id)!), id % 5 === 0 ? new Map([['pathterm', 1]]) : new Map());
+  }
+  for (let id = 0; id < 500; id += 4) index.remove(id);
+  // Number the living densely in reverse, as a caller renumbering slots would.
+  const living = [...docs.keys()].filter((id) => id % 4 !== 0);
+  const numberOf = new Map(living.map((id, i) => [id, living.length - 1 - i]));
+  const numbers = new Int32Array(500).fill(-1);
+  for (const [id, number] of numberOf) numbers[id] = number;
+  const restored = KeywordIndex.fromSnapshot(index.snapshot(numbers), living.length);
+  assert.equal(restored.size, living.length);
+  for (const query of [['t1'], ['t5', 't50'], ['pathterm', 't13']]) {
+    // Every match, not a top k: ties at a cut-off break by id, and the ids were renumbered.
+    const before = index.search(query, 1000).map((hit) => ({ id: numberOf.get(hit.id)!, score: hit.score }));
+    const after = restored.search(query, 1000);
+    assert.ok(after.length > 10);
+    assert.deepEqual(
+      after.map((hit) => [hit.id, hit.score.toFixed(9)]).sort(),
+      before.map((hit) => [hit.id, hit.score.toFixed(9)]).sort(),
+      query.join(' '),
+    );
+  }
+  // Removal and addition after a restore: the posting lists are views into the snapshot's array.
+  const removed = numberOf.get(1)!;
+  restored.remove(removed);
+  assert.ok(!restored.search(['t7', 't20', 't33'], 500).some((hit) => hit.id === removed));
+  restored.add(10_000, termCountsOf(new Map([['t1', 40]])), new Map());
+  assert.equal(restored.search(['t1'], 1)[0].id, 10_000);
+});
+
+test('a snapshot that does not add up is refused', () => {
+  const index = new KeywordIndex();
+  index.add(0, termCountsOf(new Map([['a', 1], ['b', 2]])), new Map());
+  const good = index.snapshot(Int32Array.of(0));
+  assert.throws(() => KeywordIndex.fromSnapshot(good, 0), /bad posting/);
+  assert.throws(() => KeywordIndex.fromSnapshot({ ...good, starts: good.starts.slice(1) }, 1), /bad term offsets/);
+  assert.throws(() => KeywordIndex.fromSnapshot({ ...good, terms: ['a', 'a'] }, 1), /twice/);
+  assert.equal(KeywordIndex.fromSnapshot(good, 1).search(['b'], 1)[0].id, 0);
+});

@@ -132,10 +132,13 @@ test('files that turn out binary or secret on change leave the index with a reas
   assert.equal(status.skipped.find((s) => s.path === '.env')?.reason, 'secret');
 });
 
-for (const kind of ['vectra', 'binary'] as const) {
-  test(`${kind}: a shard corrupted on disk is detected and only its files are indexed again`, async (t) => {
+for (const [kind, snapshot] of [['vectra', false], ['binary', false], ['binary', true]] as const) {
+  test(`${kind}${snapshot ? ', with a snapshot saved before' : ''}: a shard corrupted on disk is detected and only its files are indexed again`, async (t) => {
     const { open, options } = setup(t);
-    await (await open({ store: kind })).refresh();
+    const built = await open({ store: kind });
+    await built.refresh();
+    // A snapshot taken before the damage must not hide it: the shard's fingerprint has changed.
+    if (snapshot) await built.flush();
     const { store } = await openChunkStore(options.storeDirectory, { embedderId: options.embedder.id, dimensions: 64, kind });
     const victim = shardOf(store.manifest, 'ws/src/auth/session.ts');
     const path = store instanceof VectraStore ? store.shardPath(victim) : (store as ShardStore).shardPath(victim);
@@ -146,6 +149,7 @@ for (const kind of ['vectra', 'binary'] as const) {
 
     const reopened = await open({ store: kind });
     assert.deepEqual(reopened.status().repairedShards, [victim]);
+    assert.equal(reopened.status().load?.source, snapshot ? 'snapshot' : 'shards');
     assert.equal(reopened.status().files, survivors.length);
     const result = await reopened.refresh();
     assert.equal(result.indexedFiles, 4 - survivors.length);
