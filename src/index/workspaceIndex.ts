@@ -623,6 +623,7 @@ export class WorkspaceIndex implements Disposable {
       }
     }
     const fingerprints = [...current];
+    const started = performance.now();
     await writeSnapshot(this.snapshotPath, {
       manifest: this.store.manifest,
       fingerprints,
@@ -632,6 +633,7 @@ export class WorkspaceIndex implements Disposable {
       vectors: runs.map(([start, end]) => this.vectors.rows(start, end)),
     });
     this.snapshotFingerprints = fingerprints;
+    this.logger.info(`Saved the index snapshot (${hashes.length} chunks) in ${Math.round(performance.now() - started)} ms.`);
   }
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */

@@ -1,5 +1,5 @@
 import type { SkipReason } from '../index/fileFilter.ts';
-import type { IndexStatus } from '../index/workspaceIndex.ts';
+import type { IndexLoad, IndexStatus } from '../index/workspaceIndex.ts';
 import { escapeHtml } from '../common/format.ts';
 
 export interface IndexStatusItem {
@@ -60,7 +60,15 @@ export function renderIndexStatus(status: IndexStatus): string {
     `<p><strong>${status.files}</strong> files and <strong>${status.chunks}</strong> chunks indexed with ${escapeHtml(status.embedderId)}, kept in the ${status.store === 'vectra' ? 'vectra' : 'binary shard'} store; ${skippedTotal} files skipped. State: ${escapeHtml(status.state)}.</p>`,
     status.capMessage ? `<p class="warning">${escapeHtml(status.capMessage)}</p>` : '',
     status.lastError ? `<p class="warning">Last error: ${escapeHtml(status.lastError)}</p>` : '',
+    status.load ? `<p class="muted">${describeLoad(status.load)}</p>` : '',
     status.repairedShards.length > 0 ? `<p class="muted">${status.repairedShards.length} damaged index shards were found and rebuilt.</p>` : '',
     ...sections,
   ].join('\n');
+}
+
+function describeLoad(load: IndexLoad): string {
+  const seconds = `${(load.milliseconds / 1000).toFixed(1)} s`;
+  return load.source === 'snapshot'
+    ? `Loaded in ${seconds} from the snapshot${load.shardsRead > 0 ? `, and ${load.shardsRead} shards saved after it` : ''}.`
+    : `Loaded in ${seconds} from ${load.shardsRead} shards (no usable snapshot yet).`;
 }

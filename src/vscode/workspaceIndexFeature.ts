@@ -122,6 +122,7 @@ export class WorkspaceIndexFeature extends DisposableBase {
     const remote = settings.get('index.embedder') === 'remote';
     const client = new IndexWorkerClient({
       workerPath: join(context.extensionPath, 'dist', 'indexWorker.js'),
+      logger,
       ...(remote ? { hostEmbedder: this.remoteEmbedder() } : {}),
     });
     client.onDidChangeStatus((status) => this.render(status));
@@ -150,7 +151,8 @@ export class WorkspaceIndexFeature extends DisposableBase {
       this.client = client;
       // An empty store is about to be built: say so rather than "0 files".
       this.render(status.files === 0 ? { ...status, state: 'indexing', progress: { phase: 'discovering', doneFiles: 0, totalFiles: 0 } } : status);
-      logger.info(`index opened: ${status.files} files, ${status.chunks} chunks`);
+      const load = status.load ? ` from the ${status.load.source} in ${status.load.milliseconds} ms (${status.load.shardsRead} shards read)` : '';
+      logger.info(`index opened: ${status.files} files, ${status.chunks} chunks${load}`);
       return client;
     } catch (error) {
       await client.close();

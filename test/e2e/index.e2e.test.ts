@@ -63,3 +63,15 @@ test('the index status view lists the skipped .env as a secret file', async () =
   assert.match(await frame.locator('body').innerText(), /kept in the vectra store/);
   await workbench.screenshot('42-index-status');
 });
+
+test('after a reload the index loads from the snapshot it saved', async () => {
+  // Saved after a quiet spell following the last change (or when the worker closes).
+  await workbench.waitForLog(/Saved the index snapshot/, 60_000);
+  await workbench.page.reload();
+  await workbench.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await workbench.waitForIndexReady();
+  await workbench.runCommand('Groundwork: Show Index Status');
+  const frame = workbench.webviewFrame('Groundwork Index');
+  await frame.getByText(/Loaded in [\d.]+ s from the snapshot/).waitFor({ timeout: 30_000 });
+  await workbench.screenshot('43-index-status-after-reload');
+});

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Deferred } from '../../common/async.ts';
 import { errorMessage, isCancellation } from '../../common/errors.ts';
+import { SinkLogger } from '../../common/logger.ts';
 import type { Embedder } from '../embedder.ts';
 import { LocalEmbedder } from '../localEmbedder.ts';
 import { type IndexStatus, WorkspaceIndex } from '../workspaceIndex.ts';
@@ -15,6 +16,7 @@ const running = new Map<number, AbortController>();
 const embedCalls = new Map<number, Deferred<number[][]>>();
 let nextEmbedId = 1;
 let index: WorkspaceIndex | undefined;
+const logger = new SinkLogger({ log: (level, message) => send({ type: 'log', level, message }) });
 
 // Status carries the skipped-file list: send it when the state changes, else at most 5 times a second.
 let lastStatusAt = 0;
@@ -65,7 +67,7 @@ async function handle<M extends IndexMethod>(id: number, method: M, params: Inde
       const options = params as IndexMethods['open']['params'];
       index?.dispose();
       const embedder = options.embedder.kind === 'local' ? new LocalEmbedder(options.embedder.dimensions) : hostEmbedder(options.embedder);
-      index = await WorkspaceIndex.open({ ...options, embedder }, signal);
+      index = await WorkspaceIndex.open({ ...options, embedder, logger }, signal);
       index.onDidChangeStatus((status) => sendStatus(status));
       return index.status() as Result;
     }

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { abortReason, Deferred } from '../../common/async.ts';
 import { type Disposable } from '../../common/disposable.ts';
 import { Emitter, type Event } from '../../common/event.ts';
+import { type Logger, nullLogger } from '../../common/logger.ts';
 import type { DiscoveryOptions, IndexRoot } from '../discovery.ts';
 import type { Embedder } from '../embedder.ts';
 import type { FileChanges, FileHit, IndexProgress, IndexStatus, SearchHit, SearchOptions, UpdateResult } from '../workspaceIndex.ts';
@@ -12,6 +13,8 @@ export interface IndexWorkerClientOptions {
   readonly workerPath: string;
   /** Embeds for the worker when the index is opened with a `host` embedder (the remote model). */
   readonly hostEmbedder?: Embedder;
+  /** Receives the index's log lines from the worker. */
+  readonly logger?: Logger;
 }
 
 interface Pending {
@@ -27,6 +30,7 @@ interface Pending {
 export class IndexWorkerClient implements Disposable {
   private readonly worker: Worker;
   private readonly hostEmbedder: Embedder | undefined;
+  private readonly logger: Logger;
   private readonly pending = new Map<number, Pending>();
   private readonly statusEmitter = new Emitter<IndexStatus>();
   private nextId = 1;
@@ -41,6 +45,7 @@ export class IndexWorkerClient implements Disposable {
 
   constructor(options: IndexWorkerClientOptions) {
     this.hostEmbedder = options.hostEmbedder;
+    this.logger = options.logger ?? nullLogger;
     this.worker = new Worker(options.workerPath);
     // An idle worker must not keep a CLI or test process alive; a request in flight does.
     this.worker.unref();
@@ -153,6 +158,9 @@ export class IndexWorkerClient implements Disposable {
         break;
       case 'embed':
         void this.embedForWorker(message.id, message.texts);
+        break;
+      case 'log':
+        this.logger[message.level](message.message);
         break;
     }
   }

@@ -38,3 +38,9 @@ test('the status view lists each skipped file under its reason, escaped', () => 
   assert.match(html, /&#60;b&#62;\.key/);
   assert.doesNotMatch(html, /<b>\.key/);
 });
+
+test('the status view says how the index was loaded', () => {
+  assert.match(renderIndexStatus({ ...base, load: { source: 'snapshot', shardsRead: 0, milliseconds: 420 } }), /Loaded in 0\.4 s from the snapshot\./);
+  assert.match(renderIndexStatus({ ...base, load: { source: 'snapshot', shardsRead: 2, milliseconds: 1500 } }), /Loaded in 1\.5 s from the snapshot, and 2 shards saved after it\./);
+  assert.match(renderIndexStatus({ ...base, load: { source: 'shards', shardsRead: 12, milliseconds: 3000 } }), /from 12 shards \(no usable snapshot yet\)/);
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Embedder } from '../../../src/index/embedder.ts';
+import { MemoryLogger } from '../../../src/common/logger.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { IndexWorkerClient } from '../../../src/index/worker/indexWorkerClient.ts';
 import type { IndexStatus } from '../../../src/index/workspaceIndex.ts';
@@ -26,7 +27,8 @@ test('the worker indexes, reports progress and status, applies changes and searc
     'queue.ts': 'export class JobQueue {\n  enqueueJob(job: Job) {\n    this.pending.push(job);\n  }\n}\n',
     'color.ts': 'export function hexToRgb(hex: string) {\n  return parseInt(hex.slice(1), 16);\n}\n',
   });
-  const client = new IndexWorkerClient({ workerPath });
+  const logger = new MemoryLogger();
+  const client = new IndexWorkerClient({ workerPath, logger });
   t.after(() => client.close());
   const statuses: IndexStatus[] = [];
   client.onDidChangeStatus((status) => statuses.push(status));
@@ -45,6 +47,9 @@ test('the worker indexes, reports progress and status, applies changes and searc
   assert.equal(hits[0].symbol, 'rgbToHsl');
   const files = await client.searchFiles('enqueue a job', { top: 1 });
   assert.equal(files[0].path, 'queue.ts');
+  // Closing saves the snapshot, and the worker's log line reaches the host's logger.
+  await client.close();
+  assert.ok(logger.lines.some((line) => line.level === 'info' && /Saved the index snapshot \(2 chunks\)/.test(line.message)), JSON.stringify(logger.lines));
 });
 
 test('a host embedder answers for the worker, and a cancelled refresh rejects as a cancellation', async (t) => {
