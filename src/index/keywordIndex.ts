@@ -50,14 +50,15 @@ export class KeywordIndex {
   /** Every document's term ids end to end: one array, not a hundred thousand small ones. */
   private termPool = new Int32Array(16384);
   private termPoolUsed = 0;
-  /** External id (the vector slot) per document, and back. */
+  /** External id (the vector slot) per document, and back (-1: none); external ids are small and dense. */
   private externalIds = new Int32Array(1024);
-  private readonly documentOf = new Map<number, number>();
+  private documentOf = new Int32Array(1024).fill(-1);
   private documentCount = 0;
   private liveCount = 0;
   private totalLength = 0;
   private deadCount = 0;
   private scores = new Float64Array(1024);
+  private touched = new Int32Array(1024);
   private scratch = new Int32Array(256);
   private readonly dictionaryCache = new WeakMap<readonly string[], Int32Array>();
   /** Term ids and boosted counts of a meta map, shared by the chunks of one file. */
@@ -104,7 +105,8 @@ export class KeywordIndex {
     }
     this.lengths[doc] = length;
     this.externalIds[doc] = id;
-    this.documentOf.set(id, doc);
+    if (id >= this.documentOf.length) this.documentOf = grownFilled(this.documentOf, id + 1);
+    this.documentOf[id] = doc;
     if (this.termPoolUsed + used > this.termPool.length) this.termPool = grown(this.termPool, this.termPoolUsed + used);
     this.termPool.set(termList.subarray(0, used), this.termPoolUsed);
     this.termStarts[doc] = this.termPoolUsed;
@@ -128,9 +130,9 @@ export class KeywordIndex {
   }
 
   remove(id: number): void {
-    const doc = this.documentOf.get(id);
-    if (doc === undefined) return;
-    this.documentOf.delete(id);
+    const doc = id >= 0 && id < this.documentOf.length ? this.documentOf[id] : -1;
+    if (doc < 0) return;
+    this.documentOf[id] = -1;
     const start = this.termStarts[doc];
     for (let i = start; i < start + this.termCounts[doc]; i++) this.deadPerTerm[this.termPool[i]]++;
     this.totalLength -= this.lengths[doc];
@@ -181,7 +183,10 @@ export class KeywordIndex {
   search(terms: readonly string[], top: number): KeywordHit[] {
     if (this.liveCount === 0) return [];
     const scores = this.scores.length >= this.documentCount ? this.scores : (this.scores = new Float64Array(this.lengths.length));
-    const touched: number[] = [];
+    // Scored documents, in a scratch array kept between queries: a common term touches tens of thousands.
+    if (this.touched.length < this.documentCount) this.touched = new Int32Array(this.lengths.length);
+    const touched = this.touched;
+    let touchedCount = 0;
     const averageLength = this.totalLength / this.liveCount;
     for (const term of new Set(terms)) {
       const termId = this.termIds.get(term);
@@ -196,14 +201,15 @@ export class KeywordIndex {
         const length = this.lengths[doc];
         if (length < 0) continue;
         const tf = list[i + 1];
-        if (scores[doc] === 0) touched.push(doc);
+        if (scores[doc] === 0) touched[touchedCount++] = doc;
         scores[doc] += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength));
       }
     }
     // Partial selection: keep the best `top` while scanning, then clear the scratch scores.
     const best: KeywordHit[] = [];
     let threshold = 0;
-    for (const doc of touched) {
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i];
       const score = scores[doc];
       scores[doc] = 0;
       // Ties at the threshold stay in: the final order breaks them by id, deterministically.
@@ -261,6 +267,7 @@ export class KeywordIndex {
     index.termStarts = new Int32Array(documentCapacity);
     index.externalIds = new Int32Array(documentCapacity);
     index.scores = new Float64Array(documentCapacity);
+    index.documentOf = new Int32Array(documentCapacity).fill(-1);
     // First pass: each document's length and number of terms, checking every pair.
     for (let termId = 0; termId < terms.length; termId++) {
       const start = starts[termId];
@@ -284,7 +291,7 @@ export class KeywordIndex {
       index.termStarts[doc] = poolUsed;
       poolUsed += index.termCounts[doc];
       index.externalIds[doc] = doc;
-      index.documentOf.set(doc, doc);
+      index.documentOf[doc] = doc;
       index.totalLength += index.lengths[doc];
     }
     index.termPool = new Int32Array(Math.max(16384, poolUsed + (poolUsed >> 3)));
@@ -318,7 +325,7 @@ export class KeywordIndex {
       termStarts[next] = poolUsed;
       termCounts[next] = this.termCounts[doc];
       poolUsed += this.termCounts[doc];
-      this.documentOf.set(this.externalIds[doc], next);
+      this.documentOf[this.externalIds[doc]] = next;
       next++;
     }
     for (let termId = 0; termId < this.postings.length; termId++) {
@@ -362,6 +369,13 @@ export class KeywordIndex {
     this.termStarts = grown(this.termStarts, lengths.length);
     this.termCounts = grown(this.termCounts, lengths.length);
   }
+}
+
+/** Like `grown`, the new entries -1. */
+function grownFilled(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const copy = grown(array, size);
+  copy.fill(-1, array.length);
+  return copy;
 }
 
 /** A copy of `array` with room for at least `size` entries (doubling). */
