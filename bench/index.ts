@@ -4,7 +4,7 @@
  *   node bench/index.ts                  all sections
  *   node bench/index.ts --real           full build on real code under node_modules (read in place)
  *   node bench/index.ts --synthetic 100000 [vectra|binary]   one synthetic size and store (cold load, queries, single-file update)
- *   node bench/index.ts --worker         main-thread event-loop delay while the worker builds
+ *   node bench/index.ts --worker [large] main-thread event-loop delay while the worker builds (large: 37 packages, over 10,000 files)
  *
  * Each size runs in its own child process so peak RSS is that run's alone.
  */
@@ -26,6 +26,15 @@ const realRoots = ['node_modules/openai', 'node_modules/@anthropic-ai/sdk', 'nod
   id: `r${i}-${path.split('/').at(-1)}`,
   path: join(repo, path),
 }));
+/** Packages under node_modules that together hold over 10,000 files Groundwork indexes: the 10k-file build target. */
+const largeRoots = [
+  'openai', 'vectra', '@anthropic-ai/sdk', 'gpt-tokenizer', '@mixmark-io/domino', '@azure/msal-browser', '@typespec/ts-http-runtime',
+  '@azure/identity', 'eslint', '@grpc/grpc-js', 'underscore', '@typescript-eslint/eslint-plugin', '@azure/msal-common',
+  '@typescript-eslint/scope-manager', '@azure/core-rest-pipeline', '@babel/runtime', '@azure/msal-node', 'undici', '@types/node',
+  'json-schema-to-ts', 'azure-devops-node-api', '@azure/core-client', '@typescript-eslint/typescript-estree', 'cheerio', 'cockatiel', 'typescript',
+  'parse5', '@grpc/proto-loader', '@opentelemetry/api', 'ts-algebra', 'htmlparser2', '@vscode/vsce', '@typescript-eslint/utils', 'uuid', 'protobufjs',
+  'playwright-core', 'yargs',
+].map((path, i) => ({ id: `l${i}-${path.split('/').at(-1)}`, path: join(repo, 'node_modules', path) }));
 const embedder = new LocalEmbedder();
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
@@ -173,11 +182,11 @@ async function syntheticLoad(base: string, chunks: number, from: 'shards' | 'sna
 }
 
 /** The host's event-loop delay while the worker runs a full build of the real code. */
-async function workerDelay(): Promise<void> {
+async function workerDelay(roots = realRoots): Promise<void> {
   const store = mkdtempSync(join(tmpdir(), 'gw-bench-worker-'));
   const client = new IndexWorkerClient({ workerPath: join(repo, 'src/index/worker/indexWorker.ts') });
   try {
-    await client.open({ storeDirectory: store, roots: realRoots, embedder: { kind: 'local' } });
+    await client.open({ storeDirectory: store, roots, embedder: { kind: 'local' }, discovery: { maxFiles: 50_000 } });
     // The same measure with the worker idle, as the baseline this machine gives anyway.
     const idle = monitorEventLoopDelay({ resolution: 10 });
     idle.enable();
@@ -192,7 +201,7 @@ async function workerDelay(): Promise<void> {
     histogram.disable();
     const nsToMs = (ns: number) => ms(ns / 1e6);
     console.log(
-      `worker build: ${result.indexedFiles} files in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `worker build: ${result.indexedFiles} files, ${client.status?.chunks} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
         `main-thread event-loop delay p50 ${nsToMs(histogram.percentile(50))}, p99 ${nsToMs(histogram.percentile(99))}, max ${nsToMs(histogram.max)} (${progressMessages} progress messages)`,
     );
     const times: number[] = [];
@@ -213,7 +222,7 @@ if (args[0] === '--load') await coldLoad(args[1]);
 else if (args[0] === '--synthetic') await synthetic(Number(args[1]), (args[2] ?? 'binary') as StoreKind);
 else if (args[0] === '--synthetic-load') await syntheticLoad(args[1], Number(args[2]), args[3] as 'shards' | 'snapshot');
 else if (args[0] === '--real') await realBuild((args[1] ?? 'binary') as StoreKind);
-else if (args[0] === '--worker') await workerDelay();
+else if (args[0] === '--worker') await workerDelay(args[1] === 'large' ? largeRoots : realRoots);
 else {
   for (const kind of ['vectra', 'binary'] as const) {
     const child = spawnSync(process.execPath, [import.meta.filename, '--real', kind], { encoding: 'utf8' });
