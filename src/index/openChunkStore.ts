@@ -67,3 +67,22 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
   await writeAtomic(join(directory, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return { store: createChunkStore(directory, manifest), reset: existing !== undefined };
 }
+
+/**
+ * Moves every shard of `from` into a new store of `kind` in the same folder, without re-indexing:
+ * each shard is read and written whole, then the manifest switches and the old shards go. Killed
+ * midway, the manifest still names the old store, which is intact; the next move starts over. A
+ * shard that reads as corrupt is left behind, and the index re-indexes its files.
+ */
+export async function moveChunkStore(from: ChunkStore, kind: StoreKind): Promise<ChunkStore> {
+  const manifest: StoreManifest = { ...from.manifest, store: kind };
+  const to = createChunkStore(from.directory, manifest);
+  await to.clear();
+  for (let shard = 0; shard < manifest.shardCount; shard++) {
+    const read = await from.read(shard);
+    if (read.kind === 'ok' && read.files.length > 0) await to.write(shard, read.files);
+  }
+  await writeAtomic(join(from.directory, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  await from.clear();
+  return to;
+}

@@ -23,7 +23,7 @@ import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } fro
 import { KeywordIndex } from './keywordIndex.ts';
 import { reciprocalRankFusion, type Retriever } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
-import { openChunkStore, type StoreChoice } from './openChunkStore.ts';
+import { moveChunkStore, openChunkStore, type StoreChoice } from './openChunkStore.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
 
@@ -439,15 +439,21 @@ export class WorkspaceIndex implements Disposable {
     this.statusEmitter.dispose();
   }
 
-  /** In `auto`, an index with nothing in it yet moves to the store that suits the workspace's size. */
+  /**
+   * In `auto`, an empty index takes the store that suits the workspace's size, and a vectra index
+   * whose workspace has grown past `vectraMaxFiles` moves its shards to the binary store as they
+   * are (nothing is re-indexed). A shrinking workspace keeps the binary store.
+   */
   private async chooseStore(fileCount: number): Promise<void> {
-    if ((this.options.store ?? 'auto') !== 'auto' || this.catalog.size > 0) return;
+    if ((this.options.store ?? 'auto') !== 'auto') return;
     const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
-    if (kind === this.store.kind) return;
-    this.store = (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store;
-    this.shardFingerprints = new Array<string>(this.store.manifest.shardCount).fill('missing');
+    if (kind === this.store.kind || (this.catalog.size > 0 && kind === 'vectra')) return;
+    const started = performance.now();
+    this.store = this.catalog.size === 0 ? (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
+    this.shardFingerprints = await Promise.all(Array.from({ length: this.store.manifest.shardCount }, (_, shard) => this.store.fingerprint(shard)));
     this.snapshotFingerprints = undefined;
-    this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store.`);
+    const moved = this.catalog.size > 0 ? ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)` : '';
+    this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
   }
 
   private shardOf(fileKey: string): number {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { type ChunkStore, type StoredFile, type StoreKind, shardOf, termCountsOf } from '../../../src/index/chunkStore.ts';
-import { openChunkStore } from '../../../src/index/openChunkStore.ts';
+import { createChunkStore, moveChunkStore, openChunkStore } from '../../../src/index/openChunkStore.ts';
 import { type ShardStore } from '../../../src/index/shardStore.ts';
 import { VectraStore } from '../../../src/index/vectraStore.ts';
 
@@ -140,4 +140,26 @@ test('a store of another embedder, size or kind is reset; auto keeps what is the
   assert.equal(otherModel.reset, true);
   assert.deepEqual(readdirSync(directory).sort(), ['manifest.json']);
   assert.equal(JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')).embedderId, 'other');
+});
+
+test('a vectra store moves to the binary store whole; a move killed midway leaves vectra intact and is redone', async (t) => {
+  const vectra = await openStore(t, 'vectra');
+  await vectra.write(0, sample);
+  await vectra.write(3, sample.slice(2));
+  // An earlier move that died after writing some binary shards, one of them stale, before the manifest switched.
+  const partial = createChunkStore(vectra.directory, { ...vectra.manifest, store: 'binary' });
+  await partial.write(1, sample.slice(0, 1));
+  await partial.write(0, sample.slice(1, 2));
+  const reopened = (await openChunkStore(vectra.directory, { embedderId: 'e', dimensions: 4, kind: 'auto' })).store;
+  assert.equal(reopened.kind, 'vectra', 'the manifest still names vectra');
+  assert.deepEqual(plain(((await reopened.read(0)) as { files: StoredFile[] }).files), plain(sample));
+
+  const moved = await moveChunkStore(reopened, 'binary');
+  assert.equal(moved.kind, 'binary');
+  const fromDisk = (await openChunkStore(vectra.directory, { embedderId: 'e', dimensions: 4, kind: 'auto' })).store;
+  assert.equal(fromDisk.kind, 'binary');
+  assert.deepEqual(plain(((await fromDisk.read(0)) as { files: StoredFile[] }).files), plain(sample));
+  assert.deepEqual(plain(((await fromDisk.read(3)) as { files: StoredFile[] }).files), plain(sample.slice(2)));
+  assert.equal((await fromDisk.read(1)).kind, 'missing', 'the stale shard of the dead move is gone');
+  assert.equal((await reopened.read(0)).kind, 'missing', 'the vectra shards are gone');
 });

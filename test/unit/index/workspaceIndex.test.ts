@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -175,10 +175,21 @@ test('auto keeps a small workspace in vectra and moves a new index of a large on
   assert.equal(reopened.status().files, 4, 'the binary store is what loads next time');
   assert.equal((await reopened.search('multiply matrices'))[0].path, 'src/math/matrix.ts');
 
-  // An index with files in it keeps its store when the workspace grows; a new store (another embedder) chooses again.
+  // A vectra index whose workspace has grown moves to the binary store as it is: nothing is embedded again.
+  const embedded = (options.embedder as CountingEmbedder).texts.length;
   const grown = await WorkspaceIndex.open({ ...options, vectraMaxFiles: 1 });
-  await grown.refresh();
   assert.equal(grown.status().store, 'vectra');
+  assert.deepEqual(await grown.refresh(), { indexedFiles: 0, removedFiles: 0, unchangedFiles: 0, embeddedChunks: 0 });
+  assert.equal(grown.status().store, 'binary');
+  assert.equal((options.embedder as CountingEmbedder).texts.length, embedded);
+  assert.equal(existsSync(join(options.storeDirectory, 'vectra')), false, 'the vectra shards are gone');
+  const afterMove = await WorkspaceIndex.open({ ...options, vectraMaxFiles: 1 });
+  assert.equal(afterMove.status().store, 'binary');
+  assert.equal(afterMove.status().files, 4);
+  assert.equal((await afterMove.search('multiply matrices'))[0].path, 'src/math/matrix.ts');
+  // A workspace that shrinks again keeps the binary store.
+  await (await WorkspaceIndex.open(options)).refresh();
+  assert.equal((await WorkspaceIndex.open(options)).status().store, 'binary');
 });
 
 test('concurrent updates lose nothing: every file of many parallel batches is indexed and on disk', async (t) => {
