@@ -184,6 +184,11 @@ export class CompletionEngine implements Disposable {
     this.options = { ...this.options, ...options };
   }
 
+  /** Forgets cached suggestions: another model or server now answers, and its suggestions differ. */
+  modelChanged(): void {
+    this.cache.clear();
+  }
+
   pause(by: PauseReason): void {
     this.pauses.add(by);
     for (const controller of this.inFlight.values()) controller.abort(supersededError());

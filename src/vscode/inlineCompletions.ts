@@ -59,6 +59,8 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
     this._register(
       settings.onDidChange((change) => {
         if (change.affects('completion.debounceMs')) this.engine.updateOptions({ debounceMs: settings.get('completion.debounceMs') });
+        const modelKeys = ['models.completion', 'models.completionFallbacks', 'endpoints', 'openai.baseUrl', 'anthropic.baseUrl'] as const;
+        if (modelKeys.some((key) => change.affects(key))) this.engine.modelChanged();
       }),
     );
     // Files and new documents only: not the SCM input box, output channels or other virtual inputs.

@@ -170,6 +170,13 @@ test('cache and typed-ahead: the same place, or typing what the suggestion begin
   assert.equal(model.calls.length, 1);
   const counters = engine.counters;
   assert.deepEqual([counters.requested, counters.shown, counters.cacheHits, counters.typedAhead], [1, 3, 1, 1]);
+  // Another model answers from now on: the old suggestion is not served from the cache.
+  engine.modelChanged();
+  model.reply = ['\n  return total * 2;'];
+  const again = engine.provide(request(text), never);
+  await clock.advance(75);
+  assert.equal((await again)?.source, 'model');
+  assert.equal(model.calls.length, 2);
 });
 
 test('early stop is wired: a single-line request stops reading at the newline', async () => {
