@@ -8,15 +8,20 @@ import { snapshotFileName } from '../../../src/index/indexSnapshot.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/index/workspaceIndex.ts';
 
-/** Enough files that most of 16 shards hold something, each with a distinctive function. */
-const sources = Object.fromEntries(
-  Array.from({ length: 40 }, (_, i) => [
-    `src/module${i}/feature${i}.ts`,
-    `export function computeFeature${i}(input: number): number {\n  const scaled${i} = input * ${i + 1};\n  return scaled${i} + offsetFor${i}(input);\n}\n\nexport class Widget${i} {\n  render${i}(): string {\n    return 'widget ${i}';\n  }\n}\n`,
-  ]),
-);
+/** `count` files, each with a distinctive function and class. */
+function sourceFiles(count: number): Record<string, string> {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `src/module${i}/feature${i}.ts`,
+      `export function computeFeature${i}(input: number): number {\n  const scaled${i} = input * ${i + 1};\n  return scaled${i} + offsetFor${i}(input);\n}\n\nexport class Widget${i} {\n  render${i}(): string {\n    return 'widget ${i}';\n  }\n}\n`,
+    ]),
+  );
+}
 
-function setup(t: TestContext, store: WorkspaceIndexOptions['store'] = 'binary') {
+/** Enough files that most of 16 shards hold something. */
+const sources = sourceFiles(40);
+
+function setup(t: TestContext, store: WorkspaceIndexOptions['store'] = 'binary', files = sources, shardCount = 16) {
   const base = mkdtempSync(join(tmpdir(), 'gw-snapshot-'));
   t.after(() => rmSync(base, { recursive: true, force: true }));
   const root = join(base, 'ws');
@@ -24,10 +29,10 @@ function setup(t: TestContext, store: WorkspaceIndexOptions['store'] = 'binary')
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   };
-  for (const [path, content] of Object.entries(sources)) write(path, content);
+  for (const [path, content] of Object.entries(files)) write(path, content);
   const storeDirectory = join(base, 'store');
   const open = (logger = new MemoryLogger()) =>
-    WorkspaceIndex.open({ storeDirectory, roots: [{ id: 'ws', path: root }], embedder: new LocalEmbedder(64), shardCount: 16, store, snapshotDelayMs: 60_000, logger });
+    WorkspaceIndex.open({ storeDirectory, roots: [{ id: 'ws', path: root }], embedder: new LocalEmbedder(64), shardCount, store, snapshotDelayMs: 60_000, logger });
   return { root, write, open, snapshot: join(storeDirectory, snapshotFileName) };
 }
 
@@ -154,4 +159,29 @@ test('the snapshot is saved by itself after a quiet spell', async (t) => {
   while (!existsSync(join(base, 'store', snapshotFileName)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(existsSync(join(base, 'store', snapshotFileName)));
   index.dispose();
+});
+
+test('one saved file does not rewrite the snapshot; changes to a twentieth of the files do', async (t) => {
+  // As in the editor: 256 shards, so one holds well under a twentieth of 100 files.
+  const { open, write, root, snapshot } = setup(t, 'binary', sourceFiles(100), 256);
+  const index = await open();
+  await index.refresh();
+  await index.flush();
+  const saved = statSync(snapshot, { bigint: true });
+  write('src/module1/feature1.ts', 'export function onlyThisChanged(): void {}\n');
+  await index.applyChanges({ changed: [join(root, 'src/module1/feature1.ts')] });
+  await index.flush();
+  const after = statSync(snapshot, { bigint: true });
+  assert.deepEqual([after.ino, after.mtimeNs], [saved.ino, saved.mtimeNs], 'the snapshot was rewritten for one file');
+  assert.equal((await open()).status().load?.shardsRead, 1);
+
+  // A twentieth of the files or more: worth a new snapshot.
+  const changed = [2, 3, 4, 5, 6].map((i) => `src/module${i}/feature${i}.ts`);
+  for (const [i, path] of changed.entries()) write(path, `export function alsoChanged${i}(): void {}\n`);
+  await index.applyChanges({ changed: changed.map((path) => join(root, path)) });
+  await index.flush();
+  assert.notEqual(statSync(snapshot, { bigint: true }).ino, saved.ino);
+  const reopened = await open();
+  assert.equal(reopened.status().load?.shardsRead, 0);
+  assert.equal((await reopened.search('onlyThisChanged', { top: 1 }))[0].path, 'src/module1/feature1.ts');
 });
