@@ -84,7 +84,9 @@ function makeEslintDataset(out: string): void {
   names.forEach((name, i) => {
     if (i % 4 !== 0) return;
     const source = readFileSync(join(rulesDir, name), 'utf8');
-    const description = source.match(/description:\s*\n?\s*["'`]([^"'`]+)["'`]/)?.[1];
+    // The closing quote must be the opening one: descriptions quote code in backticks inside
+    // double quotes ("Require `return` statements…"), which a character class cut short.
+    const description = source.match(/description:\s*(["'`])((?:\\.|(?!\1)[^\\])*)\1/)?.[2];
     if (!description) return;
     const query = description.replace(/^(Enforce|Disallow|Require|Report|Suggest|Ensure)\s+/i, '');
     rows.push({ root: 'node_modules/eslint/lib', query, gold_files: [`rules/${name}`] });
