@@ -7,7 +7,7 @@
 /** Conventional-commit types whose lines describe no source change worth retrieving for. */
 const skippedTypes = new Set(['docs', 'doc', 'test', 'tests', 'chore', 'build', 'ci', 'style', 'types', 'typings', 'release', 'revert']);
 /** Scopes that point at type declarations or docs, which the gold set leaves out. */
-const skippedScope = /^(types?|typings|typescript|index\.d\.ts|.*\.d\.ts|docs?|tests?|deps|ci|build)$/i;
+const skippedScope = /^(types?|typings|typescript|index\.d\.ts|.*\.d\.ts|docs?|tests?|deps|ci|build|release)$/i;
 const skippedSection = /^PRs$|contributors|documentation|^docs|types|typings|typescript|tests?$|chore|build|dependenc|reverts?/i;
 const skippedText = /\b(index\.d\.ts|\.d\.ts|typescript|typings|type definitions?|ts types?)\b|^(bump|upgrade|update)\b.*(\d+\.\d+|dependenc|driver)|^deps:|^revert|^(build|release|publish)\b/i;
 

@@ -3,13 +3,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Source a retriever should find: code, not declarations, tests, docs, examples, build scripts
- * or bundles. Type declarations change with most fixes but say nothing a query asks about.
+ * Source a retriever should find: code, not declarations, tests, docs, examples, build scripts,
+ * bundles or top-level scripts. Type declarations change with most fixes but say nothing a query asks about.
  */
 export function isSourceFile(path: string): boolean {
   if (!/\.(js|mjs|cjs|ts|tsx)$/.test(path) || /\.d\.ts$/.test(path) || /\.min\.js$/.test(path)) return false;
   if (/(^|\/)(node_modules|dist|build|test|tests|__tests__|docs?|examples?|types|typings|scripts|tools|benchmarks?)\//.test(path)) return false;
-  return !/^[^/]*(\.config|\.conf|rc)\.[cm]?js$|^(gulpfile|gruntfile|karma)/i.test(path);
+  // At the top level only the entry point: the rest are build and site scripts (Mongoose's website.js).
+  return path.includes('/') || /^index\.[cm]?[jt]s$/.test(path);
 }
 
 function sourceFiles(root: string, dir = ''): string[] {
