@@ -21,7 +21,7 @@ import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './file
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
-import { reciprocalRankFusion, type Retriever } from './rankFusion.ts';
+import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { moveChunkStore, openChunkStore, type StoreChoice } from './openChunkStore.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
@@ -401,20 +401,32 @@ export class WorkspaceIndex implements Disposable {
     return out;
   }
 
-  /** The best files for a query: chunk scores summed per file with decaying weights. */
+  /**
+   * The best files for a query. Each retriever's chunk scores are summed per file first (decaying
+   * weights), then the two file lists are fused by score: fusing chunks first let a file's many
+   * middling chunks outrank the file one retriever was sure of.
+   */
   async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
     const top = options.top ?? 10;
-    const fused = await this.fusedHits(query, Math.max(100, top * 10), options, signal);
+    const lists: ScoredList[] = [];
+    const fused = await this.fusedHits(query, Math.max(100, top * 10), options, signal, lists);
     const files = new Map<string, { hit: SearchHit; score: number; retrievers: Set<Retriever>; chunks: SearchHit[] }>();
     for (const hit of fused) {
       const key = fileKeyOf(hit.root, hit.path);
       const entry = files.get(key) ?? { hit, score: 0, retrievers: new Set<Retriever>(), chunks: [] };
-      // The best chunk counts fully, further ones less: one strong match beats many weak ones.
-      entry.score += hit.score / 2 ** entry.chunks.length;
       for (const retriever of hit.retrievers) entry.retrievers.add(retriever);
       entry.chunks.push(hit);
       files.set(key, entry);
     }
+    // Files are numbered for the fusion; hits fusedHits dropped (other roots) stay dropped.
+    const keys = [...files.keys()];
+    const numbers = new Map(keys.map((key, i) => [key, i]));
+    const fileOf = (id: number) => {
+      const key = this.slots[id]?.fileKey;
+      return key === undefined ? undefined : numbers.get(key);
+    };
+    const fileLists = lists.map((list) => ({ retriever: list.retriever, items: fileScores(list.items, fileOf) }));
+    for (const item of scoreFusion(fileLists, fileFusionWeights)) files.get(keys[item.id])!.score = item.score;
     return [...files.values()]
       .sort((a, b) => b.score - a.score)
       .slice(0, top)
@@ -460,14 +472,21 @@ export class WorkspaceIndex implements Disposable {
     return shardOf(this.store.manifest, fileKey);
   }
 
-  private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]> {
+  /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
+  private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal, scored: ScoredList[] = []): Promise<SearchHit[]> {
     const use = new Set(options.retrievers ?? ['vector', 'keyword']);
     const lists: { retriever: Retriever; ids: number[] }[] = [];
     if (use.has('vector') && this.vectors.size > 0) {
       const vector = await this.embedder.embedQuery(query, signal);
-      lists.push({ retriever: 'vector', ids: this.vectors.search(vector, candidates).map((hit) => hit.id) });
+      const items = this.vectors.search(vector, candidates);
+      scored.push({ retriever: 'vector', items });
+      lists.push({ retriever: 'vector', ids: items.map((hit) => hit.id) });
     }
-    if (use.has('keyword')) lists.push({ retriever: 'keyword', ids: this.keywords.search(queryTerms(query), candidates).map((hit) => hit.id) });
+    if (use.has('keyword')) {
+      const items = this.keywords.search(queryTerms(query), candidates);
+      scored.push({ retriever: 'keyword', items });
+      lists.push({ retriever: 'keyword', ids: items.map((hit) => hit.id) });
+    }
     const rootFilter = options.roots ? new Set(options.roots) : undefined;
     const hits: SearchHit[] = [];
     for (const item of reciprocalRankFusion(lists)) {
