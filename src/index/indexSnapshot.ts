@@ -138,8 +138,9 @@ export async function readSnapshot(path: string, expected: StoreManifest, vector
     const fields = newline > 0 ? start.subarray(0, newline).toString('latin1').split(' ') : [];
     if (fields.length !== 3 || fields[0] !== magic) return { kind: 'invalid', detail: 'not a snapshot' };
     position = newline + 1;
-    const json = Buffer.alloc(Number(fields[1]));
-    if (position + json.length > fileSize) return { kind: 'invalid', detail: 'the file ends early' };
+    const headerBytes = Number(fields[1]);
+    if (!Number.isSafeInteger(headerBytes) || headerBytes < 0 || position + headerBytes > fileSize) return { kind: 'invalid', detail: 'the file ends early' };
+    const json = Buffer.alloc(headerBytes);
     await readInto(json);
     if (checksum([json]) !== fields[2]) return { kind: 'invalid', detail: 'header checksum mismatch' };
     const header = JSON.parse(json.toString('utf8')) as Header;
