@@ -202,7 +202,7 @@ async function workerDelay(roots = realRoots): Promise<void> {
     const nsToMs = (ns: number) => ms(ns / 1e6);
     console.log(
       `worker build: ${result.indexedFiles} files, ${client.status?.chunks} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-        `main-thread event-loop delay p50 ${nsToMs(histogram.percentile(50))}, p99 ${nsToMs(histogram.percentile(99))}, max ${nsToMs(histogram.max)} (${progressMessages} progress messages)`,
+        `main-thread event-loop delay p50 ${nsToMs(histogram.percentile(50))}, p99 ${nsToMs(histogram.percentile(99))}, max ${nsToMs(histogram.max)} (${progressMessages} progress messages); peak RSS of the process ${mb(peakRss())}`,
     );
     const times: number[] = [];
     for (let q = 0; q < 30; q++) {
