@@ -69,6 +69,9 @@ async function handle<M extends IndexMethod>(id: number, method: M, params: Inde
       const embedder = options.embedder.kind === 'local' ? new LocalEmbedder(options.embedder.dimensions) : hostEmbedder(options.embedder);
       index = await WorkspaceIndex.open({ ...options, embedder, logger }, signal);
       index.onDidChangeStatus((status) => sendStatus(status));
+      // After the answer, before the first search arrives: compile the search code.
+      const opened = index;
+      setImmediate(() => opened.warmUp());
       return index.status() as Result;
     }
     case 'configure':

@@ -80,6 +80,16 @@ test('a reopened index is searchable without re-embedding, and a refresh reads n
   assert.equal(embedder.texts.length, embedded);
 });
 
+test('warming up runs the searches without the embedder, and does nothing on an empty index', async (t) => {
+  const { open, embedder } = setup(t);
+  const index = await open();
+  assert.equal(index.warmUp(), 0);
+  await index.refresh();
+  const embedded = embedder.texts.length;
+  assert.ok(index.warmUp() > 0);
+  assert.equal(embedder.texts.length, embedded, 'a remote embedder would have been a paid request');
+});
+
 test('incremental update re-embeds only the changed chunk; stale chunks disappear', async (t) => {
   const body = (name: string, n: number) => `export function ${name}() {\n${Array.from({ length: 12 }, (_, i) => `  step${name}${i}(${n});`).join('\n')}\n}\n`;
   const { open, write, root, embedder } = setup(t, { 'a.ts': body('alpha', 1) + '\n' + body('beta', 1) });
