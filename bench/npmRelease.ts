@@ -26,10 +26,7 @@ export function releaseRoot(spec: string, cache = releaseCacheDirectory()): stri
   // Unpack beside the final folder and rename: an interrupted fetch never looks complete.
   const scratch = mkdtempSync(join(cache, '.fetch-'));
   try {
-    const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', scratch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .trim()
-      .split('\n')
-      .pop()!;
+    const tarball = packInto(spec, scratch);
     const tree = join(scratch, 'tree');
     mkdirSync(tree);
     // Tarballs hold one top folder, usually package/, not always by that name.
@@ -49,12 +46,17 @@ export function fetchTarballFile(spec: string, fileName: string, cache = release
   mkdirSync(cache, { recursive: true });
   const scratch = mkdtempSync(join(cache, '.fetch-'));
   try {
-    const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', scratch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      .trim()
-      .split('\n')
-      .pop()!;
+    const tarball = packInto(spec, scratch);
     return execFileSync('tar', ['-xzOf', join(scratch, tarball), '--wildcards', `*/${fileName}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Downloads `spec`'s tarball into `folder` with `npm pack`; returns its file name. */
+function packInto(spec: string, folder: string): string {
+  return execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    .trim()
+    .split('\n')
+    .pop()!;
 }
