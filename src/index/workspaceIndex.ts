@@ -627,7 +627,7 @@ export class WorkspaceIndex implements Disposable {
    * changed since it was taken.
    */
   private snapshotWorthSaving(): boolean {
-    if (!this.snapshotFingerprints) return this.catalog.size > 0 || this.shardFingerprints.some((fingerprint) => fingerprint !== 'missing');
+    if (!this.snapshotFingerprints) return this.catalog.size > 0;
     let staleShards = 0;
     let staleFiles = 0;
     this.shardFingerprints.forEach((fingerprint, shard) => {
