@@ -59,6 +59,8 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
   if (matches) {
     const store = createChunkStore(directory, manifest);
     await store.removeLeftovers();
+    // Shards of the other kind: a move (moveChunkStore) killed after its manifest switched.
+    await createChunkStore(directory, { ...manifest, store: manifest.store === 'vectra' ? 'binary' : 'vectra' }).clear();
     return { store, reset: false };
   }
   // Whatever was here (either kind, any format, the snapshot) goes before the new manifest is written.

@@ -162,4 +162,9 @@ test('a vectra store moves to the binary store whole; a move killed midway leave
   assert.deepEqual(plain(((await fromDisk.read(3)) as { files: StoredFile[] }).files), plain(sample.slice(2)));
   assert.equal((await fromDisk.read(1)).kind, 'missing', 'the stale shard of the dead move is gone');
   assert.equal((await reopened.read(0)).kind, 'missing', 'the vectra shards are gone');
+
+  // Killed after the manifest switched but before the old shards went: the next open removes them.
+  await reopened.write(2, sample);
+  await openChunkStore(vectra.directory, { embedderId: 'e', dimensions: 4, kind: 'auto' });
+  assert.equal((await reopened.read(2)).kind, 'missing');
 });
