@@ -481,7 +481,7 @@ export class WorkspaceIndex implements Disposable {
     if (kind === this.store.kind || (this.catalog.size > 0 && kind === 'vectra')) return;
     const started = performance.now();
     this.store = this.catalog.size === 0 ? (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
-    this.shardFingerprints = await Promise.all(Array.from({ length: this.store.manifest.shardCount }, (_, shard) => this.store.fingerprint(shard)));
+    this.shardFingerprints = await this.fingerprintShards();
     this.snapshotFingerprints = undefined;
     const moved = this.catalog.size > 0 ? ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)` : '';
     this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
@@ -535,7 +535,7 @@ export class WorkspaceIndex implements Disposable {
   private async load(signal?: AbortSignal): Promise<void> {
     const started = performance.now();
     const count = this.store.manifest.shardCount;
-    this.shardFingerprints = await Promise.all(Array.from({ length: count }, (_, shard) => this.store.fingerprint(shard)));
+    this.shardFingerprints = await this.fingerprintShards();
     this.snapshotFingerprints = await this.loadSnapshot();
     const stale: number[] = [];
     for (let shard = 0; shard < count; shard++) {
@@ -571,6 +571,11 @@ export class WorkspaceIndex implements Disposable {
     if (stale.length > 0) this.scheduleSnapshot();
     this.state = 'idle';
     this.fireStatus();
+  }
+
+  /** Every shard's fingerprint, as the store has it now. */
+  private fingerprintShards(): Promise<string[]> {
+    return Promise.all(Array.from({ length: this.store.manifest.shardCount }, (_, shard) => this.store.fingerprint(shard)));
   }
 
   private get snapshotPath(): string {
@@ -613,10 +618,7 @@ export class WorkspaceIndex implements Disposable {
         this.hashToSlot.set(hashes[slot], slot);
         slots.push(slot);
       }
-      this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
-      const shard = this.shardOf(key);
-      if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
-      this.shardMembers.get(shard)!.add(key);
+      this.catalogFile(key, file, slots);
     }
   }
 
@@ -823,6 +825,11 @@ export class WorkspaceIndex implements Disposable {
       this.hashToSlot.set(chunk.h, slot);
       slots.push(slot);
     }
+    this.catalogFile(key, file, slots);
+  }
+
+  /** Records a file in the catalog and among its shard's members. */
+  private catalogFile(key: string, file: Omit<CatalogEntry, 'slots'>, slots: readonly number[]): void {
     this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
     const shard = this.shardOf(key);
     if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
