@@ -20,6 +20,9 @@ export interface InlineCompletionDependencies {
   readonly searchIndex?: IndexSearch;
 }
 
+/** Settings that decide which model or server answers completions: a change voids cached suggestions. */
+const completionModelSettings = ['models.completion', 'models.completionFallbacks', 'endpoints', 'openai.baseUrl', 'anthropic.baseUrl'] as const;
+
 /**
  * Ghost text: the editor's InlineCompletionItemProvider over the completion engine. This class
  * only translates (documents to snapshots, the cancellation token to an AbortSignal, results to
@@ -59,8 +62,7 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
     this._register(
       settings.onDidChange((change) => {
         if (change.affects('completion.debounceMs')) this.engine.updateOptions({ debounceMs: settings.get('completion.debounceMs') });
-        const modelKeys = ['models.completion', 'models.completionFallbacks', 'endpoints', 'openai.baseUrl', 'anthropic.baseUrl'] as const;
-        if (modelKeys.some((key) => change.affects(key))) this.engine.modelChanged();
+        if (completionModelSettings.some((key) => change.affects(key))) this.engine.modelChanged();
       }),
     );
     // Files and new documents only: not the SCM input box, output channels or other virtual inputs.
