@@ -149,11 +149,11 @@ export async function readSnapshot(path: string, expected: StoreManifest, vector
 
     const chunkCount = header.hashes.length;
     const totalChunks = header.files.reduce((sum, file) => sum + file[5], 0);
-    const expectedBytes: Record<SectionName, number> = {
+    // Every section's size follows from the counts, except the postings'.
+    const expectedBytes: Partial<Record<SectionName, number>> = {
       lines: chunkCount * 8,
       languageIds: chunkCount * 4,
       termStarts: (header.terms.length + 1) * 4,
-      postings: -1,
       vectors: chunkCount * expected.dimensions * 4,
     };
     if (totalChunks !== chunkCount || header.symbols.length !== chunkCount || header.fingerprints.length !== expected.shardCount) return { kind: 'invalid', detail: 'counts do not match' };
@@ -161,7 +161,7 @@ export async function readSnapshot(path: string, expected: StoreManifest, vector
     let sectionBytes = 0;
     for (const name of sectionOrder) {
       const section = sections.get(name);
-      if (!section || (expectedBytes[name] >= 0 && section.bytes !== expectedBytes[name]) || section.bytes % 4 !== 0) return { kind: 'invalid', detail: `bad ${name} section` };
+      if (!section || (expectedBytes[name] !== undefined && section.bytes !== expectedBytes[name]) || section.bytes % 4 !== 0) return { kind: 'invalid', detail: `bad ${name} section` };
       sectionBytes += section.bytes;
     }
     if (position + sectionBytes !== fileSize) return { kind: 'invalid', detail: 'the file size does not match its header' };
