@@ -2,13 +2,29 @@ import { promises as fsp } from 'node:fs';
 
 let tempCounter = 0;
 
-/** A temp name beside `path`, unique in this process; `isTempName` recognises leftovers. */
+/** A temp name beside `path`, unique in this process and naming it, for `isAbandonedTemp`. */
 export function tempNameFor(path: string): string {
   return `${path}.tmp-${process.pid}-${tempCounter++}`;
 }
 
-export function isTempName(name: string): boolean {
-  return name.includes('.tmp-');
+/**
+ * A temp file whose writer is gone: a save killed midway. A live writer's temp is left alone, since
+ * a second window on the same workspace storage may be saving into it right now.
+ */
+export function isAbandonedTemp(name: string): boolean {
+  const writer = /\.tmp-(\d+)-\d+$/.exec(name);
+  return writer !== null && !isProcessAlive(Number(writer[1]));
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

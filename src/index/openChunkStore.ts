@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { isTempName, writeAtomic } from './atomicWrite.ts';
+import { isAbandonedTemp, writeAtomic } from './atomicWrite.ts';
 import { snapshotFileName } from './indexSnapshot.ts';
 import type { ChunkStore, StoreKind, StoreManifest } from './chunkStore.ts';
 import { ShardStore } from './shardStore.ts';
@@ -54,8 +54,9 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
         dimensions: wanted.dimensions,
         shardCount: wanted.shardCount ?? 256,
       };
-  // Saves that never finished (the manifest's, the snapshot's) leave temp files beside them.
-  for (const name of await fsp.readdir(directory)) if (isTempName(name)) await fsp.rm(join(directory, name), { force: true });
+  // Saves that never finished (the manifest's, the snapshot's) leave temp files beside them; a live
+  // writer's (another window on this storage) stays.
+  for (const name of await fsp.readdir(directory)) if (isAbandonedTemp(name)) await fsp.rm(join(directory, name), { force: true });
   if (matches) {
     const store = createChunkStore(directory, manifest);
     await store.removeLeftovers();

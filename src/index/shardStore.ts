@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { fileFingerprint, isTempName, writeAtomic } from './atomicWrite.ts';
+import { fileFingerprint, isAbandonedTemp, writeAtomic } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 
 const shardMagic = 'GWSHARD3';
@@ -146,6 +146,6 @@ export class ShardStore implements ChunkStore {
 
   async removeLeftovers(): Promise<void> {
     const names = await fsp.readdir(this.shardsDirectory).catch(() => [] as string[]);
-    for (const name of names) if (isTempName(name)) await fsp.rm(join(this.shardsDirectory, name), { force: true });
+    for (const name of names) if (isAbandonedTemp(name)) await fsp.rm(join(this.shardsDirectory, name), { force: true });
   }
 }

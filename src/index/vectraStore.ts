@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { FileDetails, FileStorage, IndexItem, LocalIndex, MetadataTypes } from 'vectra';
-import { fileFingerprint, isTempName, tempNameFor } from './atomicWrite.ts';
+import { fileFingerprint, isAbandonedTemp, tempNameFor } from './atomicWrite.ts';
 import type { ChunkStore, ShardRead, StoredChunk, StoredFile, StoreManifest } from './chunkStore.ts';
 import type * as VectraPartsModule from './vectraParts.ts';
 
@@ -107,7 +107,7 @@ export class VectraStore implements ChunkStore {
 
   async removeLeftovers(): Promise<void> {
     const names = await fsp.readdir(this.shardsDirectory).catch(() => [] as string[]);
-    for (const name of names) if (isTempName(name)) await fsp.rm(join(this.shardsDirectory, name), { recursive: true, force: true });
+    for (const name of names) if (isAbandonedTemp(name)) await fsp.rm(join(this.shardsDirectory, name), { recursive: true, force: true });
   }
 }
 

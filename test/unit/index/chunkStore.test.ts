@@ -11,6 +11,7 @@ import { type ChunkStore, type StoredFile, type StoreKind, shardOf, termCountsOf
 import { createChunkStore, moveChunkStore, openChunkStore } from '../../../src/index/openChunkStore.ts';
 import { type ShardStore } from '../../../src/index/shardStore.ts';
 import { VectraStore } from '../../../src/index/vectraStore.ts';
+import { exitedPid } from '../../support/processes.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -79,7 +80,7 @@ for (const kind of ['vectra', 'binary'] as const) {
   test(`${kind}: leftovers of a save that never finished are removed on open; the shard keeps its last good state`, async (t) => {
     const store = await openStore(t, kind);
     await store.write(0, sample.slice(0, 1));
-    const leftover = `${kind === 'vectra' ? dirname(shardFile(store, 0)) : shardFile(store, 0)}.tmp-99999-0`;
+    const leftover = `${kind === 'vectra' ? dirname(shardFile(store, 0)) : shardFile(store, 0)}.tmp-${exitedPid()}-0`;
     if (kind === 'vectra') {
       rmSync(leftover, { recursive: true, force: true });
       mkdirSync(leftover);
@@ -92,6 +93,19 @@ for (const kind of ['vectra', 'binary'] as const) {
     assert.equal(existsSync(leftover), false);
     const read = await reopened.read(0);
     assert.deepEqual(read.kind === 'ok' && read.files.map((file) => file.path), ['src/a.ts']);
+  });
+
+  test(`${kind}: a save in flight in another live process (a second window) is left alone on open`, async (t) => {
+    const store = await openStore(t, kind);
+    await store.write(0, sample.slice(0, 1));
+    // This test's own process stands in for the other window: it is alive.
+    const inFlight = `${kind === 'vectra' ? dirname(shardFile(store, 0)) : shardFile(store, 0)}.tmp-${process.pid}-987654`;
+    if (kind === 'vectra') mkdirSync(inFlight);
+    else writeFileSync(inFlight, 'GWSHARD3 abc 100\n[{"root":"r","pa');
+    writeFileSync(join(store.directory, `manifest.json.tmp-${process.pid}-987655`), '{"formatVe');
+    await openChunkStore(store.directory, { embedderId: 'e', dimensions: 4, kind: 'auto' });
+    assert.equal(existsSync(inFlight), true, 'the shard being written');
+    assert.equal(existsSync(join(store.directory, `manifest.json.tmp-${process.pid}-987655`)), true, 'the manifest being written');
   });
 
   test(`${kind}: a process killed mid-save leaves a loadable shard`, async (t) => {

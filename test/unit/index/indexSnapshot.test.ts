@@ -7,6 +7,7 @@ import { MemoryLogger } from '../../../src/common/logger.ts';
 import { snapshotFileName } from '../../../src/index/indexSnapshot.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/index/workspaceIndex.ts';
+import { exitedPid } from '../../support/processes.ts';
 
 /** `count` files, each with a distinctive function and class. */
 function sourceFiles(count: number): Record<string, string> {
@@ -141,7 +142,7 @@ test('a save of the snapshot killed midway leaves a temp file that the next open
   const index = await open();
   await index.refresh();
   await index.flush();
-  const leftover = `${snapshot}.tmp-99999-0`;
+  const leftover = `${snapshot}.tmp-${exitedPid()}-0`;
   writeFileSync(leftover, readFileSync(snapshot).subarray(0, 1000));
   const reopened = await open();
   assert.equal(existsSync(leftover), false);
