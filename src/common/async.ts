@@ -17,6 +17,11 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Lets timers and messages waiting behind a long piece of work run before it goes on. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The error to throw for an aborted signal: its reason if that is an Error, else an AbortError. */
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;

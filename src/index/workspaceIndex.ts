@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import { abortReason, SerialQueue } from '../common/async.ts';
+import { abortReason, SerialQueue, yieldToEventLoop } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
@@ -688,12 +688,16 @@ export class WorkspaceIndex implements Disposable {
     }
     const fingerprints = [...current];
     const started = performance.now();
+    // Searches may run in the gaps (writes wait in the queue this runs in, so memory holds still).
+    await yieldToEventLoop();
+    const keywords = await this.keywords.snapshot(numberOf);
+    await yieldToEventLoop();
     await writeSnapshot(this.snapshotPath, {
       manifest: this.store.manifest,
       fingerprints,
       files,
       chunks: { lines: Int32Array.from(lines), languages, symbols, hashes },
-      keywords: this.keywords.snapshot(numberOf),
+      keywords,
       vectors: runs.map(([start, end]) => this.vectors.rows(start, end)),
     });
     this.snapshotFingerprints = fingerprints;
