@@ -3,9 +3,10 @@
  * rebuilt on a machine that has never seen them: `npm pack` is the only network use.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { stripComments } from './docComments.ts';
 
 /** `GROUNDWORK_RETRIEVAL_CACHE`, else ~/.cache/groundwork/retrieval. */
 export function releaseCacheDirectory(): string {
@@ -34,6 +35,47 @@ export function releaseRoot(spec: string, cache = releaseCacheDirectory()): stri
     for (const name of readdirSync(tree)) {
       if (changelogName.test(name)) rmSync(join(tree, name), { force: true });
     }
+    renameSync(tree, dir);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * Files that could hold a doc comment's text: Markdown and text files, docs folders, and source
+ * maps, whose `sourcesContent` is the original source, comments included (the index skips maps,
+ * but the tree should not rely on that).
+ */
+const docFile = /\.(md|markdown|txt|map)$/i;
+const docFolder = /^docs?$/i;
+const scriptFile = /\.([cm]?[jt]sx?)$/;
+
+/**
+ * `spec` unpacked with every JS/TS comment and every doc file removed, for queries written from
+ * doc comments (bench/docstringDataset.ts): the tree searched must not hold the query. Line
+ * breaks of comments are kept, so line numbers match the release's. Built beside the cache
+ * folder and renamed, like `releaseRoot`.
+ */
+export function strippedRoot(spec: string, cache = releaseCacheDirectory()): string {
+  const dir = join(cache, `${spec.replace('/', '+')}+nocomments`);
+  if (existsSync(dir)) return dir;
+  const source = releaseRoot(spec, cache);
+  const scratch = mkdtempSync(join(cache, '.strip-'));
+  try {
+    const tree = join(scratch, 'tree');
+    cpSync(source, tree, { recursive: true });
+    const strip = (folder: string) => {
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (docFolder.test(entry.name)) rmSync(path, { recursive: true, force: true });
+          else strip(path);
+        } else if (docFile.test(entry.name)) rmSync(path, { force: true });
+        else if (entry.isFile() && scriptFile.test(entry.name)) writeFileSync(path, stripComments(readFileSync(path, 'utf8'), entry.name));
+      }
+    };
+    strip(tree);
     renameSync(tree, dir);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

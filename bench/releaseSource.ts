@@ -13,7 +13,8 @@ export function isSourceFile(path: string): boolean {
   return path.includes('/') || /^index\.[cm]?[jt]s$/.test(path);
 }
 
-function sourceFiles(root: string, dir = ''): string[] {
+/** Source files of an unpacked tree, sorted by path. */
+export function sourceFiles(root: string, dir = ''): string[] {
   const out: string[] = [];
   for (const name of readdirSync(join(root, dir)).sort()) {
     const path = dir ? `${dir}/${name}` : name;

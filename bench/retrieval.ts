@@ -7,9 +7,11 @@
  * Each dataset row is {"root": DIR, "query": TEXT, "gold_files": [root-relative paths]}; a relative
  * root is taken from the current directory, else from the dataset's folder. A row with
  * "package": "name@version" (bench/releaseDataset.ts) is rooted at that published version instead,
- * fetched with `npm pack` into the cache when missing. Each root is indexed once with the local
- * embedder, then every query is run hybrid, vector-only and keyword-only, and recall@5, recall@10
- * and MRR over files are printed, per "split" too when rows have one.
+ * fetched with `npm pack` into the cache when missing; with "strip": "comments" too, at a copy
+ * of it without comments and doc files, built once beside it (bench/docstringDataset.ts). Each
+ * root is indexed once with the local embedder, then every query is run hybrid, vector-only and
+ * keyword-only, and recall@5, recall@10 and MRR over files are printed, per "split" too when
+ * rows have one.
  *
  * --keep-stores DIR keeps the indexes between runs, for trying search-time changes (fusion, file
  * ranking, query handling) quickly. A change to chunking or tokens needs a fresh DIR: only the
@@ -20,7 +22,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { releaseRoot } from './npmRelease.ts';
+import { releaseRoot, strippedRoot } from './npmRelease.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
 import type { Retriever } from '../src/index/rankFusion.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
@@ -31,6 +33,8 @@ interface Row {
   readonly gold_files: readonly string[];
   /** "name@version": the root is that published version, unpacked in the cache. */
   readonly package?: string;
+  /** "comments": the package's copy without comments and doc files (bench/docstringDataset.ts). */
+  readonly strip?: string;
   /** "dev" or "heldout": tune on the one, check on the other. */
   readonly split?: string;
 }
@@ -50,7 +54,7 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Row);
   const rootOf = (row: Row) => {
-    if (row.package) return releaseRoot(row.package);
+    if (row.package) return row.strip === 'comments' ? strippedRoot(row.package) : releaseRoot(row.package);
     if (isAbsolute(row.root)) return row.root;
     const fromCwd = resolve(row.root);
     return existsSync(fromCwd) ? fromCwd : resolve(dirname(datasetPath), row.root);
