@@ -142,10 +142,15 @@ async function syntheticLoad(base: string, chunks: number, from: 'shards' | 'sna
   const { load, store } = index.status();
   if (load?.source !== from) throw new Error(`loaded from ${load?.source}, expected ${from}`);
   if (from === 'shards') {
+    // The worker's searches wait while the save holds its thread: the longest hold is what one may wait.
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
     const saving = performance.now();
     await index.flush();
+    const savedMs = performance.now() - saving;
+    delay.disable();
     const size = statSync(join(base, 'store', snapshotFileName)).size;
-    console.log(`synthetic ${chunks} chunks, ${store} store: cold load from the shards ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}; snapshot saved in ${ms(performance.now() - saving)}, ${mb(size)}`);
+    console.log(`synthetic ${chunks} chunks, ${store} store: cold load from the shards ${ms(loadMs)} (new process), peak RSS ${mb(peakRss())}; snapshot saved in ${ms(savedMs)}, ${mb(size)}, event loop held at most ${ms(delay.max / 1e6)}`);
     return;
   }
   {
