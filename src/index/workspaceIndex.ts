@@ -162,6 +162,9 @@ interface ShardJob {
 
 const fileKeyOf = (root: string, path: string) => `${root}/${path}`;
 
+/** Files whose reads are started ahead of the one being indexed. */
+const filesReadAhead = 3;
+
 /**
  * Above this many files, `auto` keeps a new index in the binary store. bench/index.ts measured
  * vectra's cold load at about a second for 10,000 chunks (some 1,400 files of real code at 7
@@ -724,8 +727,19 @@ export class WorkspaceIndex implements Disposable {
     const removed = new Set(job.deletes);
     const stored: StoredFile[] = [];
     const pending: { file: DiscoveredFile; hash: string; chunks: Awaited<ReturnType<Chunker['chunk']>> }[] = [];
-    for (const file of upserts) {
+    // Reads run a few files ahead, so the disk works while the previous file is chunked and
+    // embedded; a secret file is never read, not even ahead.
+    const reads: (Promise<Uint8Array | undefined> | undefined)[] = [];
+    const readAhead = (i: number) => {
+      const file = upserts[i];
+      if (file && reads[i] === undefined && secretFileReason(file.path) === undefined) {
+        reads[i] = this.fs.readFile(file.absolutePath).catch(() => undefined);
+      }
+    };
+    for (let i = 0; i < filesReadAhead; i++) readAhead(i);
+    for (const [i, file] of upserts.entries()) {
       if (signal.aborted) throw abortReason(signal);
+      readAhead(i + filesReadAhead);
       const key = fileKeyOf(file.root, file.path);
       // Checked again here: a file re-indexed from the catalog may have become secret since.
       const secret = secretFileReason(file.path);
@@ -734,10 +748,10 @@ export class WorkspaceIndex implements Disposable {
         removed.add(key);
         continue;
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = await this.fs.readFile(file.absolutePath);
-      } catch {
+      const bytes = await reads[i];
+      reads[i] = undefined;
+      // Unreadable: gone since discovery, or not ours to read.
+      if (bytes === undefined) {
         removed.add(key);
         continue;
       }

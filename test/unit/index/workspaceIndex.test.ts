@@ -6,6 +6,7 @@ import { test, type TestContext } from 'node:test';
 import type { Embedder } from '../../../src/index/embedder.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { shardOf } from '../../../src/index/chunkStore.ts';
+import { nodeIndexFileSystem } from '../../../src/index/indexFileSystem.ts';
 import { openChunkStore } from '../../../src/index/openChunkStore.ts';
 import { type ShardStore } from '../../../src/index/shardStore.ts';
 import { VectraStore } from '../../../src/index/vectraStore.ts';
@@ -140,6 +141,37 @@ test('files that turn out binary or secret on change leave the index with a reas
   assert.equal(status.files, 3);
   assert.equal(status.skipped.find((s) => s.path === 'src/math/matrix.ts')?.reason, 'binary');
   assert.equal(status.skipped.find((s) => s.path === '.env')?.reason, 'secret');
+});
+
+test('reads run ahead of indexing but never open a secret file, and a file gone before its turn is left out', async (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) files[`src/module${i}.ts`] = `export function handler${i}(request: Request) {\n  return request.url + ${i};\n}\n`;
+  const { open, write, root } = setup(t, files);
+  const read: string[] = [];
+  // One shard, so every file goes through one indexing pass with its reads ahead of it.
+  const index = await open({
+    shardCount: 1,
+    fs: {
+      ...nodeIndexFileSystem,
+      readFile: async (path) => {
+        read.push(path);
+        if (path.endsWith('module7.ts')) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+        return nodeIndexFileSystem.readFile(path);
+      },
+    },
+  });
+  await index.refresh();
+  assert.equal(index.status().files, 11);
+  const indexed = (await index.searchFiles('handler request', { top: 20, retrievers: ['keyword'] })).map((hit) => hit.path);
+  assert.equal(indexed.length, 11);
+  assert.ok(!indexed.includes('src/module7.ts'));
+
+  write('.env', 'TOKEN=abc');
+  write('src/module3.ts', 'export function changedHandler() {}\n');
+  await index.applyChanges({ changed: [join(root, '.env'), join(root, 'src/module3.ts')] });
+  assert.equal(read.filter((path) => path.endsWith('.env')).length, 0, 'the secret file was opened');
+  assert.ok(read.some((path) => path.endsWith('module3.ts')));
+  assert.equal(index.status().skipped.find((skip) => skip.path === '.env')?.reason, 'secret');
 });
 
 for (const [kind, snapshot] of [['vectra', false], ['binary', false], ['binary', true]] as const) {
