@@ -732,7 +732,7 @@ export class WorkspaceIndex implements Disposable {
     const reads: (Promise<Uint8Array | undefined> | undefined)[] = [];
     const readAhead = (i: number) => {
       const file = upserts[i];
-      if (file && reads[i] === undefined && secretFileReason(file.path) === undefined) {
+      if (file && secretFileReason(file.path) === undefined) {
         reads[i] = this.fs.readFile(file.absolutePath).catch(() => undefined);
       }
     };
