@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../common/disposable.ts';
 import type { DiagnosticsPort, EditorContextPort, EditorSelection, FileReaderPort, WorkspaceProblem } from '../chat/contextAssembler.ts';
+import { enginePath, folderLabelled } from './documents.ts';
 
 const fileListTtlMs = 30_000;
 const fileListMax = 5_000;
 
 /**
- * The chat's view of the workspace in VS Code: workspace-relative paths (as `asRelativePath`
- * writes them) to and from URIs, open documents before disk (unsaved edits are what the user
+ * The chat's view of the workspace in VS Code: engine paths (`enginePath`: in a multi-root window
+ * the folder's label first, unique even when two folders share a name) to and from URIs, open documents before disk (unsaved edits are what the user
  * means), the selection, the Problems list and the file list for the @file picker.
  */
 export class ChatWorkspace implements Disposable {
@@ -21,7 +22,7 @@ export class ChatWorkspace implements Disposable {
   }
 
   relativePath(uri: vscode.Uri): string {
-    return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    return enginePath(uri);
   }
 
   /** The file a workspace-relative path names, if it exists. */
@@ -118,8 +119,9 @@ export class ChatWorkspace implements Disposable {
   private candidates(path: string): vscode.Uri[] {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const normalized = path.replace(/\\/g, '/');
-    const named = folders.find((folder) => normalized.startsWith(`${folder.name}/`));
-    if (named && folders.length > 1) return [vscode.Uri.joinPath(named.uri, normalized.slice(named.name.length + 1))];
+    const [label, ...rest] = normalized.split('/');
+    const named = folderLabelled(label);
+    if (named) return [vscode.Uri.joinPath(named.uri, ...rest)];
     return folders.map((folder) => vscode.Uri.joinPath(folder.uri, normalized));
   }
 

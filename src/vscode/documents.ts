@@ -1,12 +1,30 @@
 import * as vscode from 'vscode';
+import { folderLabels } from '../common/folderLabels.ts';
 import type { DocumentSnapshot } from '../common/text.ts';
 
-/** The engine's name for a document: workspace-relative with `/` inside a folder, else its path. */
+/**
+ * The engine's name for a document: inside a folder, its path there with `/`, after the folder's
+ * label when the window has several (`app-2/src/x.ts`); else its own path.
+ */
 export function enginePath(uri: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder) return uri.scheme === 'untitled' ? uri.toString() : uri.fsPath;
-  const relative = vscode.workspace.asRelativePath(uri, vscode.workspace.workspaceFolders!.length > 1);
-  return relative.split('\\').join('/');
+  const inFolder = vscode.workspace.asRelativePath(uri, false).split('\\').join('/');
+  return vscode.workspace.workspaceFolders!.length > 1 ? `${folderLabel(folder)}/${inFolder}` : inFolder;
+}
+
+/** A workspace folder's label in engine paths: its name, made unique (`folderLabels`). */
+export function folderLabel(folder: vscode.WorkspaceFolder): string {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return folderLabels(folders.map((candidate) => candidate.name))[folder.index] ?? folder.name;
+}
+
+/** The workspace folder an engine path's first segment labels, when the window has several. */
+export function folderLabelled(label: string): vscode.WorkspaceFolder | undefined {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length < 2) return undefined;
+  const index = folderLabels(folders.map((folder) => folder.name)).indexOf(label);
+  return index >= 0 ? folders[index] : undefined;
 }
 
 export function snapshotOf(document: vscode.TextDocument): DocumentSnapshot {
@@ -17,11 +35,9 @@ export function snapshotOf(document: vscode.TextDocument): DocumentSnapshot {
 export function uriOf(path: string): vscode.Uri | undefined {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (/^([a-zA-Z]:[\\/]|\/)/.test(path)) return vscode.Uri.file(path);
-  if (folders.length > 1) {
-    const [name, ...rest] = path.split('/');
-    const folder = folders.find((candidate) => candidate.name === name);
-    if (folder) return vscode.Uri.joinPath(folder.uri, ...rest);
-  }
+  const [label, ...rest] = path.split('/');
+  const folder = folderLabelled(label);
+  if (folder) return vscode.Uri.joinPath(folder.uri, ...rest);
   return folders[0] ? vscode.Uri.joinPath(folders[0].uri, ...path.split('/')) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from '../common/disposable.ts';
+import { folderLabels } from '../common/folderLabels.ts';
 import { errorMessage } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
@@ -35,15 +36,16 @@ export class IgnoreRules extends DisposableBase {
   async load(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const exclude = this.settings.get('index.exclude');
+    // Engine paths carry the folder's label first in a multi-root workspace (src/vscode/documents.ts).
+    const labels = folderLabels(folders.map((folder) => folder.name));
     const rules = new Map<string, IgnoreRule>();
-    for (const folder of folders) {
-      rules.set(folder.name, ignoreRuleFrom(exclude, await this.ignoreFiles(folder)));
+    for (const [i, folder] of folders.entries()) {
+      rules.set(labels[i], ignoreRuleFrom(exclude, await this.ignoreFiles(folder)));
     }
     if (this.isDisposed) return;
-    // Engine paths carry the folder's name first in a multi-root workspace (src/vscode/documents.ts).
     const multiRoot = folders.length > 1;
     this.policy.setIgnoreRule((path) => {
-      if (!multiRoot) return rules.get(folders[0]?.name ?? '')?.(path) ?? false;
+      if (!multiRoot) return rules.get(labels[0] ?? '')?.(path) ?? false;
       const slash = path.indexOf('/');
       const rule = slash > 0 ? rules.get(path.slice(0, slash)) : undefined;
       return rule ? rule(path.slice(slash + 1)) : false;

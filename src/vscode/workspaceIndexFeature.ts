@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { folderLabels } from '../common/folderLabels.ts';
 import { DisposableBase } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
@@ -330,15 +331,9 @@ function cancellationSignal(token: vscode.CancellationToken): AbortSignal {
   return controller.signal;
 }
 
-/** One root per workspace folder, named by the folder (deduplicated) so hits read as folder/path. */
+/** One root per workspace folder on disk, with the folder's label as its id, so hits read as engine paths. */
 function indexRoots(): IndexRoot[] {
-  const seen = new Map<string, number>();
-  return (vscode.workspace.workspaceFolders ?? [])
-    .filter((folder) => folder.uri.scheme === 'file' || folder.uri.scheme === 'vscode-remote')
-    .map((folder) => {
-      const base = folder.name.replace(/\//g, '_');
-      const count = seen.get(base) ?? 0;
-      seen.set(base, count + 1);
-      return { id: count === 0 ? base : `${base}-${count + 1}`, path: folder.uri.fsPath };
-    });
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const labels = folderLabels(folders.map((folder) => folder.name));
+  return folders.flatMap((folder, i) => (folder.uri.scheme === 'file' || folder.uri.scheme === 'vscode-remote' ? [{ id: labels[i], path: folder.uri.fsPath }] : []));
 }

@@ -55,6 +55,8 @@ async function freePort(): Promise<number> {
 export interface WorkbenchOptions {
   /** A folder under test/fixtures, copied to a temp dir so tests never change the fixture. */
   readonly fixture: string;
+  /** A `.code-workspace` file in the fixture to open instead of the fixture's folder (multi-root). */
+  readonly workspaceFile?: string;
   /** Extra user settings. */
   readonly settings?: Readonly<Record<string, unknown>>;
   /** Extra environment for the extension host. API keys from the outer environment are never passed. */
@@ -130,6 +132,7 @@ export class Workbench {
     const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
     execFileSync(host, [...dirs, '--install-extension', vsixPath], { stdio: 'pipe' });
 
+    const opened = options.workspaceFile ? join(workspace, options.workspaceFile) : workspace;
     const port = await freePort();
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(process.env)) {
@@ -137,13 +140,13 @@ export class Workbench {
     }
     const server = spawn(
       host,
-      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...logLevel(options.logLevel), ...dirs, workspace],
+      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...logLevel(options.logLevel), ...dirs, opened],
       { env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const serverOutput: string[] = [];
     server.stdout!.on('data', (chunk: Buffer) => serverOutput.push(chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => serverOutput.push(chunk.toString()));
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    const url = `http://127.0.0.1:${port}/?${options.workspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(opened)}`;
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, serverOutput);
 
     const browser = await chromium.launch({
