@@ -14,7 +14,7 @@ export function enginePath(uri: vscode.Uri): string {
 }
 
 /** A workspace folder's label in engine paths: its name, made unique (`folderLabels`). */
-export function folderLabel(folder: vscode.WorkspaceFolder): string {
+function folderLabel(folder: vscode.WorkspaceFolder): string {
   const folders = vscode.workspace.workspaceFolders ?? [];
   return folderLabels(folders.map((candidate) => candidate.name))[folder.index] ?? folder.name;
 }
