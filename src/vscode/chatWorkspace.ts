@@ -8,8 +8,9 @@ const fileListMax = 5_000;
 
 /**
  * The chat's view of the workspace in VS Code: engine paths (`enginePath`: in a multi-root window
- * the folder's label first, unique even when two folders share a name) to and from URIs, open documents before disk (unsaved edits are what the user
- * means), the selection, the Problems list and the file list for the @file picker.
+ * the folder's label first, unique even when two folders share a name) to and from URIs, open
+ * documents before disk (unsaved edits are what the user means), the selection, the Problems list
+ * and the file list for the @file picker.
  */
 export class ChatWorkspace implements Disposable {
   private fileList: { readonly at: number; readonly files: Promise<string[]> } | undefined;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from '../common/disposable.ts';
-import { folderLabels } from '../common/folderLabels.ts';
 import { errorMessage } from '../common/errors.ts';
+import { folderLabels } from '../common/folderLabels.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
 import type { FileAccessPolicy, IgnoreRule } from '../safety/fileAccessPolicy.ts';

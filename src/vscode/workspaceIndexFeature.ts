@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { folderLabels } from '../common/folderLabels.ts';
 import { DisposableBase } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
+import { folderLabels } from '../common/folderLabels.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
 import type { Snippet } from '../completion/types.ts';
