@@ -26,17 +26,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function openChat() {
-  await workbench.runCommand('Groundwork: Focus Chat');
-  const frame = workbench.webviewFrame('Chat');
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).waitFor({ timeout: 30_000 });
-  return frame;
-}
-
 test('a question is answered from the index, streamed, with a source link that opens the file at its line', async () => {
-  const frame = await openChat();
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('How is the shipping cost computed for domestic orders?');
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  const frame = await workbench.askChat('How is the shipping cost computed for domestic orders?');
   const log = frame.getByRole('log', { name: 'Conversation' });
   await log.getByText('Domestic orders over 50 ship free', { exact: false }).waitFor({ timeout: 30_000 });
   await workbench.screenshot('30-chat-answer-light');
@@ -56,9 +47,7 @@ test('a question is answered from the index, streamed, with a source link that o
 test('Stop cancels a slow answer: the HTTP request is closed', async () => {
   await server.reset();
   await server.script({ kind: 'text', text: 'word '.repeat(200), ttftMs: 300, chunkDelayMs: 300 });
-  const frame = await openChat();
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('Explain the invoice totals in detail');
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  const frame = await workbench.askChat('Explain the invoice totals in detail');
   const stop = frame.getByRole('button', { name: 'Stop' });
   await stop.waitFor({ state: 'visible', timeout: 30_000 });
   await frame.getByRole('log', { name: 'Conversation' }).getByText('word word', { exact: false }).waitFor({ timeout: 30_000 });
@@ -71,7 +60,7 @@ test('the conversation survives a window reload', async () => {
   await workbench.page.reload();
   await workbench.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/, 60_000);
-  const frame = await openChat();
+  const frame = await workbench.openChat();
   await frame.getByRole('log', { name: 'Conversation' }).getByText('How is the shipping cost computed', { exact: false }).first().waitFor({ timeout: 30_000 });
 });
 
@@ -86,9 +75,7 @@ test('the panel follows a dark theme', async () => {
   await workbench.page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
   await workbench.waitForIndexReady();
   await server.reset();
-  const frame = await openChat();
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).fill('How is the shipping cost computed for domestic orders?');
-  await frame.getByRole('textbox', { name: 'Ask Groundwork' }).press('Enter');
+  const frame = await workbench.askChat('How is the shipping cost computed for domestic orders?');
   await frame.locator('a.citation', { hasText: 'src/shipping.ts:6' }).first().waitFor({ timeout: 30_000 });
   await workbench.screenshot('31-chat-answer-dark');
 });

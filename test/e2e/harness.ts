@@ -286,6 +286,23 @@ export class Workbench {
     return this.page.frameLocator(`iframe.webview[title="${title}"], iframe.webview`).frameLocator('iframe#active-frame');
   }
 
+  /** Focuses the chat panel and waits for its input; the panel's frame. */
+  async openChat(): Promise<FrameLocator> {
+    await this.runCommand('Groundwork: Focus Chat');
+    const frame = this.webviewFrame('Chat');
+    await frame.getByRole('textbox', { name: 'Ask Groundwork' }).waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  /** Opens the chat and sends `question` as a user would, with Enter; the panel's frame. */
+  async askChat(question: string): Promise<FrameLocator> {
+    const frame = await this.openChat();
+    const input = frame.getByRole('textbox', { name: 'Ask Groundwork' });
+    await input.fill(question);
+    await input.press('Enter');
+    return frame;
+  }
+
   async screenshot(name: string): Promise<string> {
     mkdirSync(resultsDir, { recursive: true });
     const path = join(resultsDir, `${name}.png`);

@@ -27,12 +27,7 @@ after(async () => {
 });
 
 test('two folders with one name: the chat gets the second folder\'s code as app-2/…, and its citation opens that file', async () => {
-  await workbench.runCommand('Groundwork: Focus Chat');
-  const frame = workbench.webviewFrame('Chat');
-  const box = frame.getByRole('textbox', { name: 'Ask Groundwork' });
-  await box.waitFor({ timeout: 30_000 });
-  await box.fill('How many loyalty points does an order earn for gold members?');
-  await box.press('Enter');
+  const frame = await workbench.askChat('How many loyalty points does an order earn for gold members?');
   const log = frame.getByRole('log', { name: 'Conversation' });
   await log.getByText('doubled for gold members', { exact: false }).waitFor({ timeout: 30_000 });
 

@@ -51,12 +51,7 @@ test('a completion in the file with the keys sends placeholders, not the keys', 
 });
 
 test('a chat question grounded in that file sends placeholders, not the keys', async () => {
-  await workbench.runCommand('Groundwork: Focus Chat');
-  const frame = workbench.webviewFrame('Chat');
-  const input = frame.getByRole('textbox', { name: 'Ask Groundwork' });
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill('Which access key id and secret does the storage config use for the invoices archive bucket?');
-  await input.press('Enter');
+  const frame = await workbench.askChat('Which access key id and secret does the storage config use for the invoices archive bucket?');
   await frame.getByRole('log', { name: 'Conversation' }).getByText('const archived = true;', { exact: false }).waitFor({ timeout: 30_000 });
   const chat = (await bodies()).find((body) => body.includes('Which access key id'))!;
   assert.match(chat, /src\/storage\.ts/, 'the storage chunk was retrieved');
