@@ -64,7 +64,7 @@ function treeText(root: string, dir = ''): string[] {
 
 function rowsOf(spec: string): DocRow[] {
   const root = releaseRoot(spec);
-  const files = sourceFiles(root).sort();
+  const files = sourceFiles(root);
   const blocks = files.flatMap((file) => docBlocks(readFileSync(join(root, file), 'utf8'), file).map((block) => ({ ...block, file })));
   // Every block counts for repeats and gold files, documenting a declaration or not.
   const bySentence = new Map<string, typeof blocks>();

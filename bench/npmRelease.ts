@@ -19,27 +19,35 @@ export function releaseCacheDirectory(): string {
  */
 export const changelogName = /^(changelog|history|release-notes|releases)(\.md|\.markdown|\.txt)?$/i;
 
-/** The folder holding `spec` ("mongoose@5.13.2") unpacked, fetching it first when missing. */
-export function releaseRoot(spec: string, cache = releaseCacheDirectory()): string {
-  const dir = join(cache, spec.replace('/', '+'));
+/**
+ * `dir` in the cache, built by `build` into the folder it is given when missing. The tree is built
+ * beside the final folder and renamed in: an interrupted build never looks complete.
+ */
+function cachedTree(dir: string, cache: string, build: (tree: string, scratch: string) => void): string {
   if (existsSync(dir)) return dir;
   mkdirSync(cache, { recursive: true });
-  // Unpack beside the final folder and rename: an interrupted fetch never looks complete.
-  const scratch = mkdtempSync(join(cache, '.fetch-'));
+  const scratch = mkdtempSync(join(cache, '.build-'));
   try {
-    const tarball = packInto(spec, scratch);
     const tree = join(scratch, 'tree');
+    build(tree, scratch);
+    renameSync(tree, dir);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** The folder holding `spec` ("mongoose@5.13.2") unpacked, fetching it first when missing. */
+export function releaseRoot(spec: string, cache = releaseCacheDirectory()): string {
+  return cachedTree(join(cache, spec.replace('/', '+')), cache, (tree, scratch) => {
+    const tarball = packInto(spec, scratch);
     mkdirSync(tree);
     // Tarballs hold one top folder, usually package/, not always by that name.
     execFileSync('tar', ['-xzf', join(scratch, tarball), '-C', tree, '--strip-components=1']);
     for (const name of readdirSync(tree)) {
       if (changelogName.test(name)) rmSync(join(tree, name), { force: true });
     }
-    renameSync(tree, dir);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return dir;
+  });
 }
 
 /**
@@ -54,17 +62,12 @@ const scriptFile = /\.([cm]?[jt]sx?)$/;
 /**
  * `spec` unpacked with every JS/TS comment and every doc file removed, for queries written from
  * doc comments (bench/docstringDataset.ts): the tree searched must not hold the query. Line
- * breaks of comments are kept, so line numbers match the release's. Built beside the cache
- * folder and renamed, like `releaseRoot`.
+ * breaks of comments are kept, so line numbers match the release's. Built once, like
+ * `releaseRoot` (`cachedTree`).
  */
 export function strippedRoot(spec: string, cache = releaseCacheDirectory()): string {
-  const dir = join(cache, `${spec.replace('/', '+')}+nocomments`);
-  if (existsSync(dir)) return dir;
-  const source = releaseRoot(spec, cache);
-  const scratch = mkdtempSync(join(cache, '.strip-'));
-  try {
-    const tree = join(scratch, 'tree');
-    cpSync(source, tree, { recursive: true });
+  return cachedTree(join(cache, `${spec.replace('/', '+')}+nocomments`), cache, (tree) => {
+    cpSync(releaseRoot(spec, cache), tree, { recursive: true });
     const strip = (folder: string) => {
       for (const entry of readdirSync(folder, { withFileTypes: true })) {
         const path = join(folder, entry.name);
@@ -76,11 +79,7 @@ export function strippedRoot(spec: string, cache = releaseCacheDirectory()): str
       }
     };
     strip(tree);
-    renameSync(tree, dir);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return dir;
+  });
 }
 
 /** One file of a published tarball, read without unpacking it (the changelog `releaseRoot` strips). */
