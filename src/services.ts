@@ -4,6 +4,7 @@ import { DisposableBase } from './common/disposable.ts';
 import { errorMessage } from './common/errors.ts';
 import { type Logger, SinkLogger } from './common/logger.ts';
 import { Settings } from './common/settings.ts';
+import { ApprovedHosts } from './common/settingsTrust.ts';
 import { ApiKeys } from './llm/apiKeys.ts';
 import { ModelGateway } from './llm/modelGateway.ts';
 import { ProviderRegistry } from './llm/providerRegistry.ts';
@@ -27,6 +28,7 @@ import { StatusBar } from './vscode/statusBar.ts';
 import { UsagePanel } from './vscode/usagePanel.ts';
 import { RefactorFeature } from './vscode/refactorCommands.ts';
 import { WorkspaceIndexFeature } from './vscode/workspaceIndexFeature.ts';
+import { WorkspaceHostPrompt } from './vscode/workspaceHosts.ts';
 import { WorkspaceTrustGate } from './vscode/workspaceTrust.ts';
 
 /**
@@ -49,12 +51,16 @@ export class Services extends DisposableBase {
   private readonly statusBar: StatusBar;
   private readonly chatView: ChatViewProvider;
   private readonly ignoreRules: IgnoreRules;
+  private readonly hostPrompt: WorkspaceHostPrompt;
   private status: StatusFacts = { readiness: undefined };
 
   constructor(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel) {
     super();
     this.logger = new SinkLogger(new LogChannelSink(channel));
-    this.settings = this._register(new Settings(this._register(new ConfigurationSource()), this.logger.scoped('settings')));
+    // Hosts a workspace's settings name are used only once approved, remembered per workspace.
+    const approvals = this._register(new ApprovedHosts(context.workspaceState));
+    this.settings = this._register(new Settings(this._register(new ConfigurationSource()), this.logger.scoped('settings'), approvals));
+    this.hostPrompt = this._register(new WorkspaceHostPrompt(this.settings, approvals, this.logger.scoped('settings')));
     this.keys = this._register(new ApiKeys(this._register(new SecretStorageStore(context.secrets)), process.env));
     this.setup = this._register(new SetupMonitor(this.settings, this.keys, this.logger.scoped('setup')));
 
@@ -126,6 +132,7 @@ export class Services extends DisposableBase {
       usagePanel,
       completions: this.completions,
       audit: this.audit,
+      approvals,
     })) {
       this._register(registration);
     }
@@ -148,6 +155,7 @@ export class Services extends DisposableBase {
 
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
+    this.hostPrompt.askAboutNewHosts();
     const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend(), this.ignoreRules.load()]);
     void this.index.start().catch((error: unknown) => this.logger.warn(`index: ${errorMessage(error)}`));
     // The tokenizer's tables take about a second to load: do it now, off the first keystroke.

@@ -1,12 +1,8 @@
 import { SerialQueue } from '../common/async.ts';
+import type { KeyValuePort } from '../common/keyValuePort.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import type { AnswerStats, ChatMessageView, Citation, Mention, SourceRef } from './protocol.ts';
 
-/** A small key-value store; the shell backs it with `context.workspaceState` (a Memento fits as is). */
-export interface KeyValuePort {
-  get(key: string): unknown;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
 
 /** Older turns folded into a summary by the conversation window. */
 export interface ConversationSummaryText {

@@ -1,6 +1,7 @@
 import { type Disposable } from './disposable.ts';
 import { Emitter, type Event } from './event.ts';
 import type { Logger } from './logger.ts';
+import { type HostApprovals, type SettingLayers, type WorkspaceHost, hostsNamed, noHostApprovals, resolveLayers } from './settingsTrust.ts';
 import {
   type GroundworkSettings,
   type SettingEffect,
@@ -12,8 +13,8 @@ import {
 
 /** Where raw setting values come from: VS Code's configuration in the shell, a map in tests. */
 export interface SettingsSource {
-  /** The raw value of `groundwork.<key>`, or undefined when the user has not set it. */
-  read(key: SettingKey): unknown;
+  /** The raw values of `groundwork.<key>` by layer; a layer that does not set it is undefined. */
+  read(key: SettingKey): SettingLayers;
   /** Fires with the keys whose values may have changed. */
   readonly onDidChange: Event<readonly SettingKey[]>;
 }
@@ -24,31 +25,62 @@ export interface SettingsChange {
   affects(key: SettingKey): boolean;
 }
 
+const hostKeys = settingKeys.filter((key) => settingsSchema[key].trust === 'host');
+
 /**
  * The one typed way to read settings. A value of the wrong type is reported once and replaced
- * by the default, so a typo in settings.json never crashes a feature.
+ * by the default, so a typo in settings.json never crashes a feature. A workspace's values count
+ * only as far as each setting's trust level allows (`settingsTrust.ts`): a cloned repository
+ * cannot point the user's keys elsewhere or choose what they pay for.
  */
 export class Settings implements Disposable {
   private readonly source: SettingsSource;
   private readonly logger: Logger;
+  private readonly approvals: HostApprovals;
   private readonly changeEmitter = new Emitter<SettingsChange>();
-  private readonly subscription: Disposable;
+  private readonly subscriptions: Disposable[];
   private readonly reported = new Set<string>();
 
   readonly onDidChange: Event<SettingsChange> = this.changeEmitter.event;
 
-  constructor(source: SettingsSource, logger: Logger) {
+  constructor(source: SettingsSource, logger: Logger, approvals: HostApprovals = noHostApprovals) {
     this.source = source;
     this.logger = logger;
-    this.subscription = source.onDidChange((keys) => {
-      const effects = new Set(keys.map((key) => settingsSchema[key].effect));
-      this.changeEmitter.fire({ keys, effects, affects: (key) => keys.includes(key) });
-    });
+    this.approvals = approvals;
+    this.subscriptions = [
+      source.onDidChange((keys) => this.fireChange(keys)),
+      // An approval changes what the workspace's host settings resolve to.
+      approvals.onDidChange(() => this.fireChange(hostKeys)),
+    ];
   }
 
   get<K extends SettingKey>(key: K): GroundworkSettings[K] {
     const spec = settingsSchema[key] as SettingSpec<GroundworkSettings[K]>;
-    const raw = this.source.read(key);
+    return this.validated(key, spec, resolveLayers(key, spec.trust, this.source.read(key), (origin) => this.approvals.isApproved(origin)));
+  }
+
+  /** The value from the user's own settings alone, ignoring the workspace: what a key was meant for. */
+  userValue<K extends SettingKey>(key: K): GroundworkSettings[K] {
+    return this.validated(key, settingsSchema[key] as SettingSpec<GroundworkSettings[K]>, this.source.read(key).user);
+  }
+
+  /** Every host this workspace's settings ask requests to go to, approved or not. */
+  workspaceHosts(): WorkspaceHost[] {
+    const byOrigin = new Map<string, string[]>();
+    for (const key of hostKeys) {
+      for (const { origin, setBy } of hostsNamed(key, this.source.read(key).workspace)) {
+        byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), setBy]);
+      }
+    }
+    return [...byOrigin].map(([origin, setBy]) => ({ origin, setBy, approved: this.approvals.isApproved(origin) }));
+  }
+
+  /** Settings the workspace sets that only the user's own settings may decide: ignored, and listed in Show Status. */
+  ignoredWorkspaceSettings(): SettingKey[] {
+    return settingKeys.filter((key) => settingsSchema[key].trust === 'user' && this.source.read(key).workspace !== undefined);
+  }
+
+  private validated<T>(key: SettingKey, spec: SettingSpec<T>, raw: unknown): T {
     if (raw === undefined || raw === null) return spec.default;
     const problem = validate(spec, raw);
     if (problem) {
@@ -59,7 +91,12 @@ export class Settings implements Disposable {
       }
       return spec.default;
     }
-    return raw as GroundworkSettings[K];
+    return raw as T;
+  }
+
+  private fireChange(keys: readonly SettingKey[]): void {
+    const effects = new Set(keys.map((key) => settingsSchema[key].effect));
+    this.changeEmitter.fire({ keys, effects, affects: (key) => keys.includes(key) });
   }
 
   /** Every setting's current value, for diagnostics and the CLI. */
@@ -69,7 +106,7 @@ export class Settings implements Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
 }
@@ -96,23 +133,38 @@ function validate(spec: SettingSpec<unknown>, value: unknown): string | undefine
   }
 }
 
-/** A settings source over a plain map: for tests, the CLI and benchmarks. */
+/**
+ * A settings source over plain maps: for tests, the CLI and benchmarks. The initial values are the
+ * user's; `setWorkspace` plays a workspace's settings file.
+ */
 export class MemorySettingsSource implements SettingsSource {
   private readonly values = new Map<SettingKey, unknown>();
+  private readonly workspaceValues = new Map<SettingKey, unknown>();
   private readonly emitter = new Emitter<readonly SettingKey[]>();
   readonly onDidChange = this.emitter.event;
 
-  constructor(initial: Partial<GroundworkSettings> = {}) {
+  constructor(initial: Partial<GroundworkSettings> = {}, workspace: Partial<Record<SettingKey, unknown>> = {}) {
     for (const [key, value] of Object.entries(initial)) this.values.set(key as SettingKey, value);
+    for (const [key, value] of Object.entries(workspace)) this.workspaceValues.set(key as SettingKey, value);
   }
 
-  read(key: SettingKey): unknown {
-    return this.values.get(key);
+  read(key: SettingKey): SettingLayers {
+    return { user: this.values.get(key), workspace: this.workspaceValues.get(key) };
   }
 
   set<K extends SettingKey>(key: K, value: GroundworkSettings[K] | undefined): void {
-    if (value === undefined) this.values.delete(key);
-    else this.values.set(key, value);
+    setOrDelete(this.values, key, value);
     this.emitter.fire([key]);
   }
+
+  /** A workspace's value: raw, since a hostile settings file need not match the schema. */
+  setWorkspace(key: SettingKey, value: unknown): void {
+    setOrDelete(this.workspaceValues, key, value);
+    this.emitter.fire([key]);
+  }
+}
+
+function setOrDelete(map: Map<SettingKey, unknown>, key: SettingKey, value: unknown): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
 }

@@ -1,3 +1,5 @@
+import type { SettingTrust } from './settingsTrust.ts';
+
 /**
  * Every `groundwork.*` setting, once: its type, default, description and what changing it
  * forces. package.json's `contributes.configuration` is generated from this table
@@ -69,6 +71,8 @@ export interface SettingSpec<T> {
   readonly enum?: readonly string[];
   /** Extra JSON schema for arrays and objects (items, properties, additionalProperties). */
   readonly schema?: Readonly<Record<string, unknown>>;
+  /** How far a workspace's value is trusted (`settingsTrust.ts`); absent: as VS Code merges. */
+  readonly trust?: SettingTrust;
 }
 
 const modelName = 'A model named `provider/model`: `openai/…`, `anthropic/…`, or the name of an entry in `groundwork.endpoints`.';
@@ -80,12 +84,14 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: '',
     description: 'Base URL of the OpenAI API, for a proxy or a compatible server. Empty uses https://api.openai.com/v1.',
     effect: 'resetProviders',
+    trust: 'host',
   },
   'anthropic.baseUrl': {
     type: 'string',
     default: '',
     description: 'Base URL of the Anthropic API, for a proxy. Empty uses https://api.anthropic.com.',
     effect: 'resetProviders',
+    trust: 'host',
   },
   endpoints: {
     type: 'array',
@@ -93,6 +99,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     description:
       'Extra OpenAI-compatible servers (Ollama, vLLM, LM Studio, LiteLLM, Azure OpenAI). Each `name` becomes a provider: `ollama/qwen2.5-coder:7b`. Keys are set with "Groundwork: Set API Key".',
     effect: 'resetProviders',
+    trust: 'host',
     schema: {
       items: {
         type: 'object',
@@ -113,12 +120,14 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: 'openai/gpt-4o-mini',
     description: `Model for inline completions (the fast tier). ${modelName}`,
     effect: 'resetProviders',
+    trust: 'user',
   },
   'models.completionFallbacks': {
     type: 'array',
     default: [],
     description: 'Models tried in order when the completion model is rate-limited or down.',
     effect: 'resetProviders',
+    trust: 'user',
     schema: modelList,
   },
   'models.heavy': {
@@ -126,12 +135,14 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: 'openai/gpt-4o',
     description: `Model for refactors and cross-file reasoning (the heavy tier). ${modelName}`,
     effect: 'resetProviders',
+    trust: 'user',
   },
   'models.heavyFallbacks': {
     type: 'array',
     default: ['anthropic/claude-sonnet-5-5'],
     description: 'Models tried in order when the heavy model is rate-limited or down.',
     effect: 'resetProviders',
+    trust: 'user',
     schema: modelList,
   },
   'models.chat': {
@@ -139,12 +150,14 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: '',
     description: `Model for the chat panel. Empty uses groundwork.models.heavy. ${modelName}`,
     effect: 'resetProviders',
+    trust: 'user',
   },
   'models.chatFallbacks': {
     type: 'array',
     default: [],
     description: 'Models tried in order when the chat model is rate-limited or down. Empty uses groundwork.models.heavyFallbacks.',
     effect: 'resetProviders',
+    trust: 'user',
     schema: modelList,
   },
   'models.embedding': {
@@ -152,6 +165,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: 'openai/text-embedding-3-small',
     description: 'Embedding model used when groundwork.index.embedder is "remote".',
     effect: 'rebuildIndex',
+    trust: 'user',
   },
   prices: {
     type: 'object',
@@ -159,6 +173,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     description:
       'Per-model prices in US dollars per million tokens, overriding the built-in table: { "openai/gpt-4o": { "input": 2.5, "output": 10 } }.',
     effect: 'none',
+    trust: 'user',
     schema: {
       additionalProperties: {
         type: 'object',
@@ -174,6 +189,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     description:
       'Daily spending limit in US dollars. Past it, completions pause and heavy requests ask before spending more. 0 means no limit.',
     effect: 'none',
+    trust: 'user',
   },
   'completion.enabled': {
     type: 'boolean',
@@ -231,6 +247,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     description:
       '"local" embeds on this machine with no network and no download; "remote" uses groundwork.models.embedding. Changing it rebuilds the index.',
     effect: 'rebuildIndex',
+    trust: 'user',
   },
   'index.dimensions': {
     type: 'integer',
@@ -239,6 +256,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     maximum: 3072,
     description: 'Vector size requested from the remote embedding model. Changing it rebuilds the index.',
     effect: 'rebuildIndex',
+    trust: 'user',
   },
   'audit.retentionDays': {
     type: 'integer',
@@ -246,6 +264,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     minimum: 1,
     description: 'Days the local audit log of sent requests is kept.',
     effect: 'none',
+    trust: 'user',
   },
   'statusBar.showSpend': {
     type: 'boolean',

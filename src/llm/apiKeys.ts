@@ -8,6 +8,18 @@ export type KeySource = 'secretStorage' | 'environment';
 export interface ResolvedKey {
   readonly key: string;
   readonly source: KeySource;
+  /**
+   * The origin the key was stored for: it goes nowhere else. Undefined for a key from the
+   * environment or one stored before keys were bound; the user's own settings (never a
+   * workspace's) decide where those may go.
+   */
+  readonly origin?: string;
+}
+
+/** What Secret Storage holds per provider: the key and the origin it was set for. */
+interface StoredKey {
+  readonly key: string;
+  readonly origin: string;
 }
 
 /** The environment variables honoured when no key is stored, by provider. */
@@ -40,18 +52,20 @@ export class ApiKeys implements Disposable {
   }
 
   async get(provider: string): Promise<ResolvedKey | undefined> {
-    const stored = await this.secrets.get(secretName(provider));
-    if (stored) return { key: stored, source: 'secretStorage' };
+    const stored = parseStored(await this.secrets.get(secretName(provider)));
+    if (stored) return { ...stored, source: 'secretStorage' };
     const variable = environmentKeyNames[provider];
     const fromEnv = variable ? this.env[variable]?.trim() : undefined;
     if (fromEnv) return { key: fromEnv, source: 'environment' };
     return undefined;
   }
 
-  async set(provider: string, key: string): Promise<void> {
+  /** Stores the key for `origin` (`https://api.openai.com`): the only host it will be sent to. */
+  async set(provider: string, key: string, origin: string): Promise<void> {
     const trimmed = key.trim();
     if (!trimmed) throw new Error('An API key cannot be empty.');
-    await this.secrets.store(secretName(provider), trimmed);
+    const stored: StoredKey = { key: trimmed, origin };
+    await this.secrets.store(secretName(provider), JSON.stringify(stored));
   }
 
   async clear(provider: string): Promise<void> {
@@ -62,4 +76,18 @@ export class ApiKeys implements Disposable {
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** A stored value: JSON with its origin, or (stored by an older version) the bare key. */
+function parseStored(value: string | undefined): { readonly key: string; readonly origin?: string } | undefined {
+  if (!value) return undefined;
+  if (value.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(value) as Partial<StoredKey>;
+      if (typeof parsed.key === 'string' && parsed.key) return typeof parsed.origin === 'string' ? { key: parsed.key, origin: parsed.origin } : { key: parsed.key };
+    } catch {
+      // Not ours: a bare key that happens to start with a brace.
+    }
+  }
+  return { key: value };
 }

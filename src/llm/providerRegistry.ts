@@ -8,11 +8,12 @@ import type { ApiKeys } from './apiKeys.ts';
 import type { ModelProvider } from './modelProvider.ts';
 import { OpenAiProvider } from './openAiProvider.ts';
 import { ProviderError } from './providerError.ts';
+import { type ProviderTarget, currentTarget, providerLabel, userTarget } from './providerTarget.ts';
 
 /** Where the gateway gets providers; a map of fakes in tests and the benchmark. */
 export interface ProviderSource {
   get(provider: string): Promise<ModelProvider>;
-  /** True for providers on this machine (endpoints with `local: true`). */
+  /** True for providers on this machine (endpoints marked `local` whose host is loopback). */
   isLocal(provider: string): boolean;
 }
 
@@ -26,18 +27,21 @@ const sdkOptions = { maxRetries: 0 } as const;
 /** OpenAI-compatible servers that need no key (a local Ollama) still need a non-empty header for the SDK. */
 const keylessPlaceholder = 'no-key';
 
+type ProviderSettings = Pick<Settings, 'get' | 'userValue' | 'onDidChange'>;
+
 /**
  * Builds one provider per name from settings and keys: `openai`, `anthropic`, and each entry of
  * `groundwork.endpoints` (which wins over a built-in of the same name). Cached until settings
- * that shape providers or a key change.
+ * that shape providers or a key change. A key goes only to the origin it was stored for,
+ * whatever the settings say now.
  */
 export class ProviderRegistry implements ProviderSource, Disposable {
-  private readonly settings: Pick<Settings, 'get' | 'onDidChange'>;
+  private readonly settings: ProviderSettings;
   private readonly apiKeys: Pick<ApiKeys, 'get' | 'onDidChange'>;
   private readonly cache = new Map<string, Promise<ModelProvider>>();
   private readonly subscriptions: Disposable[];
 
-  constructor(settings: Pick<Settings, 'get' | 'onDidChange'>, apiKeys: Pick<ApiKeys, 'get' | 'onDidChange'>) {
+  constructor(settings: ProviderSettings, apiKeys: Pick<ApiKeys, 'get' | 'onDidChange'>) {
     this.settings = settings;
     this.apiKeys = apiKeys;
     this.subscriptions = [
@@ -60,7 +64,7 @@ export class ProviderRegistry implements ProviderSource, Disposable {
   }
 
   isLocal(provider: string): boolean {
-    return this.endpoint(provider)?.local === true;
+    return currentTarget(provider, this.settings).local;
   }
 
   reset(): void {
@@ -72,21 +76,16 @@ export class ProviderRegistry implements ProviderSource, Disposable {
     this.cache.clear();
   }
 
-  private endpoint(provider: string): EndpointSetting | undefined {
-    return this.settings.get('endpoints').find((endpoint) => endpoint.name === provider);
-  }
-
   private async build(provider: string): Promise<ModelProvider> {
-    const endpoint = this.endpoint(provider);
-    const key = (await this.apiKeys.get(provider))?.key;
-    if (endpoint) return this.buildEndpoint(endpoint, key);
+    const target = currentTarget(provider, this.settings);
+    const key = await this.keyFor(provider, target);
+    if (target.endpoint) return this.buildEndpoint(target.endpoint, key);
+    const baseURL = target.baseUrl;
     if (provider === 'openai') {
-      const baseURL = this.settings.get('openai.baseUrl') || undefined;
       const client = new OpenAI({ ...sdkOptions, apiKey: this.requireKey(provider, key), ...(baseURL ? { baseURL } : {}) });
       return new OpenAiProvider({ name: provider, client, nativeFim: false, maxTokensField: 'max_completion_tokens' });
     }
     if (provider === 'anthropic') {
-      const baseURL = this.settings.get('anthropic.baseUrl') || undefined;
       const client = new Anthropic({ ...sdkOptions, apiKey: this.requireKey(provider, key), authToken: null, ...(baseURL ? { baseURL } : {}) });
       return new AnthropicProvider(provider, client);
     }
@@ -97,22 +96,49 @@ export class ProviderRegistry implements ProviderSource, Disposable {
     });
   }
 
-  private buildEndpoint(endpoint: EndpointSetting, key: string | undefined): ModelProvider {
+  /**
+   * The provider's key if it was meant for the target's origin: a stored key names its origin;
+   * one from the environment, or stored unbound by an older version, is meant for wherever the
+   * user's own settings point. A key meant for another host is withheld, never sent.
+   */
+  private async keyFor(provider: string, target: ProviderTarget): Promise<KeyFor> {
+    const resolved = await this.apiKeys.get(provider);
+    if (!resolved) return { key: undefined };
+    const meantFor = resolved.origin ?? userTarget(provider, this.settings).origin;
+    if (meantFor !== undefined && meantFor === target.origin) return { key: resolved.key };
+    return { key: undefined, withheld: { meantFor: meantFor ?? 'another host', target: target.origin ?? target.baseUrl ?? 'an invalid URL' } };
+  }
+
+  private buildEndpoint(endpoint: EndpointSetting, bound: KeyFor): ModelProvider {
     if (endpoint.kind === 'azure') {
       const client = new AzureOpenAI({
         ...sdkOptions,
         endpoint: endpoint.baseUrl,
-        apiKey: this.requireKey(endpoint.name, key),
+        apiKey: this.requireKey(endpoint.name, bound),
         ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
       });
       return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_completion_tokens' });
     }
-    const client = new OpenAI({ ...sdkOptions, baseURL: endpoint.baseUrl, apiKey: key ?? keylessPlaceholder });
+    // A keyless server (a local Ollama) is fine; a withheld key is simply not sent.
+    const client = new OpenAI({ ...sdkOptions, baseURL: endpoint.baseUrl, apiKey: bound.key ?? keylessPlaceholder });
     return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_tokens' });
   }
 
-  private requireKey(provider: string, key: string | undefined): string {
-    if (key) return key;
+  private requireKey(provider: string, bound: KeyFor): string {
+    if (bound.key) return bound.key;
+    if (bound.withheld) {
+      throw new ProviderError(
+        'auth',
+        `Not sent: your ${providerLabel(provider)} key was set for ${bound.withheld.meantFor}, and requests now go to ${bound.withheld.target}. Groundwork sends a key only to the host it was set for: set a key for this host with "Groundwork: Set API Key", or change the base URL back.`,
+        { provider, model: '', actions: ['setApiKey', 'openSettings'] },
+      );
+    }
     throw new ProviderError('auth', `No API key for ${provider}. Set one with "Groundwork: Set API Key".`, { provider, model: '' });
   }
+}
+
+interface KeyFor {
+  readonly key: string | undefined;
+  /** Set when a key exists but was meant for another origin than the target's. */
+  readonly withheld?: { readonly meantFor: string; readonly target: string };
 }

@@ -1,4 +1,5 @@
 import type { CompletionStatus } from '../completion/completionEngine.ts';
+import { providerLabel } from '../llm/providerTarget.ts';
 import { formatUsd } from '../common/format.ts';
 import type { Readiness } from './readiness.ts';
 
@@ -25,12 +26,6 @@ export interface StatusView {
   readonly severity: StatusSeverity;
   /** The command a click runs. */
   readonly command: 'groundwork.setApiKey' | 'groundwork.showMenu' | 'groundwork.toggleCompletions';
-}
-
-const providerLabels: Readonly<Record<string, string>> = { openai: 'OpenAI', anthropic: 'Anthropic' };
-
-export function providerLabel(provider: string): string {
-  return providerLabels[provider] ?? provider;
 }
 
 export function describeStatus(facts: StatusFacts): StatusView {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../common/settings.ts';
 import { type ApiKeys, environmentKeyNames } from '../llm/apiKeys.ts';
-import { providerLabel } from '../status/statusModel.ts';
+import { currentTarget, providerLabel } from '../llm/providerTarget.ts';
 
 interface ProviderPick extends vscode.QuickPickItem {
   readonly provider: string;
@@ -35,15 +35,20 @@ export async function setApiKey(settings: Settings, keys: ApiKeys, provider?: st
       })
     )?.provider;
   if (!chosen) return false;
+  const origin = currentTarget(chosen, settings).origin;
+  if (!origin) {
+    void vscode.window.showErrorMessage(`Groundwork: ${providerLabel(chosen)}'s base URL is not a valid http(s) URL; fix it in settings before setting a key.`);
+    return false;
+  }
   const key = await vscode.window.showInputBox({
     title: `Groundwork: ${providerLabel(chosen)} API key`,
-    prompt: 'Stored in VS Code Secret Storage on this machine; never in settings, never logged.',
+    prompt: `Sent only to ${origin}. Stored in VS Code Secret Storage on this machine; never in settings, never logged.`,
     password: true,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() ? undefined : 'Paste the API key, or press Escape to cancel.'),
   });
   if (!key) return false;
-  await keys.set(chosen, key);
+  await keys.set(chosen, key, origin);
   void vscode.window.showInformationMessage(`Groundwork: ${providerLabel(chosen)} API key saved.`);
   return true;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../common/settings.ts';
+import type { ApprovedHosts } from '../common/settingsTrust.ts';
 import type { ApiKeys } from '../llm/apiKeys.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import type { SetupMonitor } from '../status/setupMonitor.ts';
@@ -9,6 +10,7 @@ import { runModelCheck } from './modelCommands.ts';
 import type { AuditLog } from '../safety/auditLog.ts';
 import type { InlineCompletions } from './inlineCompletions.ts';
 import type { UsagePanel } from './usagePanel.ts';
+import { manageWorkspaceHosts, workspaceSettingsSummary } from './workspaceHosts.ts';
 
 export interface CommandDependencies {
   readonly settings: Settings;
@@ -19,6 +21,7 @@ export interface CommandDependencies {
   readonly usagePanel: UsagePanel;
   readonly completions: InlineCompletions;
   readonly audit: AuditLog;
+  readonly approvals: ApprovedHosts;
 }
 
 /** Registers the commands of package.json's `contributes.commands`; returns their registrations. */
@@ -42,6 +45,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.openLogs', () => deps.channel.show(true)),
     register('groundwork.focusChat', () => vscode.commands.executeCommand('groundwork.chat.focus')),
     register('groundwork.showMenu', () => showMenu(deps)),
+    register('groundwork.manageWorkspaceHosts', () => manageWorkspaceHosts(deps.settings, deps.approvals)),
     register('groundwork.showUsage', () => deps.usagePanel.show()),
     register('groundwork.openAuditLog', () => openAuditLog(deps.audit)),
     register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
@@ -64,8 +68,12 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
       : readiness?.kind === 'notConfigured'
         ? `Not configured: no API key for ${readiness.missingKeys.join(', ')}`
         : 'Starting';
+  const workspaceSettings = workspaceSettingsSummary(deps.settings);
   const items: MenuItem[] = [
     { label: state, kind: vscode.QuickPickItemKind.Separator },
+    ...(workspaceSettings
+      ? [{ label: '$(workspace-untrusted) Workspace Hosts…', detail: workspaceSettings, run: () => vscode.commands.executeCommand('groundwork.manageWorkspaceHosts') }]
+      : []),
     { label: '$(comment-discussion) Open Chat', run: () => vscode.commands.executeCommand('groundwork.focusChat') },
     { label: '$(key) Set API Key', run: () => vscode.commands.executeCommand('groundwork.setApiKey') },
     {

@@ -4,11 +4,13 @@ import type { DocumentSnapshot } from '../common/text.ts';
 
 /**
  * The engine's name for a document: inside a folder, its path there with `/`, after the folder's
- * label when the window has several (`app-2/src/x.ts`); else its own path.
+ * label when the window has several (`app-2/src/x.ts`); outside every folder, a file's absolute
+ * path, and anything else its URI (`untitled:Untitled-1`, `vscode-userdata:/…/settings.json`), so
+ * the access policy can tell a file from VS Code's own documents.
  */
 export function enginePath(uri: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder) return uri.scheme === 'untitled' ? uri.toString() : uri.fsPath;
+  if (!folder) return uri.scheme === 'file' ? uri.fsPath : uri.toString();
   const inFolder = vscode.workspace.asRelativePath(uri, false).split('\\').join('/');
   return vscode.workspace.workspaceFolders!.length > 1 ? `${folderLabel(folder)}/${inFolder}` : inFolder;
 }
@@ -35,6 +37,7 @@ export function snapshotOf(document: vscode.TextDocument): DocumentSnapshot {
 export function uriOf(path: string): vscode.Uri | undefined {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (/^([a-zA-Z]:[\\/]|\/)/.test(path)) return vscode.Uri.file(path);
+  if (/^[a-zA-Z][\w+.-]+:/.test(path)) return vscode.Uri.parse(path);
   const [label, ...rest] = path.split('/');
   const folder = folderLabelled(label);
   if (folder) return vscode.Uri.joinPath(folder.uri, ...rest);

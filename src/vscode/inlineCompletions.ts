@@ -65,8 +65,9 @@ export class InlineCompletions extends DisposableBase implements vscode.InlineCo
         if (completionModelSettings.some((key) => change.affects(key))) this.engine.modelChanged();
       }),
     );
-    // Files and new documents only: not the SCM input box, output channels or other virtual inputs.
-    const selector = ['file', 'untitled', 'vscode-remote', 'vscode-userdata'].map((scheme) => ({ scheme }));
+    // Files and new documents only: not the SCM input box, output channels, VS Code's own settings
+    // (the access policy never sends those) or other virtual inputs.
+    const selector = ['file', 'untitled', 'vscode-remote'].map((scheme) => ({ scheme }));
     this._register(vscode.languages.registerInlineCompletionItemProvider(selector, this));
     this._register(
       vscode.commands.registerCommand(acceptCommand, (id: string) => {

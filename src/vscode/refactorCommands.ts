@@ -275,7 +275,12 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
   private assertReadable(path: string): void {
     const decision = this.deps.policy.check(path);
     if (!decision.allowed) {
-      const why = decision.reason === 'secret' ? `it looks like a secret file (${decision.detail})` : `it is ignored (${decision.detail})`;
+      const why =
+        decision.reason === 'secret'
+          ? `it looks like a secret file (${decision.detail})`
+          : decision.reason === 'notAFile'
+            ? `it is not a file (${decision.detail})`
+            : `it is ignored (${decision.detail})`;
       throw new GroundworkError(`${path} is never sent to a model: ${why}.`);
     }
   }

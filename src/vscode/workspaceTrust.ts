@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Emitter } from '../common/event.ts';
 import type { ModelTask } from '../llm/modelTypes.ts';
-import { providerLabel } from '../status/statusModel.ts';
+import { providerLabel } from '../llm/providerTarget.ts';
 
 /**
  * Restricted Mode: nothing from an untrusted workspace goes to a remote model without the user's

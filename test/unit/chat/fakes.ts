@@ -1,7 +1,7 @@
 import { abortReason } from '../../../src/common/async.ts';
 import type { ChatRequest, ModelResult, ModelStream, ModelStreamEvent } from '../../../src/llm/modelGateway.ts';
 import type { TokenCounter } from '../../../src/llm/tokenizer.ts';
-import type { KeyValuePort } from '../../../src/chat/historyStore.ts';
+import type { KeyValuePort } from '../../../src/common/keyValuePort.ts';
 
 /** One token per four characters: close enough to a real tokenizer for budget tests, and fast. */
 export const quarterCounter: TokenCounter = { count: (text) => Math.ceil(text.length / 4) };

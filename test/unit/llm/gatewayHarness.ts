@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nullLogger } from '../../../src/common/logger.ts';
 import { MemorySettingsSource, Settings } from '../../../src/common/settings.ts';
-import type { GroundworkSettings } from '../../../src/common/settingsSchema.ts';
+import type { GroundworkSettings, SettingKey } from '../../../src/common/settingsSchema.ts';
+import type { HostApprovals } from '../../../src/common/settingsTrust.ts';
+import { currentTarget } from '../../../src/llm/providerTarget.ts';
 import { ApiKeys } from '../../../src/llm/apiKeys.ts';
 import type { ContentFilter } from '../../../src/llm/contentFilter.ts';
 import { ModelGateway, type ModelGatewayOptions, type ModelStream, type ModelStreamEvent } from '../../../src/llm/modelGateway.ts';
@@ -18,6 +20,7 @@ export interface Harness {
   readonly gateway: ModelGateway;
   readonly ledger: UsageLedger;
   readonly settings: MemorySettingsSource;
+  readonly registry: ProviderRegistry;
   readonly keys: ApiKeys;
   readonly entries: RequestEntry[];
   readonly directory: string;
@@ -29,6 +32,9 @@ export interface HarnessOptions {
   readonly gateway?: Partial<ModelGatewayOptions>;
   readonly contentFilter?: ContentFilter;
   readonly keys?: Readonly<Record<string, string>>;
+  /** A workspace's settings file, raw; the user's settings are `settings`. */
+  readonly workspace?: Partial<Record<SettingKey, unknown>>;
+  readonly approvals?: HostApprovals;
 }
 
 /** The real SDKs, registry, ledger and gateway against the fake model server. */
@@ -44,11 +50,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     'models.heavy': 'openai/gpt-4o',
     'models.heavyFallbacks': ['anthropic/claude-sonnet-5-5'],
     ...options.settings,
-  });
-  const settings = new Settings(source, nullLogger);
+  }, options.workspace);
+  const settings = new Settings(source, nullLogger, options.approvals);
   const secrets = new MemorySecretStore();
   const keys = new ApiKeys(secrets, {});
-  for (const [provider, key] of Object.entries(options.keys ?? { openai: 'sk-test', anthropic: 'ak-test' })) await keys.set(provider, key);
+  for (const [provider, key] of Object.entries(options.keys ?? { openai: 'sk-test', anthropic: 'ak-test' })) {
+    const origin = currentTarget(provider, settings).origin;
+    if (!origin) throw new Error(`the harness has no host for ${provider}: set its endpoint first, then its key`);
+    await keys.set(provider, key, origin);
+  }
   const registry = new ProviderRegistry(settings, keys);
   const ledger = new UsageLedger({ directory });
   const gateway = new ModelGateway({
@@ -72,6 +82,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gateway,
     ledger,
     settings: source,
+    registry,
     keys,
     entries,
     directory,

@@ -388,9 +388,10 @@ test('a provider that keeps failing is skipped while it cools down', async () =>
 });
 
 test('an Azure endpoint goes through the SDK\'s Azure client: deployment path, api-version, api-key header', async () => {
-  const h = await startHarness({ keys: { openai: 'sk', azure: 'az-key' } });
+  const h = await startHarness({ keys: { openai: 'sk' } });
   try {
     h.settings.set('endpoints', [{ name: 'azure', kind: 'azure', baseUrl: h.server.url, apiVersion: '2024-10-21' }]);
+    await h.keys.set('azure', 'az-key', new URL(h.server.url).origin);
     h.server.script({ kind: 'text', text: 'from azure' });
     const result = await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: ask, model: 'azure/my-gpt4o' }).result;
     assert.equal(result.text, 'from azure');

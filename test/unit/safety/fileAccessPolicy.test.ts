@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FileAccessPolicy } from '../../../src/safety/fileAccessPolicy.ts';
+import { ignoreRuleFrom } from '../../../src/safety/ignoreRule.ts';
 
 test('ordinary files are allowed when nothing ignores them', () => {
   const policy = new FileAccessPolicy();
@@ -42,4 +43,33 @@ test('the ignore rule can be replaced when ignore files change, for every holder
   assert.equal(policy.isAllowed('generated/api.ts'), true);
   policy.setIgnoreRule((path) => path.startsWith('generated/'));
   assert.deepEqual(policy.check('generated/api.ts'), { allowed: false, reason: 'ignored', detail: 'matches an ignore rule' });
+});
+
+// Open tabs outside the workspace reach the policy too (every recent document is checked on each
+// completion): with a root .gitignore, the `ignore` package throws on an absolute path, which
+// once stopped every completion in the window.
+test('documents outside the folders never make the policy throw, and secret ones stay refused', () => {
+  const policy = new FileAccessPolicy(ignoreRuleFrom([], [{ directory: '', name: '.gitignore', text: 'dist/\n*.log\n' }]));
+  assert.deepEqual(policy.check('/home/dev/notes/todo.ts'), { allowed: true });
+  assert.deepEqual(policy.check('C:\\Users\\dev\\scratch.py'), { allowed: true });
+  assert.deepEqual(policy.check('untitled:Untitled-1'), { allowed: true });
+  assert.deepEqual(policy.check('../sibling/app.ts'), { allowed: true });
+  assert.equal(policy.check('vscode-userdata:/home/dev/.config/Code/User/settings.json').allowed, false);
+  assert.equal(policy.check('output:extension-output-groundwork').allowed, false);
+  assert.deepEqual(policy.check('git:/repo/src/app.ts?ref=HEAD'), { allowed: false, reason: 'notAFile', detail: 'git: documents are never sent' });
+  assert.deepEqual(policy.check('/home/dev/.aws/credentials'), { allowed: false, reason: 'secret', detail: 'credentials folder' });
+  assert.deepEqual(policy.check('/home/dev/other-project/.env'), { allowed: false, reason: 'secret', detail: '.env file' });
+  assert.deepEqual(policy.check('vscode-remote://localhost:8080/home/dev/.ssh/id_ed25519'), { allowed: false, reason: 'secret', detail: 'SSH key' });
+  // Inside the workspace the rules still apply.
+  assert.equal(policy.check('dist/bundle.js').allowed, false);
+  assert.equal(policy.check('src/app.ts').allowed, true);
+});
+
+test('an ignore rule that throws refuses the path with the reason instead of throwing', () => {
+  const policy = new FileAccessPolicy(() => {
+    throw new RangeError('path should be a `path.relative()`d string');
+  });
+  const decision = policy.check('src/odd.ts');
+  assert.equal(decision.allowed, false);
+  assert.match(decision.allowed ? '' : decision.detail, /could not read this path/);
 });
