@@ -4,6 +4,7 @@ import { Emitter, type Event } from '../common/event.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { offsetAt } from '../common/text.ts';
 import { type TokenCounter, tokenCounter } from '../llm/tokenizer.ts';
+import { introducedPlaceholders } from '../safety/secretRedactor.ts';
 import { cleanCompletion } from './cleanup.ts';
 import { CompletionCache } from './completionCache.ts';
 import { ContextGatherer } from './contextGatherer.ts';
@@ -291,7 +292,11 @@ export class CompletionEngine implements Disposable {
         this.count.earlyStops++;
         record = { ...record, stopped: collected.stopped };
       }
-      const text = cleanCompletion(collected.raw, context, earlyStop);
+      const cleaned = cleanCompletion(collected.raw, context, earlyStop);
+      // Every placeholder the window issued was put back on the way in; one left was mangled.
+      const placeholders = introducedPlaceholders(document.text, cleaned);
+      if (placeholders.length > 0) this.logger.info(`completion ${id} dropped: it would insert ${placeholders.join(', ')}`);
+      const text = placeholders.length > 0 ? '' : cleaned;
       this.cache.set(document.path, prefix, suffix, text);
       this.lastError = undefined;
       finish(text ? 'shown' : 'empty');

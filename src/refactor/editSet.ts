@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { abortReason } from '../common/async.ts';
 import type { TextEdit } from '../common/text.ts';
 import type { PlacedFileEdit } from './editPlacement.ts';
+import { introducedPlaceholders } from '../safety/secretRedactor.ts';
 import { RefactorError } from './refactorError.ts';
 
 export interface EditSetFile {
@@ -46,7 +47,21 @@ export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * The edit set of placed edits. Refuses, whole, a set that would write a redaction placeholder a
+ * file did not already hold: restoring put back every placeholder this window issued, so what is
+ * left is one the model mangled or made up, and writing it would put a placeholder where the
+ * user's secret was.
+ */
 export function createEditSet(label: string, placed: readonly PlacedFileEdit[], bases: ReadonlyMap<string, FileBase>): EditSet {
+  const placeholders = placed.flatMap((file) =>
+    introducedPlaceholders(bases.get(file.path)?.text ?? '', file.newText).map((found) => ({
+      path: file.path,
+      block: undefined,
+      message: `writes ${found}, which stands for no value Groundwork can put back`,
+    })),
+  );
+  if (placeholders.length > 0) throw new RefactorError('placeholder', placeholders);
   const files = placed
     .filter((file) => file.edits.length > 0 || file.created)
     .map((file): EditSetFile => {

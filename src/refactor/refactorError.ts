@@ -4,9 +4,10 @@ import { GroundworkError, type UserAction } from '../common/errors.ts';
  * Why a refactor produced nothing: the reply could not be read ('parse'), a block could not be
  * found in its file ('placement'), a file changed since the request ('stale'), writing failed
  * and was rolled back ('write'), the input cannot fit the model ('tooLarge'), or the command
- * names a file the access policy refuses, a secret file ('refused').
+ * names a file the access policy refuses, a secret file ('refused'), or the edits would write a
+ * redaction placeholder the file did not hold ('placeholder': one the model mangled or made up).
  */
-export type RefactorErrorReason = 'parse' | 'placement' | 'stale' | 'write' | 'noEdits' | 'tooLarge' | 'refused';
+export type RefactorErrorReason = 'parse' | 'placement' | 'stale' | 'write' | 'noEdits' | 'tooLarge' | 'refused' | 'placeholder';
 
 /** One problem with one block of one file, for the message and for a retry prompt. */
 export interface RefactorProblem {
@@ -38,6 +39,7 @@ const headings: Readonly<Record<RefactorErrorReason, string>> = {
   stale: 'Files changed since the refactor was requested; nothing was changed.',
   write: 'The edits could not be saved; every file was put back as it was.',
   noEdits: 'The model proposed no edits.',
+  placeholder: 'The edits would write a redaction placeholder (GW_REDACTED_…) into your files instead of the value it stands for; nothing was changed.',
   tooLarge: 'The code is too large for the model.',
   refused: 'Groundwork never reads or sends secret or excluded files; nothing was sent.',
 };

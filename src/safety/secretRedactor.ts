@@ -1,9 +1,8 @@
+import { randomInt } from 'node:crypto';
+import type { ContentFilter } from '../llm/contentFilter.ts';
 import { findSecrets } from './secretDetectors.ts';
 
-/** What the model layer's egress point calls on every text it sends. */
-export interface ContentFilter {
-  redact(text: string): { readonly text: string; readonly count: number };
-}
+export type { ContentFilter } from '../llm/contentFilter.ts';
 
 export interface RedactionResult {
   readonly text: string;
@@ -22,10 +21,15 @@ export interface RestoreStream {
 
 const placeholderPrefix = 'GW_REDACTED_';
 /**
- * Upper-case letters, digits and underscores only: a valid identifier in every language and
- * nothing a string literal escapes, so models copy it verbatim into code, whatever the quoting.
+ * `GW_REDACTED_<KIND>_<n>_<NONCE>`: upper-case letters, digits and underscores only, a valid
+ * identifier in every language and nothing a string literal escapes, so models copy it verbatim
+ * into code, whatever the quoting. The nonce is drawn per redactor (per window), so text in the
+ * workspace cannot name a placeholder this redactor issued and have a real secret put in its place.
  */
-const placeholderPattern = /GW_REDACTED_[A-Z]+(?:_[A-Z]+)*_\d+(?!\d)/g;
+const placeholderPattern = /GW_REDACTED_[A-Z]+(?:_[A-Z]+)*_\d+_[A-Z]{8}/g;
+/** Anything a model may have made of a placeholder: other case, the nonce dropped or cut. */
+const placeholderLike = /gw_redacted_\w*/gi;
+const nonceLetters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** The tail of a buffer that may be the start of a placeholder still being streamed. */
 const partialPlaceholderAtEnd = /G(?:W(?:_(?:R(?:E(?:D(?:A(?:C(?:T(?:E(?:D(?:_[A-Z0-9_]*)?)?)?)?)?)?)?)?)?)?)?$/;
 
@@ -39,6 +43,15 @@ export class SecretRedactor implements ContentFilter {
   private readonly placeholderByValue = new Map<string, string>();
   private readonly valueByPlaceholder = new Map<string, string>();
   private readonly lastNumberByKind = new Map<string, number>();
+  /** Issued placeholders that showed up in text being sent: the workspace holds them, so they are never restored. */
+  private readonly seenInInput = new Set<string>();
+  private readonly nonce: string;
+
+  /** `nonce` (eight capital letters) is for tests; by default it is random. */
+  constructor(options: { readonly nonce?: string } = {}) {
+    if (options.nonce !== undefined && !/^[A-Z]{8}$/.test(options.nonce)) throw new Error('A placeholder nonce is eight capital letters.');
+    this.nonce = options.nonce ?? Array.from({ length: 8 }, () => nonceLetters[randomInt(nonceLetters.length)]).join('');
+  }
 
   /** How many distinct secrets this redactor has seen. */
   get size(): number {
@@ -46,6 +59,9 @@ export class SecretRedactor implements ContentFilter {
   }
 
   redact(text: string): RedactionResult {
+    if (text.includes(placeholderPrefix)) {
+      for (const candidate of text.match(placeholderPattern) ?? []) if (this.valueByPlaceholder.has(candidate)) this.seenInInput.add(candidate);
+    }
     const matches = findSecrets(text);
     if (matches.length === 0) return { text, count: 0, kinds: [] };
     const kinds = new Set<string>();
@@ -60,20 +76,13 @@ export class SecretRedactor implements ContentFilter {
     return { text: parts.join(''), count: matches.length, kinds: [...kinds] };
   }
 
-  /** Puts original values back; placeholder-like strings this redactor never issued stay as they are. */
+  /**
+   * Puts original values back. Left as they are: placeholder-like strings this redactor never
+   * issued, and issued ones that also appeared in text being sent (the workspace wrote them).
+   */
   restore(text: string): string {
     if (!text.includes(placeholderPrefix)) return text;
-    return text.replace(placeholderPattern, (placeholder) => this.valueByPlaceholder.get(placeholder) ?? placeholder);
-  }
-
-  /**
-   * Placeholder-like strings still in `text` after `restore`: ones this redactor never issued, or
-   * ones a model mangled (`gw_redacted_password_1`). A refactor should refuse to write a file
-   * that would contain one, rather than put a placeholder where the user's secret was.
-   */
-  leftoverPlaceholders(text: string): string[] {
-    const restored = this.restore(text);
-    return [...new Set(restored.match(/GW_REDACTED_\w*/gi) ?? [])];
+    return text.replace(placeholderPattern, (placeholder) => (this.seenInInput.has(placeholder) ? placeholder : (this.valueByPlaceholder.get(placeholder) ?? placeholder)));
   }
 
   createRestoreStream(): RestoreStream {
@@ -99,9 +108,28 @@ export class SecretRedactor implements ContentFilter {
     if (known) return known;
     const number = (this.lastNumberByKind.get(kind) ?? 0) + 1;
     this.lastNumberByKind.set(kind, number);
-    const placeholder = `${placeholderPrefix}${kind}_${number}`;
+    const placeholder = `${placeholderPrefix}${kind}_${number}_${this.nonce}`;
     this.placeholderByValue.set(value, placeholder);
     this.valueByPlaceholder.set(placeholder, value);
     return placeholder;
   }
+}
+
+/**
+ * Placeholder-like strings that `after` holds more often than `before`: what a write would add
+ * that is not the user's (a placeholder the model mangled, or one never restored). Strings the
+ * file already held, such as a test fixture's, are not counted. Before an edit is written or a
+ * completion inserted, any of these blocks the write.
+ */
+export function introducedPlaceholders(before: string, after: string): string[] {
+  if (!/gw_redacted_/i.test(after)) return [];
+  const counts = new Map<string, number>();
+  for (const found of before.match(placeholderLike) ?? []) counts.set(found, (counts.get(found) ?? 0) + 1);
+  const introduced = new Set<string>();
+  for (const found of after.match(placeholderLike) ?? []) {
+    const left = counts.get(found) ?? 0;
+    if (left > 0) counts.set(found, left - 1);
+    else introduced.add(found);
+  }
+  return [...introduced];
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { introducedPlaceholders } from '../safety/secretRedactor.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Logger } from '../common/logger.ts';
 import type { ChatWorkspace } from './chatWorkspace.ts';
@@ -53,6 +54,7 @@ export class ChatEditorActions implements Disposable {
       void vscode.window.showWarningMessage('Groundwork: open a file to insert the code into.');
       return;
     }
+    if (refusePlaceholders(editor.document.getText(), code)) return;
     const done = await editor.edit((edit) => {
       for (const selection of editor.selections) edit.replace(selection, code);
     });
@@ -76,6 +78,7 @@ export class ChatEditorActions implements Disposable {
     const replaceRange = editor && !editor.selection.isEmpty ? editor.selection : undefined;
     const proposed =
       existing && replaceRange ? original.slice(0, existing.offsetAt(replaceRange.start)) + code + original.slice(existing.offsetAt(replaceRange.end)) : withNewline(code);
+    if (refusePlaceholders(original, proposed)) return;
     const name = this.workspace.relativePath(target.uri);
     const proposedUri = vscode.Uri.from({ scheme: proposedScheme, path: `/${name}`, query: String(++this.counter) });
     this.proposals.set(proposedUri.toString(), proposed);
@@ -126,4 +129,17 @@ export class ChatEditorActions implements Disposable {
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/**
+ * True, after telling the user, when writing `after` over `before` would add a redaction
+ * placeholder: the answer's placeholders were all put back, so one left is mangled or made up.
+ */
+function refusePlaceholders(before: string, after: string): boolean {
+  const found = introducedPlaceholders(before, after);
+  if (found.length === 0) return false;
+  void vscode.window.showWarningMessage(
+    `Groundwork: the code holds ${found.join(', ')}, a redaction placeholder that stands for no value Groundwork can put back; nothing was written. Ask again, or replace it by hand.`,
+  );
+  return true;
 }

@@ -253,3 +253,17 @@ test('the ledger record lists the context sources that went into the prompt', as
   );
   assert.equal(records[0]!.promptKind, 'fim');
 });
+
+test('a suggestion holding a redaction placeholder the file does not hold is never shown', async () => {
+  const { clock, model, engine, records } = setup();
+  model.reply = ['"gw_redacted_password_1_qkzwmvtr";'];
+  const mangled = engine.provide(request('const password = <|>\n'), never);
+  await clock.advance(75);
+  assert.equal(await mangled, undefined);
+  assert.equal(records.at(-1)!.outcome, 'empty');
+  // A file that already holds the string (a test fixture of placeholders) may get it again.
+  model.reply = ['"GW_REDACTED_TOKEN_1";'];
+  const fixture = engine.provide(request('const a = "GW_REDACTED_TOKEN_1";\nconst b = <|>\n', 'src/b.ts'), never);
+  await clock.advance(75);
+  assert.equal((await fixture)?.text, '"GW_REDACTED_TOKEN_1";');
+});

@@ -130,6 +130,35 @@ test('redacted secrets in the reply are restored before the blocks are placed', 
   assert.equal(outcome.editSet.files[0]!.newText, '/** The deploy key. */\nexport const key = "AKIAQWERTYUIOPASDFGH";\nexport const region = "eu";\n');
 });
 
+// Finding: a file quoting `GW_REDACTED_AWS_ACCESS_KEY_1` got the real key from another file
+// written into it by a refactor, and a mangled placeholder was written unchecked.
+test('a forged placeholder in the file stays as written, and a mangled one blocks the whole edit', async () => {
+  const redactor = new SecretRedactor();
+  const awsKey = 'AKIA' + 'Q3EGRX7VZ5KM2PLB';
+  // The window has redacted a real key elsewhere: its placeholder now exists.
+  redactor.redact(`aws_access_key_id = ${awsKey}`);
+  const docs: DocumentSnapshot = { path: 'docs/redaction.ts', languageId: 'typescript', version: 1, text: 'export const example = "GW_REDACTED_AWS_ACCESS_KEY_1";\n' };
+  const forging = new FakeModel(() =>
+    deltas('docs/redaction.ts\n<<<<<<< SEARCH\nexport const example = "GW_REDACTED_AWS_ACCESS_KEY_1";\n=======\n/** An example. */\nexport const example = "GW_REDACTED_AWS_ACCESS_KEY_1";\n>>>>>>> REPLACE\n'),
+  );
+  const outcome = await planner(forging, { restorer: redactor }).run({ kind: 'addDocumentation', file: docs });
+  assert.ok(!outcome.editSet.files[0]!.newText.includes(awsKey), 'the other file\'s key was not pulled in');
+  assert.match(outcome.editSet.files[0]!.newText, /"GW_REDACTED_AWS_ACCESS_KEY_1";\n$/);
+
+  const config: DocumentSnapshot = { path: 'src/config.ts', languageId: 'typescript', version: 1, text: `export const key = "${awsKey}";\nexport const region = "eu";\n` };
+  const mangling = new FakeModel((request) => {
+    const seen = redactor.redact(request.messages[1]!.content).text;
+    const line = /export const key = .*/.exec(seen)![0].toLowerCase();
+    return deltas(`src/config.ts\n<<<<<<< SEARCH\nexport const region = "eu";\n=======\nexport const region = "eu";\nexport const backup = ${line.slice(line.indexOf('"'))}\n>>>>>>> REPLACE\n`);
+  });
+  await assert.rejects(planner(mangling, { restorer: redactor }).run({ kind: 'addDocumentation', file: config }), (error: unknown) => {
+    assert.ok(error instanceof RefactorError);
+    assert.equal(error.reason, 'placeholder');
+    assert.match(error.message, /src\/config\.ts: writes gw_redacted_aws_access_key_1_[a-z]{8}/);
+    return true;
+  });
+});
+
 test('blocks that do not place get one automatic correction request', async () => {
   const wrong = 'src/cart.ts\n<<<<<<< SEARCH\nexport function size(list: Item[]) {\n=======\nexport function size(list: readonly Item[]) {\n>>>>>>> REPLACE\n';
   const model = new FakeModel((_, call) => deltas(call === 1 ? wrong : countReply));

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SecretRedactor } from '../../../src/safety/secretRedactor.ts';
+import { introducedPlaceholders, SecretRedactor } from '../../../src/safety/secretRedactor.ts';
+
+/** A fixed placeholder nonce, so expected texts can be written out; the product draws it at random. */
+const nonce = 'TESTNONC';
 
 const stripeKey = 'sk_live_' + 'R4nd0mStr1pe'.repeat(2) + 'Kx9Q';
 const dbPassword = 'Vq7$Lm2zPx9!';
 
 /** A redactor that has seen a config file, as the chat would before asking for a refactor. */
 function redactedConfig() {
-  const redactor = new SecretRedactor();
+  const redactor = new SecretRedactor({ nonce });
   const original = `export const config = {\n  stripeKey: '${stripeKey}',\n  dbPassword: "${dbPassword}",\n};\n`;
   const sent = redactor.redact(original);
-  assert.equal(sent.text, "export const config = {\n  stripeKey: 'GW_REDACTED_STRIPE_KEY_1',\n  dbPassword: \"GW_REDACTED_PASSWORD_1\",\n};\n");
+  assert.equal(sent.text, `export const config = {\n  stripeKey: 'GW_REDACTED_STRIPE_KEY_1_${nonce}',\n  dbPassword: "GW_REDACTED_PASSWORD_1_${nonce}",\n};\n`);
   return { redactor, original, sent: sent.text };
 }
 
@@ -19,9 +22,9 @@ test('a search/replace edit from the model gets the original values back on both
   const reply = [
     'src/config.ts',
     '<<<<<<< SEARCH',
-    "  stripeKey: 'GW_REDACTED_STRIPE_KEY_1',",
+    `  stripeKey: 'GW_REDACTED_STRIPE_KEY_1_${nonce}',`,
     '=======',
-    "  stripeKey: process.env.STRIPE_KEY ?? 'GW_REDACTED_STRIPE_KEY_1',",
+    `  stripeKey: process.env.STRIPE_KEY ?? 'GW_REDACTED_STRIPE_KEY_1_${nonce}',`,
     '>>>>>>> REPLACE',
   ].join('\n');
   const restored = redactor.restore(reply);
@@ -35,11 +38,11 @@ test('a search/replace edit from the model gets the original values back on both
 test('placeholders are restored in any quoting, repeated, and inside identifiers-adjacent text', () => {
   const { redactor } = redactedConfig();
   const reply = [
-    'const a = "GW_REDACTED_PASSWORD_1";',
-    "const b = 'GW_REDACTED_PASSWORD_1';",
-    'const c = `${prefix}GW_REDACTED_PASSWORD_1`;',
-    'password = GW_REDACTED_PASSWORD_1 # python, no quotes',
-    '{"key":"GW_REDACTED_STRIPE_KEY_1","again":"GW_REDACTED_STRIPE_KEY_1"}',
+    `const a = "GW_REDACTED_PASSWORD_1_${nonce}";`,
+    `const b = 'GW_REDACTED_PASSWORD_1_${nonce}';`,
+    'const c = `${prefix}' + `GW_REDACTED_PASSWORD_1_${nonce}` + '`;',
+    `password = GW_REDACTED_PASSWORD_1_${nonce} # python, no quotes`,
+    `{"key":"GW_REDACTED_STRIPE_KEY_1_${nonce}","again":"GW_REDACTED_STRIPE_KEY_1_${nonce}"}`,
   ].join('\n');
   const restored = redactor.restore(reply);
   assert.equal(restored.split(dbPassword).length - 1, 4);
@@ -48,7 +51,7 @@ test('placeholders are restored in any quoting, repeated, and inside identifiers
 });
 
 test('values with replacement patterns ($&, $1) are put back literally', () => {
-  const redactor = new SecretRedactor();
+  const redactor = new SecretRedactor({ nonce });
   const password = 'Ab$&9x$1Qz$$';
   const sent = redactor.redact(`DB_PASSWORD="${password}"`).text;
   assert.equal(redactor.restore(sent), `DB_PASSWORD="${password}"`);
@@ -56,15 +59,15 @@ test('values with replacement patterns ($&, $1) are put back literally', () => {
 
 test('unknown placeholder-like strings are left alone', () => {
   const { redactor } = redactedConfig();
-  const reply = 'GW_REDACTED_PASSWORD_2 GW_REDACTED_AWS_ACCESS_KEY_1 GW_REDACTED_PASSWORD_10 gw_redacted_password_1 GW_REDACTED_';
+  const reply = `GW_REDACTED_PASSWORD_2_${nonce} GW_REDACTED_AWS_ACCESS_KEY_1_${nonce} GW_REDACTED_PASSWORD_10_${nonce} gw_redacted_password_1 GW_REDACTED_`;
   assert.equal(redactor.restore(reply), reply);
-  assert.equal(new SecretRedactor().restore('GW_REDACTED_PASSWORD_1'), 'GW_REDACTED_PASSWORD_1');
+  assert.equal(new SecretRedactor({ nonce }).restore(`GW_REDACTED_PASSWORD_1_${nonce}`), `GW_REDACTED_PASSWORD_1_${nonce}`);
 });
 
 test('a placeholder followed by more digits is a different placeholder', () => {
   const { redactor } = redactedConfig();
-  assert.equal(redactor.restore('GW_REDACTED_PASSWORD_12'), 'GW_REDACTED_PASSWORD_12');
-  assert.equal(redactor.restore('GW_REDACTED_PASSWORD_1x'), `${dbPassword}x`);
+  assert.equal(redactor.restore(`GW_REDACTED_PASSWORD_12_${nonce}`), `GW_REDACTED_PASSWORD_12_${nonce}`);
+  assert.equal(redactor.restore(`GW_REDACTED_PASSWORD_1_${nonce}x`), `${dbPassword}x`);
 });
 
 test('a streamed reply is restored even when a placeholder is split across deltas', () => {
@@ -84,17 +87,41 @@ test('a stream holds back only what could still become a placeholder', () => {
   const { redactor } = redactedConfig();
   const stream = redactor.createRestoreStream();
   assert.equal(stream.push('const x = "GW_RED'), 'const x = "');
-  assert.equal(stream.push('ACTED_PASSWORD_1'), '');
+  assert.equal(stream.push(`ACTED_PASSWORD_1_${nonce}`), '');
   assert.equal(stream.push('";\nG'), `${dbPassword}";\n`);
   assert.equal(stream.push('ood'), 'Good');
   assert.equal(stream.flush(), '');
 });
 
-test('placeholders left after restore are reported, so a refactor can refuse to write them', () => {
+test('a placeholder written in the workspace is never restored: a file cannot forge one to pull in another file\'s secret', () => {
+  const awsKey = 'AKIA' + 'Q3EGRX7VZ5KM2PLB';
+  const redactor = new SecretRedactor();
+  const sent = redactor.redact(`aws_access_key_id = ${awsKey}`).text;
+  const issued = /GW_REDACTED_\w+/.exec(sent)![0];
+  assert.notEqual(issued, 'GW_REDACTED_AWS_ACCESS_KEY_1', 'the placeholder carries the window\'s nonce');
+  // A file that quotes the old, guessable form gets it back as it is.
+  assert.equal(redactor.restore('const forged = "GW_REDACTED_AWS_ACCESS_KEY_1";'), 'const forged = "GW_REDACTED_AWS_ACCESS_KEY_1";');
+  assert.equal(redactor.restore(`key = ${issued}`), `key = ${awsKey}`);
+  // Another window's redactor (another nonce) never restores this one's placeholders.
+  assert.equal(new SecretRedactor().restore(`key = ${issued}`), `key = ${issued}`);
+});
+
+test('an issued placeholder that shows up in text being sent belongs to the workspace from then on, and stays as written', () => {
   const { redactor } = redactedConfig();
-  assert.deepEqual(redactor.leftoverPlaceholders('a = "GW_REDACTED_PASSWORD_1"; b = "GW_REDACTED_STRIPE_KEY_1"'), []);
-  assert.deepEqual(redactor.leftoverPlaceholders('a = "GW_REDACTED_PASSWORD_1"; b = "gw_redacted_password_1"; c = GW_REDACTED_TOKEN_3'), [
-    'gw_redacted_password_1',
+  const placeholder = `GW_REDACTED_PASSWORD_1_${nonce}`;
+  assert.equal(redactor.restore(placeholder), dbPassword);
+  // The file now holds the placeholder literally (pasted from a log, say) and is sent again.
+  redactor.redact(`const copied = "${placeholder}";`);
+  assert.equal(redactor.restore(`const copied = "${placeholder}";`), `const copied = "${placeholder}";`);
+});
+
+test('a write may not add a placeholder-like string the file did not have, in any case or form', () => {
+  const before = 'const fixture = "GW_REDACTED_PASSWORD_1"; // a test fixture of placeholders\n';
+  assert.deepEqual(introducedPlaceholders(before, `${before}const x = 1;\n`), [], 'what the file already held is not counted');
+  assert.deepEqual(introducedPlaceholders(before, `${before}const y = "gw_redacted_password_1_testnonc";\nconst z = GW_REDACTED_TOKEN_3;\n`), [
+    'gw_redacted_password_1_testnonc',
     'GW_REDACTED_TOKEN_3',
   ]);
+  assert.deepEqual(introducedPlaceholders(before, `${before}${before}`), ['GW_REDACTED_PASSWORD_1'], 'a second copy is an addition');
+  assert.deepEqual(introducedPlaceholders('', 'nothing of the kind'), []);
 });
