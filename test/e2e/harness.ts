@@ -59,6 +59,8 @@ export interface WorkbenchOptions {
   readonly workspaceFile?: string;
   /** Extra user settings. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Files written into the workspace copy before it opens, by relative path (a settings file naming a port, say). */
+  readonly workspaceFiles?: Readonly<Record<string, string>>;
   /** Extra environment for the extension host. API keys from the outer environment are never passed. */
   readonly env?: Readonly<Record<string, string>>;
   readonly colorTheme?: string;
@@ -109,6 +111,10 @@ export class Workbench {
     const extensionsDir = join(tempRoot, 'extensions');
     const workspace = join(tempRoot, 'workspace');
     cpSync(join(repoRoot, 'test/fixtures', options.fixture), workspace, { recursive: true });
+    for (const [path, text] of Object.entries(options.workspaceFiles ?? {})) {
+      mkdirSync(join(workspace, path, '..'), { recursive: true });
+      writeFileSync(join(workspace, path), text);
+    }
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     writeFileSync(
       join(userDataDir, 'User/settings.json'),
@@ -215,9 +221,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(relativePath);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
     const name = relativePath.split('/').at(-1)!;
+    // Recently opened files show first until the search answers: wait for the file itself on top.
+    await this.page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: name }).waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
     await this.page.locator('.monaco-editor.focused').first().waitFor({ timeout: 30_000 });
   }
@@ -263,6 +270,13 @@ export class Workbench {
   /** A notification toast whose text matches. */
   notification(text: string | RegExp) {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  }
+
+  /** Presses a button of the notification whose text matches: on its toast, or in the notification center once the toast has gone. */
+  async pressNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    if (!(await this.notification(text).isVisible())) await this.runCommand('Notifications: Show Notifications');
+    const item = this.page.locator('.notification-list-item', { hasText: text }).first();
+    await item.locator('.monaco-button', { hasText: button }).first().click();
   }
 
   /** A button of the modal dialog now showing. */
