@@ -5,6 +5,7 @@ import { type Logger, nullLogger } from '../common/logger.ts';
 import { offsetAt } from '../common/text.ts';
 import { type TokenCounter, tokenCounter } from '../llm/tokenizer.ts';
 import { introducedPlaceholders } from '../safety/secretRedactor.ts';
+import { TypingRhythm } from './typingRhythm.ts';
 import { cleanCompletion } from './cleanup.ts';
 import { CompletionCache } from './completionCache.ts';
 import { ContextGatherer } from './contextGatherer.ts';
@@ -97,8 +98,10 @@ export interface CompletionEngineOptions {
    * a fresh suggestion. Cached and typed-ahead suggestions are served without waiting.
    */
   readonly debounceMs: number;
+  /** The longest the debounce grows for a slow typist (`TypingRhythm`); `debounceMs` is its floor. */
+  readonly maxDebounceMs: number;
   readonly budget: ContextBudget;
-  /** The index gets this long from the keystroke (it runs during the debounce) before it is dropped. */
+  /** The index gets this long, from the end of the debounce, before its hits are dropped. */
   readonly indexTimeoutMs: number;
   readonly maxLines: number;
   readonly maxChars: number;
@@ -109,6 +112,7 @@ export interface CompletionEngineOptions {
 
 export const defaultEngineOptions: CompletionEngineOptions = {
   debounceMs: 150,
+  maxDebounceMs: 350,
   budget: defaultContextBudget,
   indexTimeoutMs: 100,
   maxLines: 12,
@@ -137,6 +141,7 @@ export class CompletionEngine implements Disposable {
   private readonly counter: LineTokenCounter;
   private readonly gatherer: ContextGatherer;
   private readonly similar = new SimilarSnippets();
+  private readonly rhythm = new TypingRhythm();
   private readonly cache: CompletionCache;
   private readonly inFlight = new Map<string, AbortController>();
   /** Requests past their debounce: what the status bar calls "requesting". */
@@ -229,6 +234,7 @@ export class CompletionEngine implements Disposable {
    */
   async provide(request: CompletionRequest, signal: AbortSignal): Promise<CompletionResult | undefined> {
     const { document } = request;
+    if (request.trigger === 'automatic') this.rhythm.keystroke(this.clock.now());
     if (this.disposed || this.pauses.has('user') || !this.ports.isReadable(document.path) || signal.aborted) return undefined;
     const offset = offsetAt(document.text, request.position);
     const prefix = document.text.slice(0, offset);
@@ -267,14 +273,14 @@ export class CompletionEngine implements Disposable {
     const finish = (outcome: CompletionRecord['outcome']) =>
       this.recordEmitter.fire({ ...record, outcome, latencyMs: this.clock.now() - started });
     try {
-      // The index runs during the debounce, so a slow index costs no extra latency up to its cap.
-      const indexHits = this.gatherer.startIndexSearch(request, this.options.indexTimeoutMs, controller.signal);
       if (request.trigger === 'automatic') await this.debounce(controller.signal);
       this.requesting.add(controller);
       this.refreshStatus();
+      // The index is searched only for a request that will be sent: past the debounce, within
+      // its cap, beside the rest of the context, and aborted with the request.
       const gathered = await this.gatherer.gather(
         request,
-        { budget: this.options.budget, reservedTokens: promptOverhead(model.fim, this.counter), indexHits, indexTimeoutMs: this.options.indexTimeoutMs },
+        { budget: this.options.budget, reservedTokens: promptOverhead(model.fim, this.counter), indexTimeoutMs: this.options.indexTimeoutMs },
         controller.signal,
       );
       const promptInput = { document, context: gathered, mode, maxLines: this.options.maxLines };
@@ -342,7 +348,7 @@ export class CompletionEngine implements Disposable {
       const timer = this.clock.setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
         resolve();
-      }, this.options.debounceMs);
+      }, this.rhythm.debounceMs(this.options.debounceMs, this.options.maxDebounceMs));
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -54,8 +54,6 @@ export interface GatherOptions {
   readonly budget: ContextBudget;
   /** Tokens the prompt's fixed text takes, kept out of the budget. */
   readonly reservedTokens: number;
-  /** An index search started earlier (during the debounce); started here when absent. */
-  readonly indexHits?: Promise<readonly Snippet[]>;
   readonly indexTimeoutMs: number;
 }
 
@@ -161,7 +159,7 @@ export class ContextGatherer {
     this.tools = tools;
   }
 
-  startIndexSearch(request: CompletionRequest, capMs: number, signal: AbortSignal): Promise<readonly Snippet[]> {
+  private startIndexSearch(request: CompletionRequest, capMs: number, signal: AbortSignal): Promise<readonly Snippet[]> {
     if (!this.ports.searchIndex) return Promise.resolve([]);
     const text = request.document.text;
     const query = contextQuery(text.slice(0, offsetAt(text, request.position)));
@@ -175,7 +173,7 @@ export class ContextGatherer {
     const offset = offsetAt(document.text, request.position);
     const fullPrefix = document.text.slice(0, offset);
     const fullSuffix = document.text.slice(offset);
-    const indexHits = options.indexHits ?? this.startIndexSearch(request, options.indexTimeoutMs, signal);
+    const indexHits = this.startIndexSearch(request, options.indexTimeoutMs, signal);
 
     const suffix = suffixWindow(fullSuffix, budget.suffix, counter);
     const snippets: ContextSnippet[] = [];

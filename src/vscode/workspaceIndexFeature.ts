@@ -8,9 +8,10 @@ import type { Settings } from '../common/settings.ts';
 import type { Snippet } from '../completion/types.ts';
 import { discoveryOptionsFromSettings, type IndexRoot } from '../index/discovery.ts';
 import type { Embedder } from '../index/embedder.ts';
+import { typingPathSearchOptions } from '../index/typingPathSearch.ts';
 import { IndexWorkerClient } from '../index/worker/indexWorkerClient.ts';
 import type { WorkerEmbedderSpec } from '../index/worker/protocol.ts';
-import type { IndexStatus, SearchHit } from '../index/workspaceIndex.ts';
+import type { IndexStatus, SearchHit, SearchOptions } from '../index/workspaceIndex.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { describeIndexStatus, renderIndexStatus } from '../status/indexStatusView.ts';
 import { readWorkspaceFile } from './documents.ts';
@@ -83,21 +84,25 @@ export class WorkspaceIndexFeature extends DisposableBase {
   }
 
   /** Hybrid search, or nothing when the index is off or not open yet. */
-  async search(query: string, top: number, signal: AbortSignal): Promise<WorkspaceHit[]> {
+  async search(query: string, top: number | SearchOptions, signal: AbortSignal): Promise<WorkspaceHit[]> {
     const client = this.client;
     if (!client) return [];
-    const hits = await client.search(query, { top }, signal);
+    const hits = await client.search(query, typeof top === 'number' ? { top } : top, signal);
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return hits.map((hit) => ({ ...hit, enginePath: multiRoot ? `${hit.root}/${hit.path}` : hit.path }));
   }
 
-  /** The completion engine's index port: the best few chunks with their text, read fresh. */
-  async completionSnippets(query: string, signal: AbortSignal): Promise<Snippet[]> {
-    const hits = await this.search(query, 3, signal);
+  /**
+   * The completion engine's index port: the best few chunks with their text, read fresh, and only
+   * from files the access policy allows now (ignore rules may have changed since indexing).
+   */
+  async completionSnippets(query: string, signal: AbortSignal, isReadable: (path: string) => boolean): Promise<Snippet[]> {
+    const hits = await this.search(query, typingPathSearchOptions(this.deps.settings.get('index.embedder') === 'remote' ? 'remote' : 'local'), signal);
     const snippets: Snippet[] = [];
     for (const hit of hits) {
       // A newer keystroke has taken over: read nothing more for this one.
       signal.throwIfAborted();
+      if (!isReadable(hit.enginePath)) continue;
       const text = await readWorkspaceFile(hit.enginePath);
       if (text === undefined) continue;
       const lines = text.split('\n').slice(hit.startLine - 1, hit.endLine);

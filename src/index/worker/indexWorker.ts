@@ -44,7 +44,10 @@ function hostEmbedder(spec: Extract<WorkerEmbedderSpec, { kind: 'host' }>): Embe
       const id = nextEmbedId++;
       const call = new Deferred<number[][]>();
       embedCalls.set(id, call);
-      const onAbort = () => call.reject(Object.assign(new Error('The operation was cancelled'), { name: 'AbortError' }));
+      const onAbort = () => {
+        send({ type: 'embedCancel', id });
+        call.reject(Object.assign(new Error('The operation was cancelled'), { name: 'AbortError' }));
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       send({ type: 'embed', id, texts });
       return call.promise.finally(() => {

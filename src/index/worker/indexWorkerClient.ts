@@ -32,6 +32,8 @@ export class IndexWorkerClient implements Disposable {
   private readonly hostEmbedder: Embedder | undefined;
   private readonly logger: Logger;
   private readonly pending = new Map<number, Pending>();
+  /** Embedding calls made for the worker, by its id, so the worker can cancel them. */
+  private readonly embeds = new Map<number, AbortController>();
   private readonly statusEmitter = new Emitter<IndexStatus>();
   private nextId = 1;
   private lastStatus: IndexStatus | undefined;
@@ -159,6 +161,9 @@ export class IndexWorkerClient implements Disposable {
       case 'embed':
         void this.embedForWorker(message.id, message.texts);
         break;
+      case 'embedCancel':
+        this.embeds.get(message.id)?.abort();
+        break;
       case 'log':
         this.logger[message.level](message.message);
         break;
@@ -170,12 +175,16 @@ export class IndexWorkerClient implements Disposable {
       this.post({ type: 'embedResult', id, error: 'No host embedder was given to IndexWorkerClient.' });
       return;
     }
+    // Cancelled when the worker's search or write that asked for it is (`embedCancel`).
     const controller = new AbortController();
+    this.embeds.set(id, controller);
     try {
       const vectors = await this.hostEmbedder.embed(texts, controller.signal);
       this.post({ type: 'embedResult', id, vectors });
     } catch (error) {
       this.post({ type: 'embedResult', id, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.embeds.delete(id);
     }
   }
 

@@ -55,5 +55,7 @@ export type WorkerToHost =
   | { readonly type: 'progress'; readonly id: number; readonly progress: IndexProgress }
   | { readonly type: 'status'; readonly status: IndexStatus }
   | { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] }
+  /** The search or write that asked for an `embed` was cancelled: the host stops paying for it. */
+  | { readonly type: 'embedCancel'; readonly id: number }
   /** The index's own log lines (a damaged shard, an unusable snapshot), for the host's log. */
   | { readonly type: 'log'; readonly level: LogLevel; readonly message: string };

@@ -267,3 +267,51 @@ test('a suggestion holding a redaction placeholder the file does not hold is nev
   await clock.advance(75);
   assert.equal((await fixture)?.text, '"GW_REDACTED_TOKEN_1";');
 });
+
+// Finding: every keystroke started an index search before the debounce (150 searches for 23
+// model requests when typing 150 characters).
+test('the index is searched only for a request that is sent, and the search is aborted with it', async () => {
+  const searches: AbortSignal[] = [];
+  const { clock, model, engine } = setup({
+    // A search that answers only when dropped, so one can be caught in flight.
+    searchIndex: (_query, signal) => {
+      searches.push(signal);
+      return new Promise((resolve) => signal.addEventListener('abort', () => resolve([]), { once: true }));
+    },
+  });
+  let text = 'const total = ';
+  for (let i = 0; i < 20; i++) {
+    text += 'x';
+    void engine.provide(request(`${text}<|>\n`), never);
+    await clock.advance(40);
+  }
+  assert.equal(searches.length, 0, 'no search while typing');
+  await clock.advance(400);
+  await clock.advance(100);
+  assert.equal(model.calls.length, 1);
+  assert.equal(searches.length, 1, 'one search for the one request');
+  void engine.provide(request(`${text}y<|>\n`), never);
+  await clock.advance(80);
+  assert.equal(searches.length, 2, 'past the debounce, within the index\'s cap');
+  assert.equal(searches[1]!.aborted, false);
+  void engine.provide(request(`${text}yz<|>\n`), never);
+  assert.equal(searches[1]!.aborted, true, 'a newer keystroke aborts the search in flight');
+});
+
+test('the debounce learns the typist\'s rhythm: it waits just past their usual gap, above the setting\'s floor', async () => {
+  const { clock, model, engine } = setup();
+  // A typist whose bursts have gaps of up to 160 ms: a fixed 75 ms debounce would fire in each.
+  let text = 'let s = ';
+  for (let i = 0; i < 16; i++) {
+    text += 'a';
+    void engine.provide(request(`${text}<|>\n`), never);
+    await clock.advance(i % 2 === 0 ? 100 : 160);
+  }
+  const before = model.calls.length;
+  text += 'b';
+  void engine.provide(request(`${text}<|>\n`), never);
+  await clock.advance(160);
+  assert.equal(model.calls.length, before, 'a gap as long as their usual one is not a pause');
+  await clock.advance(40);
+  assert.equal(model.calls.length, before + 1, 'just past it, the request goes');
+});

@@ -6,6 +6,7 @@ import { test, type TestContext } from 'node:test';
 import type { Embedder } from '../../../src/index/embedder.ts';
 import { MemoryLogger } from '../../../src/common/logger.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
+import { typingPathSearchOptions } from '../../../src/index/typingPathSearch.ts';
 import { IndexWorkerClient } from '../../../src/index/worker/indexWorkerClient.ts';
 import type { IndexStatus } from '../../../src/index/workspaceIndex.ts';
 
@@ -99,3 +100,42 @@ test('a worker that dies is reported once, and its requests fail instead of hang
   await closed.close();
   assert.deepEqual(exits, [3]);
 });
+
+// Finding: each keystroke's search could be a paid remote embedding that nothing could cancel
+// (the worker client made its own AbortController for the host embedder).
+test('a remote embedder is never called on the typing path, and a cancelled search cancels its embedding', async (t) => {
+  const { root, store } = workspace(t, { 'cart.ts': 'export function cartTotal(items: Item[]) {\n  return items.length;\n}\n' });
+  const local = new LocalEmbedder(32);
+  const signals: AbortSignal[] = [];
+  let hang = false;
+  const hostEmbedder: Embedder = {
+    id: 'remote-model',
+    dimensions: 32,
+    embed: (texts, signal) => {
+      signals.push(signal);
+      if (!hang) return local.embed(texts, signal);
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('cancelled'), { name: 'AbortError' })), { once: true }));
+    },
+  };
+  const client = new IndexWorkerClient({ workerPath, hostEmbedder });
+  t.after(() => client.close());
+  await client.open({ storeDirectory: store, roots: [{ id: 'ws', path: root }], embedder: { kind: 'host', id: 'remote-model', dimensions: 32 } });
+  await client.refresh();
+  const indexing = signals.length;
+  const hits = await client.search('cartTotal items', typingPathSearchOptions('remote'));
+  assert.equal(hits[0]?.path, 'cart.ts');
+  assert.equal(signals.length, indexing, 'no embedding for a completion\'s search');
+
+  hang = true;
+  const controller = new AbortController();
+  const chat = client.search('how is the cart total computed', { top: 3 }, controller.signal);
+  while (signals.length === indexing) await new Promise((resolve) => setTimeout(resolve, 5));
+  controller.abort();
+  await assert.rejects(chat, { name: 'AbortError' });
+  await waitFor(() => signals.at(-1)!.aborted);
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(check(), 'the host embedder\'s signal was aborted');
+}
