@@ -445,6 +445,8 @@ export class ModelGateway implements Disposable {
         }
         if (failure === 'cancelled' || signal.aborted) throw abortReason(signal);
         lastFailure = failure;
+        // A bug here is for the logs with its stack; the user gets the short message.
+        if (failure.reason === 'internal') this.logger.error(failure.cause instanceof Error ? failure.cause : failure);
         if (!isFallbackReason(failure.reason)) throw failure;
         this.cooldown.recordFailure(provider.name);
         const wait = retryDelayMs(failure, tries, policy);
@@ -513,6 +515,8 @@ export class ModelGateway implements Disposable {
     } finally {
       clearTimeout(firstTimer);
       clearTimeout(totalTimer);
+      // Whatever ended the attempt (a bug included), its HTTP request must not stay open.
+      attempt.abort();
       unlink();
       release();
     }
