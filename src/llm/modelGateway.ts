@@ -9,7 +9,7 @@ import { LocalStreams } from './localStreams.ts';
 import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
 import { parseModelName } from './modelName.ts';
 import type { ChatMessage, ModelTask, ModelTier, TokenUsage } from './modelTypes.ts';
-import { costUsd, priceFor } from './prices.ts';
+import { costUsd, resolvePrice } from './prices.ts';
 import { ProviderCooldown } from './providerCooldown.ts';
 import { isFallbackReason, ProviderError, type ProviderErrorReason, toProviderError } from './providerError.ts';
 import type { ProviderSource } from './providerRegistry.ts';
@@ -192,9 +192,12 @@ export class ModelGateway implements Disposable {
   private readonly now: () => number;
   private readonly localStreams = new LocalStreams();
   private readonly requestEmitter = new Emitter<RequestEvent>();
+  private readonly budgetRefusalEmitter = new Emitter<BudgetStatus>();
 
   /** Each request sent (each attempt), with its metadata and no content: for the audit log. */
   readonly onDidRequest: Event<RequestEvent> = this.requestEmitter.event;
+  /** A request refused for the budget, which other windows' spending may have used up: the pause should show. */
+  readonly onDidRefuseForBudget: Event<BudgetStatus> = this.budgetRefusalEmitter.event;
 
   constructor(options: ModelGatewayOptions) {
     this.settings = options.settings;
@@ -295,6 +298,7 @@ export class ModelGateway implements Disposable {
 
   dispose(): void {
     this.requestEmitter.dispose();
+    this.budgetRefusalEmitter.dispose();
   }
 
   private startStream(outer: AbortSignal | undefined, run: (signal: AbortSignal, emit: (event: ModelStreamEvent) => void) => Promise<ModelResult>): ModelStream {
@@ -538,14 +542,17 @@ export class ModelGateway implements Disposable {
   private async checkBudget(prepared: Prepared): Promise<void> {
     const limit = this.settings.get('budget.dailyUsd');
     if (!(limit > 0)) return;
+    // Read from the ledger on disk every time: other windows spend from the same budget.
     const spent = await this.ledger.spentTodayUsd(this.now());
     if (spent < limit) return;
     const model = prepared.plan.candidates[0] ?? '';
-    const refuse = () =>
-      new ProviderError('budget', `Paused by budget: $${spent.toFixed(2)} of the $${limit.toFixed(2)} daily limit is spent.`, {
+    const refuse = () => {
+      this.budgetRefusalEmitter.fire({ spentUsd: spent, limitUsd: limit, exceeded: true });
+      return new ProviderError('budget', `Paused by budget: $${spent.toFixed(2)} of the $${limit.toFixed(2)} daily limit is spent.`, {
         provider: providerOf(model),
         model,
       });
+    };
     // Background work (completions, indexing) never interrupts the user to ask; it just pauses.
     if (prepared.task === 'completion' || prepared.task === 'embedding' || !this.confirmOverBudget) throw refuse();
     const proceed = await this.confirmOverBudget(spent, limit);
@@ -561,6 +568,8 @@ export class ModelGateway implements Disposable {
     const fromApi = outcome.apiInput !== undefined || outcome.apiOutput !== undefined;
     const inputTokens = outcome.apiInput ?? (answered ? prepared.promptTokens() : 0);
     const outputTokens = outcome.apiOutput ?? tokenCounter.count(outcome.text);
+    // Every model has a price, so nothing escapes the budget: an unknown one counts at the estimate.
+    const price = resolvePrice(model, { overrides: this.settings.get('prices'), local: this.providers.isLocal(provider), embedding: prepared.task === 'embedding' });
     const entry: RequestEntry = {
       type: 'request',
       time: started,
@@ -572,7 +581,8 @@ export class ModelGateway implements Disposable {
       inputTokens,
       outputTokens,
       tokenSource: fromApi ? 'api' : 'estimated',
-      costUsd: costUsd(inputTokens, outputTokens, priceFor(model, this.settings.get('prices'))),
+      costUsd: costUsd(inputTokens, outputTokens, price.price),
+      ...(price.source === 'estimated' ? { costEstimated: true } : {}),
       ttftMs: outcome.ttftMs,
       totalMs: outcome.totalMs,
       outcome: result,
