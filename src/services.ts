@@ -9,7 +9,7 @@ import { ModelGateway } from './llm/modelGateway.ts';
 import { ProviderRegistry } from './llm/providerRegistry.ts';
 import { UsageLedger } from './llm/usageLedger.ts';
 import { AuditLog } from './safety/auditLog.ts';
-import { auditRecordOf } from './safety/auditRecords.ts';
+import { auditRecordOf, auditStartOf } from './safety/auditRecords.ts';
 import { FileAccessPolicy } from './safety/fileAccessPolicy.ts';
 import { SecretRedactor } from './safety/secretRedactor.ts';
 import { BudgetMonitor } from './status/budgetMonitor.ts';
@@ -67,6 +67,12 @@ export class Services extends DisposableBase {
     const trust = this._register(new WorkspaceTrustGate());
     // One redactor for the window: its placeholders are what replies (and refactor edits) restore.
     const redactor = new SecretRedactor();
+    this.audit = new AuditLog({
+      directory: join(storage, 'audit'),
+      retentionDays: this.settings.get('audit.retentionDays'),
+      recordContent: false,
+      logger: this.logger.scoped('audit'),
+    });
     this.gateway = this._register(
       new ModelGateway({
         settings: this.settings,
@@ -75,15 +81,11 @@ export class Services extends DisposableBase {
         contentFilter: redactor,
         confirmOverBudget,
         allowRemoteSend: (request) => trust.allow(request),
+        // On disk before the request leaves; the outcome is added by onDidRequest below.
+        beforeSend: (start) => this.audit.append(auditStartOf(start)),
         logger: this.logger.scoped('models'),
       }),
     );
-    this.audit = new AuditLog({
-      directory: join(storage, 'audit'),
-      retentionDays: this.settings.get('audit.retentionDays'),
-      recordContent: false,
-      logger: this.logger.scoped('audit'),
-    });
     this._register(this.gateway.onDidRequest((event) => void this.audit.append(auditRecordOf(event))));
     this._register({ dispose: () => void this.audit.flush() });
     this.policy = new FileAccessPolicy();

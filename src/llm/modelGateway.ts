@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { abortReason, delay } from '../common/async.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EnoughReceived, isCancellation } from '../common/errors.ts';
@@ -60,8 +61,26 @@ export interface EmbeddingRequest extends RequestBasics {
   readonly dimensions?: number;
 }
 
+/** One request about to leave (one attempt), announced before it is sent: the audit log's "started" line. */
+export interface RequestStart {
+  /** Pairs this start with the attempt's RequestEvent. */
+  readonly id: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly feature: string;
+  readonly task: ModelTask;
+  readonly provider: string;
+  /** `provider/model`. */
+  readonly model: string;
+  readonly sources: readonly SourceRef[];
+  readonly redactions: number;
+  readonly redactionKinds: readonly string[];
+}
+
 /** One request sent (one attempt), for the audit log: the ledger entry plus what went in. */
 export interface RequestEvent {
+  /** The id its RequestStart carried. */
+  readonly id: string;
   readonly entry: RequestEntry;
   readonly sources: readonly SourceRef[];
   readonly redactionKinds: readonly string[];
@@ -123,6 +142,11 @@ export interface ModelGatewayOptions {
    * request unsent. The shell answers from workspace trust (Restricted Mode asks the user).
    */
   readonly allowRemoteSend?: (request: { readonly feature: string; readonly task: ModelTask; readonly provider: string }) => Promise<boolean>;
+  /**
+   * Awaited before each request leaves (the audit log's "started" line), so a window that closes
+   * or reloads mid-request still leaves a record of what was sent. A failure is logged, not fatal.
+   */
+  readonly beforeSend?: (start: RequestStart) => Promise<void>;
   /** Asked before a heavy request once today's spend is past `budget.dailyUsd`; without it, such requests are refused. */
   readonly confirmOverBudget?: (spentUsd: number, limitUsd: number) => Promise<boolean>;
   readonly policies?: Partial<Record<ModelTask, Partial<TaskPolicy>>>;
@@ -185,6 +209,7 @@ export class ModelGateway implements Disposable {
   private readonly filter: ContentFilter;
   private readonly confirmOverBudget: ((spentUsd: number, limitUsd: number) => Promise<boolean>) | undefined;
   private readonly allowRemoteSend: ModelGatewayOptions['allowRemoteSend'];
+  private readonly beforeSend: ModelGatewayOptions['beforeSend'];
   private readonly policies: { readonly [T in ModelTask]: TaskPolicy };
   private readonly fastPromptBudget: number;
   private readonly cooldown: ProviderCooldown;
@@ -206,6 +231,7 @@ export class ModelGateway implements Disposable {
     this.filter = options.contentFilter ?? passThroughContentFilter;
     this.confirmOverBudget = options.confirmOverBudget;
     this.allowRemoteSend = options.allowRemoteSend;
+    this.beforeSend = options.beforeSend;
     const policies = { ...defaultTaskPolicies };
     for (const [task, override] of Object.entries(options.policies ?? {}) as Array<[ModelTask, Partial<TaskPolicy>]>) {
       policies[task] = { ...policies[task], ...override };
@@ -247,6 +273,7 @@ export class ModelGateway implements Disposable {
     await this.checkBudget(prepared);
     let result: EmbeddingResult | undefined;
     await this.eachCandidate(prepared, async (provider, name, modelId, fallbackFrom) => {
+      const id = await this.announce(prepared, name, provider.name);
       const started = this.now();
       const attempt = new AbortController();
       const stop = linkAbort(signal, attempt);
@@ -258,13 +285,13 @@ export class ModelGateway implements Disposable {
       try {
         const response = await provider.embed({ model: modelId, inputs, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) }, attempt.signal);
         const outcome: AttemptOutcome = { text: '', apiInput: response.inputTokens, apiOutput: 0, finishReason: 'stop', ttftMs: null, totalMs: this.now() - started, failure: undefined };
-        const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        const entry = this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
         result = { vectors: response.vectors, model: name, usage: usageOf(entry), costUsd: entry.costUsd, fallbackFrom, redactions };
         return outcome;
       } catch (error) {
         const failure = signal.aborted ? 'cancelled' : timedOut ? timeoutError(name, provider.name, '') : toProviderError(error, provider.name, modelId);
         const outcome: AttemptOutcome = { text: '', apiInput: undefined, apiOutput: undefined, finishReason: null, ttftMs: null, totalMs: this.now() - started, failure };
-        this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
         return outcome;
       } finally {
         clearTimeout(timer);
@@ -381,12 +408,13 @@ export class ModelGateway implements Disposable {
       if (prepared.task === 'completion' && this.providers.isLocal(provider.name)) {
         await this.localStreams.waitUntilIdle(provider.name, prepared.signal);
       }
+      const id = await this.announce(prepared, name, provider.name);
       const started = this.now();
       const outcome = await this.attemptText(prepared, provider, modelId, call, (text) => {
         shownText = true;
         emit({ type: 'text', text });
       });
-      const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+      const entry = this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
       if (!outcome.failure) {
         result = {
           text: outcome.text,
@@ -560,7 +588,26 @@ export class ModelGateway implements Disposable {
     if (!proceed) throw refuse();
   }
 
-  private record(prepared: Prepared, model: string, provider: string, fallbackFrom: string | null, started: number, outcome: AttemptOutcome): RequestEntry {
+  /** Writes the attempt's "started" record before anything is sent; returns the id that pairs it with its outcome. */
+  private async announce(prepared: Prepared, model: string, provider: string): Promise<string> {
+    const id = randomUUID();
+    if (!this.beforeSend) return id;
+    const start: RequestStart = {
+      id,
+      time: this.now(),
+      feature: prepared.feature,
+      task: prepared.task,
+      provider,
+      model,
+      sources: prepared.sources,
+      redactions: prepared.redactions,
+      redactionKinds: prepared.redactionKinds,
+    };
+    await this.beforeSend(start).catch((error: unknown) => this.logger.warn(`Could not record the request before sending it: ${String(error)}`));
+    return id;
+  }
+
+  private record(prepared: Prepared, id: string, model: string, provider: string, fallbackFrom: string | null, started: number, outcome: AttemptOutcome): RequestEntry {
     const failure = outcome.failure;
     const result: RequestOutcome = failure === undefined ? 'ok' : failure === 'cancelled' ? 'cancelled' : failure.reason;
     // Without usage from the API, count locally, but only if the model got as far as answering.
@@ -590,7 +637,7 @@ export class ModelGateway implements Disposable {
       redactions: prepared.redactions,
     };
     void this.ledger.append(entry).catch((error: unknown) => this.logger.warn(`Could not write the usage ledger: ${String(error)}`));
-    this.requestEmitter.fire({ entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
+    this.requestEmitter.fire({ id, entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
     return entry;
   }
 

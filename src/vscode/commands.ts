@@ -7,6 +7,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
 import { showError } from './errorNotifications.ts';
 import { runModelCheck } from './modelCommands.ts';
 import type { AuditLog } from '../safety/auditLog.ts';
+import { AuditLogView } from './auditLogView.ts';
 import type { InlineCompletions } from './inlineCompletions.ts';
 import type { UsagePanel } from './usagePanel.ts';
 
@@ -34,7 +35,9 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
       }
     });
 
+  const auditView = new AuditLogView(deps.audit);
   return [
+    auditView,
     register('groundwork.setApiKey', (provider) =>
       setApiKey(deps.settings, deps.keys, typeof provider === 'string' ? provider : undefined),
     ),
@@ -43,7 +46,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.focusChat', () => vscode.commands.executeCommand('groundwork.chat.focus')),
     register('groundwork.showMenu', () => showMenu(deps)),
     register('groundwork.showUsage', () => deps.usagePanel.show()),
-    register('groundwork.openAuditLog', () => openAuditLog(deps.audit)),
+    register('groundwork.openAuditLog', () => auditView.open()),
     register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
     register('groundwork.toggleCompletions', () => {
       const paused = deps.completions.togglePause();
@@ -82,18 +85,4 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'Groundwork' });
   await choice?.run?.();
-}
-
-/** Today's audit file, read-only in an editor: what was sent, when, to whom, from which files. */
-async function openAuditLog(audit: AuditLog): Promise<void> {
-  await audit.flush();
-  const file = vscode.Uri.file(audit.currentFile());
-  try {
-    await vscode.workspace.fs.stat(file);
-  } catch {
-    void vscode.window.showInformationMessage('Groundwork has sent nothing today: the audit log is empty.');
-    return;
-  }
-  const document = await vscode.workspace.openTextDocument(file);
-  await vscode.window.showTextDocument(document, { preview: true });
 }
