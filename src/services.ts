@@ -10,9 +10,10 @@ import { ModelGateway } from './llm/modelGateway.ts';
 import { ProviderRegistry } from './llm/providerRegistry.ts';
 import { UsageLedger } from './llm/usageLedger.ts';
 import { AuditLog } from './safety/auditLog.ts';
-import { auditRecordOf } from './safety/auditRecords.ts';
+import { auditRecordOf, auditStartOf } from './safety/auditRecords.ts';
 import { FileAccessPolicy } from './safety/fileAccessPolicy.ts';
 import { SecretRedactor } from './safety/secretRedactor.ts';
+import { BudgetMonitor } from './status/budgetMonitor.ts';
 import { SetupMonitor } from './status/setupMonitor.ts';
 import { type StatusFacts, describeStatus } from './status/statusModel.ts';
 import { createChatFeature } from './vscode/chatFeature.ts';
@@ -52,6 +53,7 @@ export class Services extends DisposableBase {
   private readonly chatView: ChatViewProvider;
   private readonly ignoreRules: IgnoreRules;
   private readonly hostPrompt: WorkspaceHostPrompt;
+  private readonly budget: BudgetMonitor;
   private status: StatusFacts = { readiness: undefined };
 
   constructor(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel) {
@@ -71,6 +73,12 @@ export class Services extends DisposableBase {
     const trust = this._register(new WorkspaceTrustGate());
     // One redactor for the window: its placeholders are what replies (and refactor edits) restore.
     const redactor = new SecretRedactor();
+    this.audit = new AuditLog({
+      directory: join(storage, 'audit'),
+      retentionDays: this.settings.get('audit.retentionDays'),
+      recordContent: false,
+      logger: this.logger.scoped('audit'),
+    });
     this.gateway = this._register(
       new ModelGateway({
         settings: this.settings,
@@ -79,15 +87,11 @@ export class Services extends DisposableBase {
         contentFilter: redactor,
         confirmOverBudget,
         allowRemoteSend: (request) => trust.allow(request),
+        // On disk before the request leaves; the outcome is added by onDidRequest below.
+        beforeSend: (start) => this.audit.append(auditStartOf(start)),
         logger: this.logger.scoped('models'),
       }),
     );
-    this.audit = new AuditLog({
-      directory: join(storage, 'audit'),
-      retentionDays: this.settings.get('audit.retentionDays'),
-      recordContent: false,
-      logger: this.logger.scoped('audit'),
-    });
     this._register(this.gateway.onDidRequest((event) => void this.audit.append(auditRecordOf(event))));
     this._register({ dispose: () => void this.audit.flush() });
     this.policy = new FileAccessPolicy();
@@ -143,11 +147,27 @@ export class Services extends DisposableBase {
     this.completions.setRestricted(trust.restricted);
     if (trust.restricted) trust.offerOnce();
     this._register(trust.onDidAllow(() => this.completions.setRestricted(false)));
-    this._register(this.gateway.onDidRequest(() => void this.refreshSpendQuietly()));
+    // Spend and limit: after each request, a refusal, a budget or price change, and at midnight.
+    const pricing = (listener: (value: unknown) => void) =>
+      this.settings.onDidChange((change) => {
+        if (change.affects('budget.dailyUsd') || change.affects('prices')) listener(change);
+      });
+    this.budget = this._register(
+      new BudgetMonitor({
+        read: () => this.gateway.budgetStatus(),
+        triggers: [this.gateway.onDidRequest, this.gateway.onDidRefuseForBudget, pricing],
+        logger: this.logger.scoped('budget'),
+      }),
+    );
+    this._register(
+      this.budget.onDidChange((budget) => {
+        this.completions.setBudgetExceeded(budget.exceeded);
+        this.showStatus({ spend: budget });
+      }),
+    );
     this._register(
       this.settings.onDidChange((change) => {
         if (change.affects('statusBar.showSpend')) this.showStatus({ showSpend: this.settings.get('statusBar.showSpend') });
-        if (change.affects('budget.dailyUsd')) void this.refreshSpendQuietly();
         if (change.affects('audit.retentionDays')) this.audit.setRetentionDays(this.settings.get('audit.retentionDays'));
       }),
     );
@@ -156,23 +176,13 @@ export class Services extends DisposableBase {
   /** Work that may wait until after activation returns, so startup stays quick. */
   async start(): Promise<void> {
     this.hostPrompt.askAboutNewHosts();
-    const [readiness] = await Promise.all([this.setup.refresh(), this.refreshSpend(), this.ignoreRules.load()]);
+    const [readiness] = await Promise.all([this.setup.refresh(), this.budget.refresh(), this.ignoreRules.load()]);
     void this.index.start().catch((error: unknown) => this.logger.warn(`index: ${errorMessage(error)}`));
     // The tokenizer's tables take about a second to load: do it now, off the first keystroke.
     if (readiness?.kind === 'ready' && this.settings.get('completion.enabled')) {
       const timer = setTimeout(() => this.completions.warmUp(), 1000);
       this._register({ dispose: () => clearTimeout(timer) });
     }
-  }
-
-  private async refreshSpendQuietly(): Promise<void> {
-    await this.refreshSpend().catch((error: unknown) => this.logger.warn(`could not read today's spend: ${errorMessage(error)}`));
-  }
-
-  private async refreshSpend(): Promise<void> {
-    const budget = await this.gateway.budgetStatus();
-    this.completions.setBudgetExceeded(budget.exceeded);
-    this.showStatus({ spend: budget });
   }
 
   private showStatus(change: Partial<StatusFacts>): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { abortReason, delay } from '../common/async.ts';
 import type { Disposable } from '../common/disposable.ts';
 import { EnoughReceived, isCancellation } from '../common/errors.ts';
@@ -9,7 +10,7 @@ import { LocalStreams } from './localStreams.ts';
 import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
 import { parseModelName } from './modelName.ts';
 import type { ChatMessage, ModelTask, ModelTier, TokenUsage } from './modelTypes.ts';
-import { costUsd, priceFor } from './prices.ts';
+import { costUsd, resolvePrice } from './prices.ts';
 import { ProviderCooldown } from './providerCooldown.ts';
 import { isFallbackReason, ProviderError, type ProviderErrorReason, toProviderError } from './providerError.ts';
 import type { ProviderSource } from './providerRegistry.ts';
@@ -60,8 +61,26 @@ export interface EmbeddingRequest extends RequestBasics {
   readonly dimensions?: number;
 }
 
+/** One request about to leave (one attempt), announced before it is sent: the audit log's "started" line. */
+export interface RequestStart {
+  /** Pairs this start with the attempt's RequestEvent. */
+  readonly id: string;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly feature: string;
+  readonly task: ModelTask;
+  readonly provider: string;
+  /** `provider/model`. */
+  readonly model: string;
+  readonly sources: readonly SourceRef[];
+  readonly redactions: number;
+  readonly redactionKinds: readonly string[];
+}
+
 /** One request sent (one attempt), for the audit log: the ledger entry plus what went in. */
 export interface RequestEvent {
+  /** The id its RequestStart carried. */
+  readonly id: string;
   readonly entry: RequestEntry;
   readonly sources: readonly SourceRef[];
   readonly redactionKinds: readonly string[];
@@ -123,6 +142,11 @@ export interface ModelGatewayOptions {
    * request unsent. The shell answers from workspace trust (Restricted Mode asks the user).
    */
   readonly allowRemoteSend?: (request: { readonly feature: string; readonly task: ModelTask; readonly provider: string }) => Promise<boolean>;
+  /**
+   * Awaited before each request leaves (the audit log's "started" line), so a window that closes
+   * or reloads mid-request still leaves a record of what was sent. A failure is logged, not fatal.
+   */
+  readonly beforeSend?: (start: RequestStart) => Promise<void>;
   /** Asked before a heavy request once today's spend is past `budget.dailyUsd`; without it, such requests are refused. */
   readonly confirmOverBudget?: (spentUsd: number, limitUsd: number) => Promise<boolean>;
   readonly policies?: Partial<Record<ModelTask, Partial<TaskPolicy>>>;
@@ -185,6 +209,7 @@ export class ModelGateway implements Disposable {
   private readonly filter: ContentFilter;
   private readonly confirmOverBudget: ((spentUsd: number, limitUsd: number) => Promise<boolean>) | undefined;
   private readonly allowRemoteSend: ModelGatewayOptions['allowRemoteSend'];
+  private readonly beforeSend: ModelGatewayOptions['beforeSend'];
   private readonly policies: { readonly [T in ModelTask]: TaskPolicy };
   private readonly fastPromptBudget: number;
   private readonly cooldown: ProviderCooldown;
@@ -192,9 +217,12 @@ export class ModelGateway implements Disposable {
   private readonly now: () => number;
   private readonly localStreams = new LocalStreams();
   private readonly requestEmitter = new Emitter<RequestEvent>();
+  private readonly budgetRefusalEmitter = new Emitter<BudgetStatus>();
 
   /** Each request sent (each attempt), with its metadata and no content: for the audit log. */
   readonly onDidRequest: Event<RequestEvent> = this.requestEmitter.event;
+  /** A request refused for the budget, which other windows' spending may have used up: the pause should show. */
+  readonly onDidRefuseForBudget: Event<BudgetStatus> = this.budgetRefusalEmitter.event;
 
   constructor(options: ModelGatewayOptions) {
     this.settings = options.settings;
@@ -203,6 +231,7 @@ export class ModelGateway implements Disposable {
     this.filter = options.contentFilter ?? passThroughContentFilter;
     this.confirmOverBudget = options.confirmOverBudget;
     this.allowRemoteSend = options.allowRemoteSend;
+    this.beforeSend = options.beforeSend;
     const policies = { ...defaultTaskPolicies };
     for (const [task, override] of Object.entries(options.policies ?? {}) as Array<[ModelTask, Partial<TaskPolicy>]>) {
       policies[task] = { ...policies[task], ...override };
@@ -244,6 +273,7 @@ export class ModelGateway implements Disposable {
     await this.checkBudget(prepared);
     let result: EmbeddingResult | undefined;
     await this.eachCandidate(prepared, async (provider, name, modelId, fallbackFrom) => {
+      const id = await this.announce(prepared, name, provider.name);
       const started = this.now();
       const attempt = new AbortController();
       const stop = linkAbort(signal, attempt);
@@ -255,13 +285,13 @@ export class ModelGateway implements Disposable {
       try {
         const response = await provider.embed({ model: modelId, inputs, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : {}) }, attempt.signal);
         const outcome: AttemptOutcome = { text: '', apiInput: response.inputTokens, apiOutput: 0, finishReason: 'stop', ttftMs: null, totalMs: this.now() - started, failure: undefined };
-        const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        const entry = this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
         result = { vectors: response.vectors, model: name, usage: usageOf(entry), costUsd: entry.costUsd, fallbackFrom, redactions };
         return outcome;
       } catch (error) {
         const failure = signal.aborted ? 'cancelled' : timedOut ? timeoutError(name, provider.name, '') : toProviderError(error, provider.name, modelId);
         const outcome: AttemptOutcome = { text: '', apiInput: undefined, apiOutput: undefined, finishReason: null, ttftMs: null, totalMs: this.now() - started, failure };
-        this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+        this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
         return outcome;
       } finally {
         clearTimeout(timer);
@@ -295,6 +325,7 @@ export class ModelGateway implements Disposable {
 
   dispose(): void {
     this.requestEmitter.dispose();
+    this.budgetRefusalEmitter.dispose();
   }
 
   private startStream(outer: AbortSignal | undefined, run: (signal: AbortSignal, emit: (event: ModelStreamEvent) => void) => Promise<ModelResult>): ModelStream {
@@ -377,12 +408,13 @@ export class ModelGateway implements Disposable {
       if (prepared.task === 'completion' && this.providers.isLocal(provider.name)) {
         await this.localStreams.waitUntilIdle(provider.name, prepared.signal);
       }
+      const id = await this.announce(prepared, name, provider.name);
       const started = this.now();
       const outcome = await this.attemptText(prepared, provider, modelId, call, (text) => {
         shownText = true;
         emit({ type: 'text', text });
       });
-      const entry = this.record(prepared, name, provider.name, fallbackFrom, started, outcome);
+      const entry = this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
       if (!outcome.failure) {
         result = {
           text: outcome.text,
@@ -445,6 +477,8 @@ export class ModelGateway implements Disposable {
         }
         if (failure === 'cancelled' || signal.aborted) throw abortReason(signal);
         lastFailure = failure;
+        // A bug here is for the logs with its stack; the user gets the short message.
+        if (failure.reason === 'internal') this.logger.error(failure.cause instanceof Error ? failure.cause : failure);
         if (!isFallbackReason(failure.reason)) throw failure;
         this.cooldown.recordFailure(provider.name);
         const wait = retryDelayMs(failure, tries, policy);
@@ -513,6 +547,8 @@ export class ModelGateway implements Disposable {
     } finally {
       clearTimeout(firstTimer);
       clearTimeout(totalTimer);
+      // Whatever ended the attempt (a bug included), its HTTP request must not stay open.
+      attempt.abort();
       unlink();
       release();
     }
@@ -534,14 +570,17 @@ export class ModelGateway implements Disposable {
   private async checkBudget(prepared: Prepared): Promise<void> {
     const limit = this.settings.get('budget.dailyUsd');
     if (!(limit > 0)) return;
+    // Read from the ledger on disk every time: other windows spend from the same budget.
     const spent = await this.ledger.spentTodayUsd(this.now());
     if (spent < limit) return;
     const model = prepared.plan.candidates[0] ?? '';
-    const refuse = () =>
-      new ProviderError('budget', `Paused by budget: $${spent.toFixed(2)} of the $${limit.toFixed(2)} daily limit is spent.`, {
+    const refuse = () => {
+      this.budgetRefusalEmitter.fire({ spentUsd: spent, limitUsd: limit, exceeded: true });
+      return new ProviderError('budget', `Paused by budget: $${spent.toFixed(2)} of the $${limit.toFixed(2)} daily limit is spent.`, {
         provider: providerOf(model),
         model,
       });
+    };
     // Background work (completions, indexing) never interrupts the user to ask; it just pauses.
     if (prepared.task === 'completion' || prepared.task === 'embedding' || !this.confirmOverBudget) throw refuse();
     const proceed = await this.confirmOverBudget(spent, limit);
@@ -549,7 +588,26 @@ export class ModelGateway implements Disposable {
     if (!proceed) throw refuse();
   }
 
-  private record(prepared: Prepared, model: string, provider: string, fallbackFrom: string | null, started: number, outcome: AttemptOutcome): RequestEntry {
+  /** Writes the attempt's "started" record before anything is sent; returns the id that pairs it with its outcome. */
+  private async announce(prepared: Prepared, model: string, provider: string): Promise<string> {
+    const id = randomUUID();
+    if (!this.beforeSend) return id;
+    const start: RequestStart = {
+      id,
+      time: this.now(),
+      feature: prepared.feature,
+      task: prepared.task,
+      provider,
+      model,
+      sources: prepared.sources,
+      redactions: prepared.redactions,
+      redactionKinds: prepared.redactionKinds,
+    };
+    await this.beforeSend(start).catch((error: unknown) => this.logger.warn(`Could not record the request before sending it: ${String(error)}`));
+    return id;
+  }
+
+  private record(prepared: Prepared, id: string, model: string, provider: string, fallbackFrom: string | null, started: number, outcome: AttemptOutcome): RequestEntry {
     const failure = outcome.failure;
     const result: RequestOutcome = failure === undefined ? 'ok' : failure === 'cancelled' ? 'cancelled' : failure.reason;
     // Without usage from the API, count locally, but only if the model got as far as answering.
@@ -557,6 +615,8 @@ export class ModelGateway implements Disposable {
     const fromApi = outcome.apiInput !== undefined || outcome.apiOutput !== undefined;
     const inputTokens = outcome.apiInput ?? (answered ? prepared.promptTokens() : 0);
     const outputTokens = outcome.apiOutput ?? tokenCounter.count(outcome.text);
+    // Every model has a price, so nothing escapes the budget: an unknown one counts at the estimate.
+    const price = resolvePrice(model, { overrides: this.settings.get('prices'), local: this.providers.isLocal(provider), embedding: prepared.task === 'embedding' });
     const entry: RequestEntry = {
       type: 'request',
       time: started,
@@ -568,7 +628,8 @@ export class ModelGateway implements Disposable {
       inputTokens,
       outputTokens,
       tokenSource: fromApi ? 'api' : 'estimated',
-      costUsd: costUsd(inputTokens, outputTokens, priceFor(model, this.settings.get('prices'))),
+      costUsd: costUsd(inputTokens, outputTokens, price.price),
+      ...(price.source === 'estimated' ? { costEstimated: true } : {}),
       ttftMs: outcome.ttftMs,
       totalMs: outcome.totalMs,
       outcome: result,
@@ -576,7 +637,7 @@ export class ModelGateway implements Disposable {
       redactions: prepared.redactions,
     };
     void this.ledger.append(entry).catch((error: unknown) => this.logger.warn(`Could not write the usage ledger: ${String(error)}`));
-    this.requestEmitter.fire({ entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
+    this.requestEmitter.fire({ id, entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
     return entry;
   }
 

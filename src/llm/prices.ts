@@ -44,6 +44,50 @@ function isFamilyPrefix(model: string, prefix: string): boolean {
   return model === prefix || (model.startsWith(prefix) && /^-\d/.test(model.slice(prefix.length)));
 }
 
+/** Where a request's price came from; `estimated` is the stated conservative price of an unknown model. */
+export type PriceSource = 'setting' | 'table' | 'local' | 'estimated';
+
+export interface ResolvedPrice {
+  readonly price: PriceSetting;
+  readonly source: PriceSource;
+}
+
+/** The built-in table's dearest price of each kind: what a model nobody priced is counted at. */
+function dearest(embedding: boolean): PriceSetting {
+  let best: PriceSetting = { input: 0, output: 0 };
+  for (const [model, price] of Object.entries(builtInPrices)) {
+    if (model.includes('embedding') !== embedding) continue;
+    if (price.input + price.output > best.input + best.output) best = price;
+  }
+  return best;
+}
+
+/**
+ * What a remote model with no price is counted at, so it can never escape the budget: the table's
+ * most expensive chat model (or embedding model, for embeddings). Stated in the README and marked
+ * "estimated" in Show Usage; a `groundwork.prices` entry replaces it.
+ */
+export const estimatedPrices: { readonly text: PriceSetting; readonly embedding: PriceSetting } = {
+  text: dearest(false),
+  embedding: dearest(true),
+};
+
+/**
+ * Every request has a price: the user's, the table's, zero for an endpoint marked `local` (it runs
+ * on this machine), else the conservative estimate. Never undefined, never silently free.
+ */
+export function resolvePrice(
+  model: string,
+  options: { readonly overrides?: Readonly<Record<string, PriceSetting>>; readonly local?: boolean; readonly embedding?: boolean } = {},
+): ResolvedPrice {
+  const override = options.overrides?.[model];
+  if (override) return { price: override, source: 'setting' };
+  if (options.local) return { price: { input: 0, output: 0 }, source: 'local' };
+  const known = priceFor(model);
+  if (known) return { price: known, source: 'table' };
+  return { price: options.embedding ? estimatedPrices.embedding : estimatedPrices.text, source: 'estimated' };
+}
+
 /** Cost in US dollars, or null when the price is unknown (never a silent 0). */
 export function costUsd(inputTokens: number, outputTokens: number, price: PriceSetting | undefined): number | null {
   if (!price) return null;

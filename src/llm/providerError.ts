@@ -13,7 +13,9 @@ export type ProviderErrorReason =
   | 'badResponse'
   | 'budget'
   /** Not sent: the workspace is in Restricted Mode and the user did not allow it. */
-  | 'restricted';
+  | 'restricted'
+  /** A bug in Groundwork itself (a TypeError from our own code): never retried, never sent to another model. */
+  | 'internal';
 
 export interface ProviderErrorOptions {
   readonly provider: string;
@@ -66,6 +68,8 @@ function defaultActions(reason: ProviderErrorReason): readonly UserAction[] {
       return ['openSettings'];
     case 'budget':
       return ['openSettings'];
+    case 'internal':
+      return ['openLogs'];
     default:
       return ['retry'];
   }
@@ -110,9 +114,15 @@ export function toProviderError(error: unknown, provider: string, model: string,
   }
   if (error instanceof openai.APIError || error instanceof anthropic.APIError) return fromApiError(error, label, where);
   if (error instanceof SyntaxError) return new ProviderError('badResponse', `${label} sent a malformed response.`, where);
-  // undici reports a connection cut mid-body as TypeError('terminated') with the socket error as cause.
-  if (error.name === 'TypeError' || hasNetworkCode(error)) {
-    return new ProviderError('network', `The connection to ${provider} broke: ${error.message}`, where);
+  // undici reports a failed or cut connection as TypeError('fetch failed' or 'terminated') whose
+  // cause carries the system error code; that code, not the class, is what makes it the network's.
+  if (hasNetworkCode(error)) {
+    return new ProviderError('network', `The connection to ${provider} broke: ${causeMessage(error)}`, where);
+  }
+  // Any other TypeError (or ReferenceError, RangeError) is a bug on this side: sending the same
+  // request again, or to the next model, would only repeat it.
+  if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) {
+    return new ProviderError('internal', `Groundwork hit an internal error while asking ${label}: ${error.message}. See the logs.`, where);
   }
   return new ProviderError('badResponse', `${label} failed: ${error.message}`, where);
 }
@@ -162,9 +172,15 @@ function vendorType(error: SdkApiErrorLike): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-function hasNetworkCode(error: Error): boolean {
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(ECONN|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT|UND_ERR)/.test(code);
+const networkCode = /^(ECONN|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT|ENETUNREACH|ENETDOWN|EHOSTUNREACH|EHOSTDOWN|UND_ERR)/;
+
+/** True when the error or its causes (an AggregateError's too: happy eyeballs tries several addresses) carry a system network code. */
+function hasNetworkCode(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && networkCode.test(code)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => hasNetworkCode(inner, depth + 1))) return true;
+  return hasNetworkCode(cause, depth + 1);
 }
 
 /** `retry-after-ms` first (OpenAI sends it), then `retry-after` in seconds or as an HTTP date. */

@@ -1,4 +1,5 @@
 import type { ModelTask, ModelTier } from './modelTypes.ts';
+import { costUsd as priced, estimatedPrices } from './prices.ts';
 import type { ProviderErrorReason } from './providerError.ts';
 
 export type RequestOutcome = 'ok' | 'cancelled' | ProviderErrorReason;
@@ -18,8 +19,13 @@ export interface RequestEntry {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly tokenSource: 'api' | 'estimated';
-  /** US dollars; null when the model's price is unknown. */
+  /**
+   * US dollars. Null only in lines written before every model had a price: those count at the
+   * conservative estimate (`requestCost`).
+   */
   readonly costUsd: number | null;
+  /** True when the model had no known price and was counted at the stated conservative one. */
+  readonly costEstimated?: boolean;
   readonly ttftMs: number | null;
   readonly totalMs: number;
   readonly outcome: RequestOutcome;
@@ -37,3 +43,10 @@ export interface CompletionEventEntry {
 }
 
 export type LedgerEntry = RequestEntry | CompletionEventEntry;
+
+/** What a request cost, and whether that is the conservative estimate rather than a known price. */
+export function requestCost(entry: RequestEntry): { readonly usd: number; readonly estimated: boolean } {
+  if (entry.costUsd !== null) return { usd: entry.costUsd, estimated: entry.costEstimated === true };
+  const price = entry.task === 'embedding' ? estimatedPrices.embedding : estimatedPrices.text;
+  return { usd: priced(entry.inputTokens, entry.outputTokens, price) ?? 0, estimated: true };
+}

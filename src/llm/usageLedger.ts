@@ -1,8 +1,8 @@
-import { appendFile, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SerialQueue } from '../common/async.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
-import type { LedgerEntry } from './usageEntry.ts';
+import { type LedgerEntry, requestCost } from './usageEntry.ts';
 
 export interface UsageLedgerOptions {
   /** A directory the shell owns (the extension's global storage), created on first write. */
@@ -17,7 +17,16 @@ export interface UsageLedgerOptions {
 /** The part of the ledger the gateway needs; tests and the benchmark may pass their own. */
 export interface UsageRecorder {
   append(entry: LedgerEntry): Promise<void>;
+  /** Today's spend by every window sharing the ledger's directory, as it is on disk now. */
   spentTodayUsd(now: number): Promise<number>;
+}
+
+/** Today's spend as far as this window has read the month's files, keyed by file identity. */
+interface SpendTail {
+  readonly day: string;
+  usd: number;
+  /** Bytes read so far per file (device and inode, so a rotated file keeps its place). */
+  readonly read: Map<string, number>;
 }
 
 const filePattern = /^usage-(\d{4})-(\d{2})(?:\.(\d+))?\.jsonl$/;
@@ -25,7 +34,9 @@ const filePattern = /^usage-(\d{4})-(\d{2})(?:\.(\d+))?\.jsonl$/;
 /**
  * The usage ledger as JSON lines, one file per month (`usage-2026-11.jsonl`), rotated to
  * `usage-2026-11.1.jsonl`, `.2`… past a size cap. Writes go through one queue so concurrent
- * appends never interleave; a line that does not parse is skipped when reading.
+ * appends never interleave; a line that does not parse is skipped when reading. Every window
+ * appends to the same files, so today's spend is read from disk (only the bytes added since the
+ * last look) rather than kept per window: N windows share one budget.
  */
 export class UsageLedger implements UsageRecorder {
   private readonly directory: string;
@@ -34,7 +45,8 @@ export class UsageLedger implements UsageRecorder {
   private readonly logger: Logger;
   private readonly queue = new SerialQueue();
   private ready: Promise<void> | undefined;
-  private today: { key: string; spent: number } | undefined;
+  private readonly spendQueue = new SerialQueue();
+  private spend: SpendTail | undefined;
   /** Sizes of the files this ledger appends to, so an append costs no stat. */
   private readonly sizes = new Map<string, number>();
   private readonly pending: LedgerEntry[] = [];
@@ -49,9 +61,6 @@ export class UsageLedger implements UsageRecorder {
   }
 
   append(entry: LedgerEntry): Promise<void> {
-    if (entry.type === 'request' && entry.costUsd !== null && this.today?.key === dayKey(entry.time)) {
-      this.today.spent += entry.costUsd;
-    }
     this.pending.push(entry);
     // Entries arriving while a write is under way go out together in the next one.
     this.batch ??= this.queue.run(() => {
@@ -110,14 +119,37 @@ export class UsageLedger implements UsageRecorder {
   }
 
   async spentTodayUsd(now: number): Promise<number> {
-    const key = dayKey(now);
-    if (this.today?.key !== key) {
-      const entries = await this.readMonth(now);
-      const spent = entries.reduce((sum, e) => (e.type === 'request' && dayKey(e.time) === key ? sum + (e.costUsd ?? 0) : sum), 0);
-      // Appends made while reading were already counted by readMonth's flush, so replace, not add.
-      this.today = { key, spent };
+    // This window's own appends first, then whatever any window has added since the last look.
+    await this.flush();
+    return this.spendQueue.run(() => this.readSpend(now));
+  }
+
+  private async readSpend(now: number): Promise<number> {
+    const day = dayKey(now);
+    const month = monthKey(now);
+    if (this.spend?.day !== day) this.spend = { day, usd: 0, read: new Map() };
+    const spend = this.spend;
+    for (const file of await this.listFiles()) {
+      if (file.month !== month) continue;
+      const path = join(this.directory, file.name);
+      const info = await stat(path).catch(() => undefined);
+      if (!info) continue;
+      const id = info.ino ? `${info.dev}:${info.ino}` : file.name;
+      const done = spend.read.get(id) ?? 0;
+      if (info.size < done) {
+        // Shrunk: not an append-only file any more (edited by hand, replaced). Count it all again.
+        this.spend = undefined;
+        return this.readSpend(now);
+      }
+      if (info.size === done) continue;
+      const { text, bytes } = await readWholeLines(path, done, info.size);
+      spend.read.set(id, done + bytes);
+      for (const line of text.split('\n')) {
+        const entry = parseLine(line);
+        if (entry?.type === 'request' && dayKey(entry.time) === day) spend.usd += requestCost(entry).usd;
+      }
     }
-    return this.today.spent;
+    return spend.usd;
   }
 
   private async readFile(path: string): Promise<LedgerEntry[]> {
@@ -181,6 +213,32 @@ export class UsageLedger implements UsageRecorder {
       const month = Number(match[2]);
       return [{ name, month: `${match[1]}-${match[2]}`, index: year * 12 + month - 1, part: match[3] ? Number(match[3]) : undefined }];
     });
+  }
+}
+
+function parseLine(line: string): LedgerEntry | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const value = JSON.parse(line) as unknown;
+    return isEntry(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The complete lines between `from` and `to`: a line another window is still writing (no newline
+ * yet) is left for the next read.
+ */
+async function readWholeLines(path: string, from: number, to: number): Promise<{ text: string; bytes: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(to - from);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    const end = buffer.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
+    return { text: buffer.subarray(0, end).toString('utf8'), bytes: end };
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { LedgerEntry, RequestEntry } from './usageEntry.ts';
+import { type LedgerEntry, type RequestEntry, requestCost } from './usageEntry.ts';
 import { dayKey, monthKey } from './usageLedger.ts';
 
 export interface UsageTotals {
@@ -6,9 +6,12 @@ export interface UsageTotals {
   readonly errors: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** Known costs summed; `unpricedCalls` says how many calls had no price. */
+  /** Every call's cost summed, estimated ones included; `estimatedCalls` says how many had no known price. */
   readonly costUsd: number;
-  readonly unpricedCalls: number;
+  /** Calls counted at the conservative price because nobody priced their model. */
+  readonly estimatedCalls: number;
+  /** The part of `costUsd` that is estimated. */
+  readonly estimatedUsd: number;
 }
 
 export interface PeriodUsage extends UsageTotals {
@@ -35,7 +38,7 @@ export function summarizeUsage(entries: readonly LedgerEntry[], now: number): Us
   };
 }
 
-/** What today's requests cost so far, in US dollars (unpriced calls count as nothing). */
+/** What today's requests cost so far, in US dollars (unpriced calls at the conservative estimate). */
 export function spentToday(entries: readonly LedgerEntry[], now: number): number {
   return summarizeUsage(entries, now).today.costUsd;
 }
@@ -72,13 +75,18 @@ function totals(requests: readonly RequestEntry[]): UsageTotals {
   let inputTokens = 0;
   let outputTokens = 0;
   let costUsd = 0;
-  let unpricedCalls = 0;
+  let estimatedCalls = 0;
+  let estimatedUsd = 0;
   for (const entry of requests) {
     if (entry.outcome !== 'ok' && entry.outcome !== 'cancelled') errors++;
     inputTokens += entry.inputTokens;
     outputTokens += entry.outputTokens;
-    if (entry.costUsd === null) unpricedCalls++;
-    else costUsd += entry.costUsd;
+    const cost = requestCost(entry);
+    costUsd += cost.usd;
+    if (cost.estimated) {
+      estimatedCalls++;
+      estimatedUsd += cost.usd;
+    }
   }
-  return { calls: requests.length, errors, inputTokens, outputTokens, costUsd, unpricedCalls };
+  return { calls: requests.length, errors, inputTokens, outputTokens, costUsd, estimatedCalls, estimatedUsd };
 }

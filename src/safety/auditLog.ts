@@ -11,16 +11,28 @@ export interface AuditFileRange {
   readonly endLine?: number;
 }
 
-/** One request sent to a model, as the user can review it later. */
+/**
+ * One request sent to a model, as the user can review it later. A request is written twice: a
+ * `started` line before it leaves and a `finished` one with its outcome, paired by `id`; reads
+ * return one entry per request. Lines from before the pairing (no `id`) stand alone, as then.
+ */
 export interface AuditEntry {
   /** ISO 8601, UTC. */
   readonly time: string;
+  /** Pairs a request's started and finished lines. */
+  readonly id?: string;
+  /**
+   * On disk: which of the two lines this is. In what `read` returns: `started` means no finished
+   * line was found, so no reply was recorded (the window closed or reloaded, or it is still running).
+   */
+  readonly state?: 'started' | 'finished';
   /** 'completion', 'chat', 'refactor', 'embedding', … */
   readonly feature: string;
   readonly provider: string;
   readonly model: string;
   readonly files: readonly AuditFileRange[];
-  readonly inputTokens: number;
+  /** Absent on a started line: counted once the request ends. */
+  readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly redactions: { readonly count: number; readonly kinds: readonly string[] };
   /** 'ok', 'cancelled' or the failure's reason. */
@@ -95,9 +107,27 @@ export class AuditLog {
     this.recordContent = record;
   }
 
-  /** The file today's entries go to, for "Open Audit Log". */
+  /** The file today's entries go to. */
   currentFile(): string {
     return join(this.directory, fileName(this.now()));
+  }
+
+  /** The UTC days (`2026-03-10`) that have a log file within the retention window, newest first. */
+  async days(): Promise<string[]> {
+    await this.flush();
+    const cutoff = this.cutoff();
+    return (await this.dayFiles())
+      .filter(({ day }) => Date.parse(`${day}T00:00:00Z`) + dayMs > cutoff)
+      .map(({ day }) => day)
+      .reverse();
+  }
+
+  /** One UTC day's requests, paired, oldest first: what "Open Audit Log" shows for the day picked. */
+  async readDay(day: string): Promise<AuditReadResult> {
+    await this.flush();
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return { entries: [], skippedLines: 0 };
+    const text = await readFile(join(this.directory, `audit-${day}.jsonl`), 'utf8').catch(() => '');
+    return pairLines(text.split('\n'));
   }
 
   /**
@@ -137,24 +167,17 @@ export class AuditLog {
     await this.flush();
     const cutoff = this.cutoff();
     const since = options.since && options.since.getTime() > cutoff ? options.since.getTime() : cutoff;
-    const entries: AuditEntry[] = [];
-    let skippedLines = 0;
+    const lines: string[] = [];
     for (const name of await this.dayFiles()) {
       if (options.signal?.aborted) throw abortReason(options.signal);
       // A day file holds entries of that UTC day only; skip the ones wholly before `since`.
       if (Date.parse(`${name.day}T00:00:00Z`) + dayMs <= since) continue;
       const text = await readFile(join(this.directory, name.file), 'utf8').catch(() => '');
-      for (const line of text.split('\n')) {
-        if (line.trim() === '') continue;
-        const entry = parseEntry(line);
-        if (!entry) {
-          skippedLines++;
-          continue;
-        }
-        if (Date.parse(entry.time) >= since) entries.push(entry);
-      }
+      lines.push(...text.split('\n'));
     }
-    entries.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+    const paired = pairLines(lines);
+    const entries = paired.entries.filter((entry) => Date.parse(entry.time) >= since);
+    const skippedLines = paired.skippedLines;
     const limited = options.limit !== undefined && entries.length > options.limit ? entries.slice(entries.length - options.limit) : entries;
     return { entries: limited, skippedLines };
   }
@@ -205,6 +228,67 @@ function fileName(date: Date): string {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * One entry per request, oldest first: a finished line completes its started one (keeping the
+ * started line's time and place); a started line alone stays `started`, no reply recorded.
+ */
+function pairLines(lines: readonly string[]): AuditReadResult {
+  const entries: AuditEntry[] = [];
+  const byId = new Map<string, number>();
+  let skippedLines = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const entry = parseEntry(line);
+    if (!entry) {
+      skippedLines++;
+      continue;
+    }
+    const at = entry.id !== undefined ? byId.get(entry.id) : undefined;
+    if (at === undefined) {
+      if (entry.id !== undefined) byId.set(entry.id, entries.length);
+      entries.push(entry);
+    } else if (entry.state === 'finished') {
+      const started = entries[at]!;
+      entries[at] = { ...started, ...entry, time: started.time, state: 'finished' };
+    }
+  }
+  entries.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  return { entries, skippedLines };
+}
+
+/** What a reader is told about a request's outcome, a started one with no reply included. */
+export function outcomeText(entry: AuditEntry): string {
+  if (entry.state === 'started') return 'no reply recorded (the window closed or reloaded, or it is still running)';
+  return entry.outcome ?? 'unknown';
+}
+
+/**
+ * A day's requests for reading, one JSON line each: files as `path:start-end`, and a request that
+ * never finished says so in its outcome. No content, even when the log records it.
+ */
+export function formatAuditEntries(entries: readonly AuditEntry[]): string {
+  return entries
+    .map((entry) =>
+      JSON.stringify({
+        time: entry.time,
+        feature: entry.feature,
+        provider: entry.provider,
+        model: entry.model,
+        files: entry.files.map(fileLabel),
+        ...(entry.inputTokens !== undefined ? { inputTokens: entry.inputTokens } : {}),
+        ...(entry.outputTokens !== undefined ? { outputTokens: entry.outputTokens } : {}),
+        redactions: entry.redactions,
+        outcome: outcomeText(entry),
+      }),
+    )
+    .join('\n');
+}
+
+function fileLabel(file: AuditFileRange): string {
+  if (file.startLine === undefined) return file.path;
+  return file.endLine !== undefined && file.endLine !== file.startLine ? `${file.path}:${file.startLine}-${file.endLine}` : `${file.path}:${file.startLine}`;
+}
+
 /** An entry, or undefined for anything that is not one: torn lines, hand edits, other JSON. */
 function parseEntry(line: string): AuditEntry | undefined {
   let value: unknown;
@@ -214,9 +298,13 @@ function parseEntry(line: string): AuditEntry | undefined {
     return undefined;
   }
   if (!isObject(value)) return undefined;
-  const { time, feature, provider, model, files, inputTokens, redactions } = value;
+  const { time, id, state, feature, provider, model, files, inputTokens, redactions } = value;
   if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) return undefined;
   if (typeof feature !== 'string' || typeof provider !== 'string' || typeof model !== 'string') return undefined;
-  if (!Array.isArray(files) || typeof inputTokens !== 'number' || !isObject(redactions)) return undefined;
+  if (!Array.isArray(files) || !isObject(redactions)) return undefined;
+  if (id !== undefined && typeof id !== 'string') return undefined;
+  if (state !== undefined && state !== 'started' && state !== 'finished') return undefined;
+  // Only a started line may lack its token count: it is written before there is one.
+  if (typeof inputTokens !== 'number' && state !== 'started') return undefined;
   return value as unknown as AuditEntry;
 }

@@ -1,5 +1,6 @@
 import type { PeriodUsage, UsageSummary, UsageTotals } from '../llm/usageSummary.ts';
 import { escapeHtml, formatUsd as usd } from '../common/format.ts';
+import { estimatedPrices } from '../llm/prices.ts';
 
 /**
  * The body of "Groundwork: Show Usage": today and this month, per feature and per model, with
@@ -25,7 +26,9 @@ function period(title: string, usage: PeriodUsage, limitUsd: number): string {
     `<section aria-label="${escapeHtml(title)}">`,
     `<h2>${escapeHtml(title)}</h2>`,
     `<p><strong>${usd(usage.costUsd)}</strong>${escapeHtml(limit)} · ${usage.calls} calls · ${usage.errors} failed · ${escapeHtml(acceptance)}</p>`,
-    usage.unpricedCalls > 0 ? `<p class="muted">${usage.unpricedCalls} calls have no known price and count as $0.</p>` : '',
+    usage.estimatedCalls > 0
+      ? `<p class="muted">${usage.estimatedCalls} calls are <strong>estimated</strong> (${usd(usage.estimatedUsd)}): their model has no known price, so they count at ${perMillion(estimatedPrices.text)} (embeddings ${perMillion(estimatedPrices.embedding)}). Set its price in <code>groundwork.prices</code>.</p>`
+      : '',
     table('Feature', usage.byFeature),
     table('Model', usage.byModel),
     '</section>',
@@ -38,11 +41,12 @@ function table(heading: string, rows: Readonly<Record<string, UsageTotals>>): st
   const body = entries
     .map(
       ([name, totals]) =>
-        `<tr><th scope="row">${escapeHtml(name)}</th><td>${totals.calls}</td><td>${totals.errors}</td><td>${count(totals.inputTokens)}</td><td>${count(totals.outputTokens)}</td><td>${usd(totals.costUsd)}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(name)}</th><td>${totals.calls}</td><td>${totals.errors}</td><td>${count(totals.inputTokens)}</td><td>${count(totals.outputTokens)}</td><td>${usd(totals.costUsd)}${totals.estimatedCalls > 0 ? ' (estimated)' : ''}</td></tr>`,
     )
     .join('\n');
   return `<table><thead><tr><th scope="col">${heading}</th><th scope="col">Calls</th><th scope="col">Failed</th><th scope="col">Input tokens</th><th scope="col">Output tokens</th><th scope="col">Cost</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+const perMillion = (price: { readonly input: number; readonly output: number }) => `$${price.input} in / $${price.output} out per million tokens`;
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 const count = (value: number) => value.toLocaleString('en-US');

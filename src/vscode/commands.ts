@@ -8,6 +8,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands.ts';
 import { showError } from './errorNotifications.ts';
 import { runModelCheck } from './modelCommands.ts';
 import type { AuditLog } from '../safety/auditLog.ts';
+import { AuditLogView } from './auditLogView.ts';
 import type { InlineCompletions } from './inlineCompletions.ts';
 import type { UsagePanel } from './usagePanel.ts';
 import { manageWorkspaceHosts, workspaceSettingsSummary } from './workspaceHosts.ts';
@@ -37,7 +38,9 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
       }
     });
 
+  const auditView = new AuditLogView(deps.audit);
   return [
+    auditView,
     register('groundwork.setApiKey', (provider) =>
       setApiKey(deps.settings, deps.keys, typeof provider === 'string' ? provider : undefined),
     ),
@@ -47,7 +50,7 @@ export function registerCommands(deps: CommandDependencies): vscode.Disposable[]
     register('groundwork.showMenu', () => showMenu(deps)),
     register('groundwork.manageWorkspaceHosts', () => manageWorkspaceHosts(deps.settings, deps.approvals)),
     register('groundwork.showUsage', () => deps.usagePanel.show()),
-    register('groundwork.openAuditLog', () => openAuditLog(deps.audit)),
+    register('groundwork.openAuditLog', () => auditView.open()),
     register('groundwork.checkModels', () => runModelCheck(deps.gateway)),
     register('groundwork.toggleCompletions', () => {
       const paused = deps.completions.togglePause();
@@ -90,18 +93,4 @@ async function showMenu(deps: CommandDependencies): Promise<void> {
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'Groundwork' });
   await choice?.run?.();
-}
-
-/** Today's audit file, read-only in an editor: what was sent, when, to whom, from which files. */
-async function openAuditLog(audit: AuditLog): Promise<void> {
-  await audit.flush();
-  const file = vscode.Uri.file(audit.currentFile());
-  try {
-    await vscode.workspace.fs.stat(file);
-  } catch {
-    void vscode.window.showInformationMessage('Groundwork has sent nothing today: the audit log is empty.');
-    return;
-  }
-  const document = await vscode.workspace.openTextDocument(file);
-  await vscode.window.showTextDocument(document, { preview: true });
 }

@@ -91,7 +91,11 @@ test('no request the server received carries a secret, and nothing from .env was
 
 test('the audit log lists the requests with their files and redactions', async () => {
   await workbench.runCommand('Groundwork: Open Audit Log');
-  await workbench.page.locator('.tabs-container .tab.active', { hasText: /\.jsonl/ }).waitFor({ timeout: 30_000 });
+  // A day picker, newest first: today's is the one to open.
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal((await workbench.quickPickLabels())[0]?.startsWith(today), true);
+  await workbench.page.keyboard.press('Enter');
+  await workbench.page.locator('.tabs-container .tab.active', { hasText: `audit-${today}.jsonl` }).waitFor({ timeout: 30_000 });
   const directory = join(workbench.userDataDir, 'User/globalStorage/groundwork.groundwork/audit');
   const entries = readdirSync(directory)
     .filter((name) => name.endsWith('.jsonl'))

@@ -25,7 +25,7 @@ test('SDK errors convert by status to a reason, for both vendors', () => {
     [new OpenAiErrors.APIConnectionTimeoutError(), 'timeout'],
     [new AnthropicErrors.APIConnectionTimeoutError(), 'timeout'],
     [new SyntaxError('Unexpected token'), 'badResponse'],
-    [new TypeError('terminated'), 'network'],
+    [new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), 'network'],
   ];
   for (const [error, reason] of cases) {
     assert.equal(toProviderError(error, 'p', 'm').reason, reason, String(error));
@@ -52,7 +52,7 @@ test('partial text is kept, and only load and transport failures fall back', () 
   assert.equal(error.partialText, 'half an ans');
   assert.ok(error instanceof ProviderError);
   assert.deepEqual(
-    (['auth', 'rateLimited', 'contextTooLong', 'network', 'timeout', 'server', 'badRequest', 'badResponse', 'budget'] as const).filter(isFallbackReason),
+    (['auth', 'rateLimited', 'contextTooLong', 'network', 'timeout', 'server', 'badRequest', 'badResponse', 'budget', 'internal'] as const).filter(isFallbackReason),
     ['rateLimited', 'network', 'timeout', 'server', 'badResponse'],
   );
 });

@@ -3,7 +3,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { AuditLog, type AuditRecord } from '../../../src/safety/auditLog.ts';
+import { AuditLog, type AuditRecord, formatAuditEntries, outcomeText } from '../../../src/safety/auditLog.ts';
 import { MemoryLogger } from '../../../src/common/logger.ts';
 
 async function tempDir(t: TestContext): Promise<string> {
@@ -149,4 +149,49 @@ test('a missing directory reads as an empty log, and bad retention falls back to
   await log.append(record('a', { time: '2026-03-02T12:00:00.000Z' }));
   await log.append(record('b', { time: '2026-02-28T12:00:00.000Z' }));
   assert.deepEqual((await log.read()).entries.map((e) => e.feature), ['a']);
+});
+
+test('reading pairs started and finished lines, keeps old unpaired lines, and shows a request with no reply as such', async (t) => {
+  const directory = await tempDir(t);
+  const time = clock('2026-03-10T12:00:00.000Z');
+  const log = new AuditLog({ directory, now: time.now });
+  // A line from before the pairing: no id, no state.
+  await log.append(record('completion', { time: '2026-03-10T09:00:00.000Z' }));
+  const { inputTokens: _in, outputTokens: _out, ...started } = record('chat', { id: 'a', state: 'started', time: '2026-03-10T10:00:00.000Z' });
+  await log.append(started);
+  await log.append({ ...started, id: 'b', time: '2026-03-10T10:30:00.000Z' });
+  await log.append(record('chat', { id: 'a', state: 'finished', time: '2026-03-10T10:00:00.000Z', outcome: 'ok' }));
+  const { entries, skippedLines } = await log.readDay('2026-03-10');
+  assert.equal(skippedLines, 0);
+  assert.deepEqual(
+    entries.map((entry) => [entry.time.slice(11, 16), entry.feature, entry.state, entry.inputTokens, outcomeText(entry)]),
+    [
+      ['09:00', 'completion', undefined, 812, 'unknown'],
+      ['10:00', 'chat', 'finished', 812, 'ok'],
+      ['10:30', 'chat', 'started', undefined, 'no reply recorded (the window closed or reloaded, or it is still running)'],
+    ],
+  );
+  assert.deepEqual((await log.read()).entries, entries, 'read pairs the same way');
+});
+
+test('the days with a log, newest first, within the retention window', async (t) => {
+  const directory = await tempDir(t);
+  await mkdir(directory, { recursive: true });
+  for (const day of ['2026-01-02', '2026-03-08', '2026-03-10', '2026-03-09']) await writeFile(join(directory, `audit-${day}.jsonl`), '');
+  await writeFile(join(directory, 'notes.txt'), '');
+  const log = new AuditLog({ directory, retentionDays: 30, now: clock('2026-03-10T12:00:00.000Z').now });
+  assert.deepEqual(await log.days(), ['2026-03-10', '2026-03-09', '2026-03-08']);
+  assert.deepEqual((await log.readDay('../../etc/passwd')).entries, [], 'only a day names a file');
+});
+
+test('the day view shows one line per request with its line ranges, and says when no reply was recorded', () => {
+  const text = formatAuditEntries([
+    { ...record('completion'), time: '2026-03-10T09:00:00.000Z', files: [{ path: 'src/a.ts', startLine: 3, endLine: 9 }, { path: 'src/b.ts', startLine: 4, endLine: 4 }, { path: 'README.md' }], outcome: 'ok', content: 'never shown' },
+    { ...record('chat'), id: 'x', state: 'started', time: '2026-03-10T10:00:00.000Z' },
+  ]);
+  const [first, second] = text.split('\n').map((line) => JSON.parse(line) as { files: string[]; outcome: string; content?: string });
+  assert.deepEqual(first!.files, ['src/a.ts:3-9', 'src/b.ts:4', 'README.md']);
+  assert.equal(first!.outcome, 'ok');
+  assert.equal(first!.content, undefined);
+  assert.match(second!.outcome, /^no reply recorded/);
 });
