@@ -13,7 +13,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { CompletionEngine } from '../src/completion/completionEngine.ts';
 import { identifierSet } from '../src/completion/similarSnippets.ts';
-import type { CompletionModel, CompletionPrompt, Snippet } from '../src/completion/types.ts';
+import type { CompletionModel, CompletionPrompts, Snippet } from '../src/completion/types.ts';
 import { type DocumentSnapshot, positionAt } from '../src/common/text.ts';
 
 const root = join(import.meta.dirname, '..', 'node_modules', 'openai');
@@ -108,11 +108,13 @@ const indexBuildMs = performance.now() - indexStarted;
 function instantModel(fim: boolean, reply: () => string): CompletionModel {
   return {
     fim,
-    stream: (_prompt: CompletionPrompt, _signal: AbortSignal) =>
-      (async function* () {
+    stream: (_prompts: CompletionPrompts, _signal: AbortSignal) => ({
+      form: fim ? 'fim' : 'chat',
+      async *[Symbol.asyncIterator]() {
         const text = reply();
         for (let i = 0; i < text.length; i += 12) yield text.slice(i, i + 12);
-      })(),
+      },
+    }),
   };
 }
 

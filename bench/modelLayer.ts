@@ -14,6 +14,9 @@ import { ModelGateway } from '../src/llm/modelGateway.ts';
 import type { ModelProvider, ProviderEvent } from '../src/llm/modelProvider.ts';
 import { UsageLedger } from '../src/llm/usageLedger.ts';
 
+/** The chat phrasing every completion request carries, for a model without native FIM. */
+const ask = [{ role: 'user' as const, content: 'Complete the code at the cursor.' }];
+
 const answer: ProviderEvent[] = [
   { kind: 'text', text: 'return a ' },
   { kind: 'text', text: '+ b;' },
@@ -86,10 +89,10 @@ try {
   const iterations = Number(process.argv[2] ?? 2000);
 
   console.log(`Model layer overhead per request, in-memory provider (prefix ${prefix.length} chars, suffix ${suffix.length} chars)`);
-  await measure('completion (FIM), pass-through filter', iterations, () => plain.complete({ prefix, suffix }).result);
-  await measure('completion (FIM), regex secret filter', iterations, () => filtered.complete({ prefix, suffix }).result);
+  await measure('completion (FIM), pass-through filter', iterations, () => plain.complete({ messages: ask, prefix, suffix }).result);
+  await measure('completion (FIM), regex secret filter', iterations, () => filtered.complete({ messages: ask, prefix, suffix }).result);
   const longPrefix = prefix.repeat(3);
-  await measure(`completion over ${8_000} bytes (exact token count)`, Math.ceil(iterations / 10), () => plain.complete({ prefix: longPrefix, suffix }).result);
+  await measure(`completion over ${8_000} bytes (exact token count)`, Math.ceil(iterations / 10), () => plain.complete({ messages: ask, prefix: longPrefix, suffix }).result);
   await measure('chat stream, iterated, regex secret filter', iterations, async () => {
     const stream = filtered.streamChat({ task: 'chat', feature: 'chat', messages: chatMessages });
     for await (const _event of stream) {

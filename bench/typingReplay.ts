@@ -132,8 +132,12 @@ const percentile = (values: number[], p: number) => {
 
 const debounces = (values.debounce ?? String(defaultEngineOptions.debounceMs)).split(',').map(Number);
 const configs: Config[] = [
-  ...debounces.map((debounceMs) => ({ name: `Groundwork (${debounceMs} ms debounce, typed-ahead reuse)`, options: { debounceMs, typedAhead: true } })),
-  { name: "Continue's defaults (350 ms debounce, no typed-ahead)", options: { debounceMs: 350, typedAhead: false } },
+  ...debounces.map((debounceMs) => ({
+    name: `Groundwork (${debounceMs} ms debounce at a word's end, the typist's rhythm mid-word; typed-ahead reuse)`,
+    options: { debounceMs, typedAhead: true, adaptiveDebounce: true },
+  })),
+  { name: 'Groundwork 0.1 (150 ms fixed debounce, typed-ahead reuse)', options: { debounceMs: 150, typedAhead: true, adaptiveDebounce: false } },
+  { name: "Continue's defaults (350 ms debounce, no typed-ahead)", options: { debounceMs: 350, typedAhead: false, adaptiveDebounce: false } },
 ];
 console.log(`typing replay: ${typedText.length} characters of ${sourcePath}, seed ${values.seed}, time to first token 150 ms`);
 for (const config of configs) {

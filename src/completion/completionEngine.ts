@@ -98,7 +98,9 @@ export interface CompletionEngineOptions {
    * a fresh suggestion. Cached and typed-ahead suggestions are served without waiting.
    */
   readonly debounceMs: number;
-  /** The longest the debounce grows for a slow typist (`TypingRhythm`); `debounceMs` is its floor. */
+  /** Mid-word, wait past the typist's usual gap (`TypingRhythm`) instead of `debounceMs`; off, the debounce is fixed. */
+  readonly adaptiveDebounce: boolean;
+  /** The longest the mid-word debounce grows for a slow typist; `debounceMs` is its floor. */
   readonly maxDebounceMs: number;
   readonly budget: ContextBudget;
   /** The index gets this long, from the end of the debounce, before its hits are dropped. */
@@ -112,6 +114,7 @@ export interface CompletionEngineOptions {
 
 export const defaultEngineOptions: CompletionEngineOptions = {
   debounceMs: 150,
+  adaptiveDebounce: true,
   maxDebounceMs: 350,
   budget: defaultContextBudget,
   indexTimeoutMs: 100,
@@ -273,7 +276,7 @@ export class CompletionEngine implements Disposable {
     const finish = (outcome: CompletionRecord['outcome']) =>
       this.recordEmitter.fire({ ...record, outcome, latencyMs: this.clock.now() - started });
     try {
-      if (request.trigger === 'automatic') await this.debounce(controller.signal);
+      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(prefix), controller.signal);
       this.requesting.add(controller);
       this.refreshStatus();
       // The index is searched only for a request that will be sent: past the debounce, within
@@ -284,21 +287,24 @@ export class CompletionEngine implements Disposable {
         controller.signal,
       );
       const promptInput = { document, context: gathered, mode, maxLines: this.options.maxLines };
-      const prompt = model.fim ? buildFimPrompt(promptInput) : buildChatPrompt(promptInput);
-      record = { ...record, sources: prompt.sources, sent: true };
+      // Both forms: a chain may hold FIM and chat models, and each is sent the one it takes.
+      const prompts = { fim: buildFimPrompt(promptInput), chat: buildChatPrompt(promptInput) };
+      record = { ...record, sources: (model.fim ? prompts.fim : prompts.chat).sources, sent: true };
       this.count.requested++;
       const streamController = new AbortController();
       const linkStream = () => streamController.abort(controller.signal.reason);
       controller.signal.addEventListener('abort', linkStream, { once: true });
-      const earlyStop = { mode, chat: !model.fim, context, maxLines: this.options.maxLines, maxChars: this.options.maxChars };
-      const collected = await collectCompletion(model.stream(prompt, streamController.signal), earlyStop, streamController);
+      const stream = model.stream(prompts, streamController.signal);
+      const earlyStop = () => ({ mode, chat: stream.form === 'chat', context, maxLines: this.options.maxLines, maxChars: this.options.maxChars });
+      const collected = await collectCompletion(stream, earlyStop, streamController);
       controller.signal.removeEventListener('abort', linkStream);
       if (controller.signal.aborted) throw controller.signal.reason;
       if (collected.stopped) {
         this.count.earlyStops++;
         record = { ...record, stopped: collected.stopped };
       }
-      const cleaned = cleanCompletion(collected.raw, context, earlyStop);
+      if (stream.form !== record.promptKind) record = { ...record, promptKind: stream.form };
+      const cleaned = cleanCompletion(collected.raw, context, earlyStop());
       // Every placeholder the window issued was put back on the way in; one left was mangled.
       const placeholders = introducedPlaceholders(document.text, cleaned);
       if (placeholders.length > 0) this.logger.info(`completion ${id} dropped: it would insert ${placeholders.join(', ')}`);
@@ -335,7 +341,19 @@ export class CompletionEngine implements Disposable {
     return { id, text, source, mode };
   }
 
-  private debounce(signal: AbortSignal): Promise<void> {
+  /**
+   * How long to wait before asking. At a word's end (after a space, punctuation or a line break)
+   * the setting's debounce; in the middle of a word, where the suggestion is mostly the rest of
+   * the word and typing goes on, just past this typist's usual gap (`TypingRhythm`), so only a
+   * real pause there asks.
+   */
+  private debounceMs(prefix: string): number {
+    const { debounceMs, maxDebounceMs, adaptiveDebounce } = this.options;
+    if (!adaptiveDebounce || !/[\p{L}\p{N}_$]$/u.test(prefix)) return debounceMs;
+    return this.rhythm.debounceMs(debounceMs, maxDebounceMs);
+  }
+
+  private debounce(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
@@ -348,7 +366,7 @@ export class CompletionEngine implements Disposable {
       const timer = this.clock.setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
         resolve();
-      }, this.rhythm.debounceMs(this.options.debounceMs, this.options.maxDebounceMs));
+      }, ms);
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }

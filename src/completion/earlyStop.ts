@@ -54,15 +54,17 @@ export interface CollectedCompletion {
  */
 export async function collectCompletion(
   deltas: AsyncIterable<string>,
-  options: EarlyStopOptions,
+  options: EarlyStopOptions | (() => EarlyStopOptions),
   controller: AbortController,
 ): Promise<CollectedCompletion> {
   let raw = '';
   for await (const delta of deltas) {
     raw += delta;
+    // Asked per delta: which form the answering model was sent is known only once it answers.
+    const current = typeof options === 'function' ? options() : options;
     // Only a delta that completes a line can change the verdict.
-    if (!delta.includes('\n') && raw.length <= options.maxChars) continue;
-    const reason = stopReason(raw, options);
+    if (!delta.includes('\n') && raw.length <= current.maxChars) continue;
+    const reason = stopReason(raw, current);
     if (reason) {
       controller.abort(new EnoughReceived());
       return { raw, stopped: reason };

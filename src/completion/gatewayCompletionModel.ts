@@ -1,11 +1,10 @@
-import { GroundworkError } from '../common/errors.ts';
 import type { EndpointSetting } from '../common/settingsSchema.ts';
 import type { SourceRef } from '../llm/contentFilter.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { parseModelName } from '../llm/modelName.ts';
 import type { CompletionModel, CompletionPrompt } from './types.ts';
 
-type CompletionGateway = Pick<ModelGateway, 'streamChat' | 'complete'>;
+type CompletionGateway = Pick<ModelGateway, 'complete'>;
 
 /** True when the completion model is served by an endpoint marked as native fill-in-the-middle. */
 export function isFimModel(model: string, endpoints: readonly EndpointSetting[]): boolean {
@@ -18,33 +17,41 @@ export function isFimModel(model: string, endpoints: readonly EndpointSetting[])
 }
 
 /**
- * The completion engine's model port over the gateway: chat prompts go to chat completions on
- * the completion task, FIM prompts to `/v1/completions` with `suffix`. The engine already counted
- * the prompt's tokens, so the gateway is told rather than counting again on the typing path.
+ * The completion engine's model port over the gateway. Each request carries both forms; the
+ * gateway sends each model along the chain the one it takes (native fill-in-the-middle where the
+ * endpoint serves it, the chat phrasing elsewhere) and says which, so the engine cleans the answer
+ * to match. The engine already counted the prompt's tokens, so the gateway does not count again.
  */
 export function gatewayCompletionModel(gateway: CompletionGateway, fim: boolean): CompletionModel {
-  return { fim, stream: (prompt, signal) => streamText(gateway, prompt, signal) };
-}
-
-async function* streamText(gateway: CompletionGateway, prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string> {
-  const common = {
-    feature: 'completion',
-    signal,
-    maxTokens: prompt.maxTokens,
-    temperature: 0,
-    sources: sourcesOf(prompt),
-    promptTokens: prompt.sources.reduce((sum, source) => sum + source.tokens, 0),
+  return {
+    fim,
+    stream: (prompts, signal) => {
+      let form: CompletionPrompt['kind'] = fim ? 'fim' : 'chat';
+      const primary = fim ? prompts.fim : prompts.chat;
+      const stream = gateway.complete({
+        feature: 'completion',
+        signal,
+        maxTokens: primary.maxTokens,
+        temperature: 0,
+        sources: sourcesOf(primary),
+        promptTokens: primary.sources.reduce((sum, source) => sum + source.tokens, 0),
+        prefix: prompts.fim.prompt,
+        suffix: prompts.fim.suffix,
+        stop: prompts.fim.stop,
+        messages: prompts.chat.messages,
+        onAttempt: (attempted) => (form = attempted),
+      });
+      return {
+        get form() {
+          return form;
+        },
+        async *[Symbol.asyncIterator]() {
+          // A completion never restarts: the gateway ends one that fails mid-answer.
+          for await (const event of stream) if (event.type === 'text') yield event.text;
+        },
+      };
+    },
   };
-  const stream =
-    prompt.kind === 'chat'
-      ? gateway.streamChat({ ...common, task: 'completion', messages: prompt.messages })
-      : gateway.complete({ ...common, prefix: prompt.prompt, suffix: prompt.suffix, stop: prompt.stop });
-  for await (const event of stream) {
-    // A fallback model starting over mid-answer: the engine has already taken the first model's
-    // text, and a completion is not worth a second wait; give this one up.
-    if (event.type === 'restart') throw new GroundworkError(`The completion model failed mid-answer; ${event.model} took over too late.`);
-    yield event.text;
-  }
 }
 
 /** One entry per file the prompt drew on, for the audit log. */

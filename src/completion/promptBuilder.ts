@@ -3,7 +3,7 @@ import type { TokenCounter } from '../llm/tokenizer.ts';
 import type { CompletionContext, ContextSnippet } from './contextGatherer.ts';
 import { fenceWorkspaceContent, workspaceDataInstruction } from '../safety/promptFencing.ts';
 import { asComment } from './languages.ts';
-import type { CompletionMode, CompletionPrompt, ContextSourceUse } from './types.ts';
+import type { ChatPrompt, CompletionMode, ContextSourceUse, FimPrompt } from './types.ts';
 
 export interface PromptInput {
   readonly document: DocumentSnapshot;
@@ -54,7 +54,7 @@ const sourceLabel: Readonly<Record<ContextSnippet['kind'], string>> = {
  * All workspace text, the file's own included, sits in the one prompt fence
  * (`fenceWorkspaceContent`), which no text inside can close.
  */
-export function buildChatPrompt(input: PromptInput): CompletionPrompt {
+export function buildChatPrompt(input: PromptInput): ChatPrompt {
   const { document, context, mode } = input;
   const language = document.languageId;
   const parts: string[] = [];
@@ -88,7 +88,7 @@ const fimJunkStops = ['<|endoftext|>', '<|file_separator|>', '<|fim_pad|>'];
  * as comments in the file's own syntax ahead of the prefix, so the model reads it as a preamble.
  * Languages without comments (JSON) get no context rather than broken syntax.
  */
-export function buildFimPrompt(input: PromptInput): CompletionPrompt {
+export function buildFimPrompt(input: PromptInput): FimPrompt {
   const { document, context, mode } = input;
   const header: string[] = [];
   const included: ContextSnippet[] = [];

@@ -34,28 +34,43 @@ export interface ChatMessage {
   readonly content: string;
 }
 
-/** What the model port is asked to send. The gateway maps `chat` to chat completions and `fim` to /v1/completions. */
-export type CompletionPrompt =
-  | {
-      readonly kind: 'chat';
-      readonly messages: readonly ChatMessage[];
-      readonly maxTokens: number;
-      readonly sources: readonly ContextSourceUse[];
-    }
-  | {
-      readonly kind: 'fim';
-      readonly prompt: string;
-      readonly suffix: string;
-      readonly stop: readonly string[];
-      readonly maxTokens: number;
-      readonly sources: readonly ContextSourceUse[];
-    };
+/** A completion phrased as a chat, for models not trained for fill-in-the-middle. */
+export interface ChatPrompt {
+  readonly kind: 'chat';
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens: number;
+  readonly sources: readonly ContextSourceUse[];
+}
 
-/** Port: the model behind the completion tier. Deltas of text; aborting the signal ends the stream. */
+/** A native fill-in-the-middle prompt: `/v1/completions` with `suffix`. */
+export interface FimPrompt {
+  readonly kind: 'fim';
+  readonly prompt: string;
+  readonly suffix: string;
+  readonly stop: readonly string[];
+  readonly maxTokens: number;
+  readonly sources: readonly ContextSourceUse[];
+}
+
+export type CompletionPrompt = ChatPrompt | FimPrompt;
+
+/** One request in both forms: each model along the chain is sent the one it takes. */
+export interface CompletionPrompts {
+  readonly fim: FimPrompt;
+  readonly chat: ChatPrompt;
+}
+
+/** Deltas of the answer, and which form the model that answered was sent. */
+export interface CompletionStream extends AsyncIterable<string> {
+  /** Known once the first attempt starts, so before the first delta. */
+  readonly form: CompletionPrompt['kind'];
+}
+
+/** Port: the model chain behind the completion tier. Aborting the signal ends the stream. */
 export interface CompletionModel {
-  /** True for native fill-in-the-middle models (`/v1/completions` with `suffix`). */
+  /** True when the first model serves native fill-in-the-middle: the context is budgeted for its prompt. */
   readonly fim: boolean;
-  stream(prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string>;
+  stream(prompts: CompletionPrompts, signal: AbortSignal): CompletionStream;
 }
 
 /** Port: the workspace index. It is raced against a short time cap, so it may be slow or fail. */

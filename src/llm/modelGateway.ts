@@ -5,7 +5,6 @@ import { EnoughReceived, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { type ContentFilter, type SourceRef, passThroughContentFilter } from './contentFilter.ts';
-import { fimAsChat } from './fimAsChat.ts';
 import { LocalStreams } from './localStreams.ts';
 import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
 import { parseModelName } from './modelName.ts';
@@ -53,7 +52,17 @@ export interface CompletionRequest extends TextRequestBasics {
   readonly feature?: string;
   readonly prefix: string;
   readonly suffix: string;
+  /**
+   * The same request phrased as a chat, sent to any model in the chain that serves no native
+   * fill-in-the-middle (`stop` is the FIM form's and does not apply to it).
+   */
+  readonly messages: readonly ChatMessage[];
+  /** Told before each attempt which form it sends, so the caller cleans the answer to match. */
+  readonly onAttempt?: (form: PromptForm) => void;
 }
+
+/** Which prompt an attempt sends: native fill-in-the-middle, or the chat phrasing. */
+export type PromptForm = 'fim' | 'chat';
 
 export interface EmbeddingRequest extends RequestBasics {
   readonly feature: string;
@@ -185,6 +194,8 @@ interface AttemptOutcome {
   readonly totalMs: number;
   /** Undefined on success. */
   readonly failure: ProviderError | 'cancelled' | undefined;
+  /** Set when no other attempt may follow this failure, whatever its reason. */
+  readonly final?: boolean;
 }
 
 interface TextCall {
@@ -195,6 +206,7 @@ interface TextCall {
   readonly maxTokens?: number;
   readonly temperature?: number;
   readonly stop?: readonly string[];
+  readonly onAttempt?: (form: PromptForm) => void;
 }
 
 /**
@@ -253,12 +265,16 @@ export class ModelGateway implements Disposable {
     });
   }
 
-  /** Fill-in-the-middle: native where the endpoint serves it (`fim: true`), phrased as a chat elsewhere. */
+  /**
+   * Fill-in-the-middle: native where the attempted model's endpoint serves it (`fim: true`), the
+   * request's own chat phrasing elsewhere, chosen per attempt along the chain.
+   */
   complete(request: CompletionRequest): ModelStream {
     return this.startStream(request.signal, (signal, emit) => {
-      const filtered = this.redactAll([request.prefix, request.suffix]);
-      const [prefix, suffix] = filtered.texts as [string, string];
-      const call: TextCall = { kind: 'fim', messages: fimAsChat(prefix, suffix), prefix, suffix, ...tuning(request) };
+      const filtered = this.redactAll([request.prefix, request.suffix, ...request.messages.map((message) => message.content)]);
+      const [prefix, suffix, ...contents] = filtered.texts as [string, string, ...string[]];
+      const messages = request.messages.map((message, i) => ({ role: message.role, content: contents[i]! }));
+      const call: TextCall = { kind: 'fim', messages, prefix, suffix, ...tuning(request), ...(request.onAttempt ? { onAttempt: request.onAttempt } : {}) };
       const prepared = this.prepare('completion', request.feature ?? 'completion', request, filtered, signal);
       return this.runText(prepared, call, emit);
     });
@@ -415,6 +431,9 @@ export class ModelGateway implements Disposable {
         emit({ type: 'text', text });
       });
       const entry = this.record(prepared, id, name, provider.name, fallbackFrom, started, outcome);
+      // A completion that failed mid-answer is over: its caller has taken the text so far and will
+      // not wait for another model, so a second request would be paid for nothing.
+      if (outcome.failure && shownText && prepared.task === 'completion') return { ...outcome, final: true };
       if (!outcome.failure) {
         result = {
           text: outcome.text,
@@ -481,6 +500,7 @@ export class ModelGateway implements Disposable {
         if (failure.reason === 'internal') this.logger.error(failure.cause instanceof Error ? failure.cause : failure);
         if (!isFallbackReason(failure.reason)) throw failure;
         this.cooldown.recordFailure(provider.name);
+        if (outcome.final) throw failure;
         const wait = retryDelayMs(failure, tries, policy);
         if (wait === undefined) break;
         this.logger.debug(`${name} failed (${failure.reason}); retrying in ${wait} ms.`);
@@ -512,11 +532,14 @@ export class ModelGateway implements Disposable {
     let apiOutput: number | undefined;
     const outcome = (failure: AttemptOutcome['failure']): AttemptOutcome => ({ text, apiInput, apiOutput, finishReason, ttftMs, totalMs: this.now() - started, failure });
     try {
-      const tuning = { ...(call.maxTokens !== undefined ? { maxTokens: call.maxTokens } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...(call.stop ? { stop: call.stop } : {}) };
-      const events: AsyncIterable<ProviderEvent> =
-        call.kind === 'fim' && provider.nativeFim
-          ? provider.streamFim({ model: modelId, prefix: call.prefix, suffix: call.suffix, ...tuning }, attempt.signal)
-          : provider.streamChat({ model: modelId, messages: call.messages, ...tuning }, attempt.signal);
+      const native = call.kind === 'fim' && provider.nativeFim;
+      call.onAttempt?.(native ? 'fim' : 'chat');
+      // A FIM request's stops (a line break, say) belong to its FIM form, not its chat phrasing.
+      const stop = call.stop && (native || call.kind === 'chat') ? { stop: call.stop } : {};
+      const tuning = { ...(call.maxTokens !== undefined ? { maxTokens: call.maxTokens } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...stop };
+      const events: AsyncIterable<ProviderEvent> = native
+        ? provider.streamFim({ model: modelId, prefix: call.prefix, suffix: call.suffix, ...tuning }, attempt.signal)
+        : provider.streamChat({ model: modelId, messages: call.messages, ...tuning }, attempt.signal);
       for await (const event of events) {
         if (event.kind === 'text') {
           if (ttftMs === null) {

@@ -16,6 +16,9 @@ import { UsageLedger } from '../../src/llm/usageLedger.ts';
 import { SecretRedactor } from '../../src/safety/secretRedactor.ts';
 import { MemorySecretStore } from '../support/memorySecretStore.ts';
 
+/** The chat phrasing every completion request carries, for a model without native FIM. */
+const ask = [{ role: 'user' as const, content: 'Complete the code at the cursor.' }];
+
 async function main(): Promise<void> {
   const [serverUrl, distDirectory, workspace] = process.argv.slice(2) as [string, string, string];
   const scratch = mkdtempSync(join(tmpdir(), 'groundwork-node20-'));
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
 
   const openai = await gateway.streamChat({ task: 'chat', feature: 'smoke', messages: [{ role: 'user', content: 'hello' }] }).result;
   const anthropic = await gateway.streamChat({ task: 'chat', feature: 'smoke', model: 'anthropic/claude-sonnet-5-5', messages: [{ role: 'user', content: 'hello' }] }).result;
-  const fim = await gateway.complete({ prefix: 'function f() {\n  ', suffix: '\n}', model: 'local/coder' }).result;
+  const fim = await gateway.complete({ messages: ask, prefix: 'function f() {\n  ', suffix: '\n}', model: 'local/coder' }).result;
   const embedding = await gateway.embed({ feature: 'smoke', inputs: ['a', 'b'], dimensions: 8 });
 
   const indexOptions = { storeDirectory: join(scratch, 'index'), roots: [{ id: 'ws', path: workspace }], embedder: { kind: 'local' as const }, grammarDirectory: join(distDirectory, 'grammars') };

@@ -7,7 +7,7 @@ import {
   type CompletionRecord,
   type CompletionStatus,
 } from '../../../src/completion/completionEngine.ts';
-import type { Clock, CompletionModel, CompletionPrompt, CompletionRequest } from '../../../src/completion/types.ts';
+import type { Clock, CompletionModel, CompletionPrompt, CompletionPrompts, CompletionRequest, CompletionStream } from '../../../src/completion/types.ts';
 import { docAt } from './fixtures.ts';
 
 /** Timers that fire only when the test advances time. */
@@ -59,20 +59,25 @@ class FakeModel implements CompletionModel {
   reply: string[] = ['42;'];
   failure: Error | undefined;
   instant = true;
+  /** The form the answering model was sent: a FIM-first chain may end at a chat model. */
+  form: CompletionStream['form'] = 'fim';
 
-  stream(prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string> {
-    const call = { prompt, signal, release: new Deferred<void>() };
+  stream(prompts: CompletionPrompts, signal: AbortSignal): CompletionStream {
+    const call = { prompt: prompts.fim, signal, release: new Deferred<void>() };
     this.calls.push(call);
     if (this.instant) call.release.resolve();
     const { reply, failure } = this;
-    return (async function* () {
-      await call.release.promise;
-      if (failure) throw failure;
-      for (const delta of reply) {
-        if (signal.aborted) throw signal.reason;
-        yield delta;
-      }
-    })();
+    return {
+      form: this.form,
+      async *[Symbol.asyncIterator]() {
+        await call.release.promise;
+        if (failure) throw failure;
+        for (const delta of reply) {
+          if (signal.aborted) throw signal.reason;
+          yield delta;
+        }
+      },
+    };
   }
 }
 
@@ -314,4 +319,14 @@ test('the debounce learns the typist\'s rhythm: it waits just past their usual g
   assert.equal(model.calls.length, before, 'a gap as long as their usual one is not a pause');
   await clock.advance(40);
   assert.equal(model.calls.length, before + 1, 'just past it, the request goes');
+});
+
+test('the answer is cleaned for the form the answering model was sent, not the first model\'s', async () => {
+  const { clock, model, engine } = setup();
+  // The first model serves FIM; the one that answered was a chat fallback, fences and all.
+  model.form = 'chat';
+  model.reply = ['```typescript\n', '42;\n', '```'];
+  const result = engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  assert.equal((await result)?.text, '42;');
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CompletionEngine } from '../../../src/completion/completionEngine.ts';
 import { gatewayCompletionModel, isFimModel } from '../../../src/completion/gatewayCompletionModel.ts';
-import type { CompletionPrompt } from '../../../src/completion/types.ts';
+import type { ChatPrompt, FimPrompt } from '../../../src/completion/types.ts';
 import { startHarness } from '../llm/gatewayHarness.ts';
 
 const sources = [
@@ -17,24 +17,47 @@ async function collect(iterable: AsyncIterable<string>): Promise<string> {
   return text;
 }
 
-test('a chat prompt goes to the completion model as chat completions, a FIM prompt to /v1/completions with suffix', async () => {
+const chatForm: ChatPrompt = { kind: 'chat', messages: [{ role: 'user', content: 'fill <CURSOR/>' }], maxTokens: 64, sources };
+const fimForm: FimPrompt = { kind: 'fim', prompt: 'function f() {\n  ', suffix: '\n}', stop: ['\n\n'], maxTokens: 64, sources };
+
+test('each model is sent the form it takes: chat completions for a chat model, /v1/completions with suffix for a FIM endpoint', async () => {
   const harness = await startHarness();
   try {
-    const chat: CompletionPrompt = { kind: 'chat', messages: [{ role: 'user', content: 'fill <CURSOR/>' }], maxTokens: 64, sources };
     harness.server.script({ kind: 'text', text: 'return 1;' });
-    assert.equal(await collect(gatewayCompletionModel(harness.gateway, false).stream(chat, new AbortController().signal)), 'return 1;');
+    const chat = gatewayCompletionModel(harness.gateway, false).stream({ chat: chatForm, fim: fimForm }, new AbortController().signal);
+    assert.equal(await collect(chat), 'return 1;');
+    assert.equal(chat.form, 'chat');
     const chatRequest = harness.server.requests.at(-1)!;
     assert.match(chatRequest.path, /\/chat\/completions$/);
     assert.equal((chatRequest.body as { model: string }).model, 'gpt-4o-mini');
+    assert.deepEqual((chatRequest.body as { messages: unknown }).messages, chatForm.messages);
 
-    const fim: CompletionPrompt = { kind: 'fim', prompt: 'function f() {\n  ', suffix: '\n}', stop: ['\n\n'], maxTokens: 64, sources };
     harness.server.script({ kind: 'text', text: 'return 2;' });
     harness.settings.set('models.completion', 'local/coder');
-    assert.equal(await collect(gatewayCompletionModel(harness.gateway, true).stream(fim, new AbortController().signal)), 'return 2;');
+    const fim = gatewayCompletionModel(harness.gateway, true).stream({ chat: chatForm, fim: fimForm }, new AbortController().signal);
+    assert.equal(await collect(fim), 'return 2;');
+    assert.equal(fim.form, 'fim');
     const fimRequest = harness.server.requests.at(-1)!;
     assert.match(fimRequest.path, /\/v1\/completions$/);
     const body = fimRequest.body as { prompt: string; suffix: string; model: string };
     assert.deepEqual([body.model, body.prompt, body.suffix], ['coder', 'function f() {\n  ', '\n}']);
+  } finally {
+    await harness.close();
+  }
+});
+
+// Finding: the prompt was chosen from the first model only, so a FIM-first chain that fell back
+// to a chat model sent the gateway's own chat phrasing and got FIM clean-up.
+test('a FIM-first chain that falls back to a chat model sends it the chat form, and says so', async () => {
+  const harness = await startHarness({ settings: { 'models.completion': 'local/coder', 'models.completionFallbacks': ['openai/gpt-4o-mini'] } });
+  try {
+    harness.server.script({ kind: 'error', status: 503, path: '/completions' }, { kind: 'text', text: 'return 3;' });
+    const stream = gatewayCompletionModel(harness.gateway, true).stream({ chat: chatForm, fim: fimForm }, new AbortController().signal);
+    assert.equal(await collect(stream), 'return 3;');
+    assert.equal(stream.form, 'chat');
+    const last = harness.server.requests.at(-1)!;
+    assert.match(last.path, /\/chat\/completions$/);
+    assert.deepEqual((last.body as { messages: unknown }).messages, chatForm.messages);
   } finally {
     await harness.close();
   }
@@ -46,8 +69,7 @@ test('the audit sees each file the prompt drew on once, and the ledger the engin
   harness.gateway.onDidRequest((event) => seen.push(event.sources.map((source) => source.path)));
   try {
     harness.server.script({ kind: 'text', text: 'x' });
-    const prompt: CompletionPrompt = { kind: 'chat', messages: [{ role: 'user', content: 'a' }], maxTokens: 8, sources };
-    await collect(gatewayCompletionModel(harness.gateway, false).stream(prompt, new AbortController().signal));
+    await collect(gatewayCompletionModel(harness.gateway, false).stream({ chat: chatForm, fim: fimForm }, new AbortController().signal));
     assert.deepEqual(seen, [['src/a.ts', 'src/money.ts']]);
   } finally {
     await harness.close();

@@ -24,7 +24,7 @@ test('two windows share one daily budget: what one spent stops the other before 
     await first.ledger.flush();
 
     second.server.script({ kind: 'text', text: 'x' });
-    await assert.rejects(second.gateway.complete({ prefix: 'a', suffix: '' }).result, isBudget);
+    await assert.rejects(second.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result, isBudget);
     assert.equal(second.server.requests.length, 0, 'nothing left the second window');
     assert.equal((await second.gateway.budgetStatus()).exceeded, true);
   } finally {
@@ -44,7 +44,7 @@ test('a model with no known price is counted at the conservative price and can e
     assert.equal(h.entries[0]?.costUsd, expected);
     assert.equal(h.entries[0]?.costEstimated, true);
     assert.equal((await h.gateway.budgetStatus()).spentUsd, expected);
-    await assert.rejects(h.gateway.complete({ prefix: 'a', suffix: '' }).result, isBudget);
+    await assert.rejects(h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result, isBudget);
   } finally {
     await h.close();
   }
@@ -54,7 +54,7 @@ test('a model on an endpoint marked local costs nothing; a user price replaces t
   const h = await startHarness({ settings: { 'models.completion': 'local/qwen2.5-coder', 'models.chat': 'anthropic/claude-sonnet-9', prices: { 'anthropic/claude-sonnet-9': { input: 1, output: 1 } } } });
   try {
     h.server.script({ kind: 'text', text: 'x', usage: { input: 1000, output: 10 } }, { kind: 'text', text: 'y', usage: { input: 1000, output: 0 } });
-    await h.gateway.complete({ prefix: 'a', suffix: '' }).result;
+    await h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result;
     await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: ask }).result;
     assert.deepEqual(
       h.entries.map((entry) => [entry.model, entry.costUsd, entry.costEstimated ?? false]),

@@ -59,7 +59,7 @@ test('FIM goes to /v1/completions with the suffix on an endpoint that serves it,
   const h = await startHarness({ settings: { 'models.completion': 'local/qwen2.5-coder' } });
   try {
     h.server.script({ kind: 'text', chunks: ['a + b'] });
-    const result = await h.gateway.complete({ prefix: 'function add(a, b) {\n  return ', suffix: ';\n}' }).result;
+    const result = await h.gateway.complete({ messages: ask, prefix: 'function add(a, b) {\n  return ', suffix: ';\n}' }).result;
     assert.equal(result.text, 'a + b');
     assert.equal(result.model, 'local/qwen2.5-coder');
     const sent = h.server.requests[0]!;
@@ -71,10 +71,14 @@ test('FIM goes to /v1/completions with the suffix on an endpoint that serves it,
 
     h.settings.set('models.completion', 'openai/gpt-4o-mini');
     h.server.script({ kind: 'text', text: 'a - b' });
-    assert.equal((await h.gateway.complete({ prefix: 'P', suffix: 'S' }).result).text, 'a - b');
+    const forms: string[] = [];
+    const chatForm = [{ role: 'user' as const, content: 'the chat phrasing of P|S' }];
+    assert.equal((await h.gateway.complete({ messages: chatForm, prefix: 'P', suffix: 'S', stop: ['\n'], onAttempt: (form) => forms.push(form) }).result).text, 'a - b');
     const chat = h.server.requests[1]!;
     assert.equal(chat.path, '/v1/chat/completions');
-    assert.match(JSON.stringify(chat.body), /P<CURSOR>S/);
+    assert.deepEqual((chat.body as { messages: unknown }).messages, chatForm, 'the request\'s own chat phrasing, not one the gateway made up');
+    assert.equal((chat.body as { stop?: unknown }).stop, undefined, 'the FIM form\'s stops stay with it');
+    assert.deepEqual(forms, ['chat']);
     assert.equal(h.entries[1]?.tier, 'fast');
   } finally {
     await h.close();
@@ -100,7 +104,7 @@ test('embeddings come back in order with the requested dimensions', async () => 
 test('a long completion prompt escalates to the heavy tier; a per-request model wins over routing', async () => {
   const h = await startHarness({ gateway: { fastPromptBudget: 50 } });
   try {
-    const result = await h.gateway.complete({ prefix: 'const x = 1;\n'.repeat(100), suffix: '' }).result;
+    const result = await h.gateway.complete({ messages: ask, prefix: 'const x = 1;\n'.repeat(100), suffix: '' }).result;
     assert.equal(result.model, 'openai/gpt-4o');
     assert.equal(result.escalated, true);
     assert.equal(result.tier, 'heavy');
@@ -116,7 +120,7 @@ test('falls back to the next model on 429 and on 500, and the ledger says which 
   const h = await startHarness({ settings: { 'models.completionFallbacks': ['anthropic/claude-3-5-haiku', 'openai/gpt-4o'] } });
   try {
     h.server.script({ kind: 'error', status: 429, retryAfter: 20 }, { kind: 'error', status: 500 }, { kind: 'text', text: 'done' });
-    const result = await h.gateway.complete({ prefix: 'a', suffix: 'b' }).result;
+    const result = await h.gateway.complete({ messages: ask, prefix: 'a', suffix: 'b' }).result;
     assert.equal(result.text, 'done');
     assert.equal(result.model, 'openai/gpt-4o');
     assert.equal(result.fallbackFrom, 'openai/gpt-4o-mini');
@@ -172,6 +176,37 @@ test('a stream cut mid-answer falls back, telling the reader to restart', async 
   }
 });
 
+// Finding: a completion that failed mid-answer went to the fallback model, whose request the
+// completion then aborted at once: a request paid for nothing.
+test('a completion cut mid-answer ends there: no fallback request is sent', async () => {
+  const h = await startHarness({ settings: { 'models.completionFallbacks': ['anthropic/claude-sonnet-5-5'] } });
+  try {
+    h.server.script({ kind: 'disconnect', afterChunks: 2, chunks: ['ret', 'urn', ' x;'] }, { kind: 'text', text: 'from the fallback' });
+    const stream = h.gateway.streamChat({ task: 'completion', feature: 'completion', messages: ask });
+    const events: string[] = [];
+    const failure = await (async () => {
+      for await (const event of stream) events.push(event.type === 'text' ? event.text : event.type);
+    })().then(() => undefined, (error: unknown) => error);
+    assert.ok(failure instanceof ProviderError && failure.reason === 'network', String(failure));
+    assert.deepEqual(events, ['ret', 'urn']);
+    assert.equal(h.server.requests.length, 1, 'the fallback was never asked');
+    assert.deepEqual(h.entries.map((e) => e.outcome), ['network']);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a completion that fails before its first token still falls back', async () => {
+  const h = await startHarness({ settings: { 'models.completionFallbacks': ['anthropic/claude-sonnet-5-5'] } });
+  try {
+    h.server.script({ kind: 'disconnect', afterChunks: 0, chunks: ['never'] }, { kind: 'text', text: 'from the fallback' });
+    const result = await h.gateway.streamChat({ task: 'completion', feature: 'completion', messages: ask }).result;
+    assert.equal(result.text, 'from the fallback');
+  } finally {
+    await h.close();
+  }
+});
+
 test('401 is a clear auth error with a Set API Key action, and nothing falls back', async () => {
   const h = await startHarness();
   try {
@@ -194,7 +229,7 @@ test('401 is a clear auth error with a Set API Key action, and nothing falls bac
 test('400 is not retried or fallen back either; a missing key for the first model is an auth error before sending', async () => {
   const h = await startHarness({ keys: { anthropic: 'ak' } });
   try {
-    await assert.rejects(h.gateway.complete({ prefix: 'a', suffix: '' }).result, (error: unknown) => {
+    await assert.rejects(h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result, (error: unknown) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.reason, 'auth');
       return true;
@@ -203,7 +238,7 @@ test('400 is not retried or fallen back either; a missing key for the first mode
     h.settings.set('models.completion', 'anthropic/claude-3-5-haiku');
     h.settings.set('models.completionFallbacks', ['anthropic/claude-3-haiku']);
     h.server.script({ kind: 'error', status: 400, message: 'max_tokens: bad value' });
-    await assert.rejects(h.gateway.complete({ prefix: 'a', suffix: '' }).result, (error: unknown) => {
+    await assert.rejects(h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result, (error: unknown) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.reason, 'badRequest');
       assert.deepEqual(error.actions, ['openSettings']);
@@ -317,7 +352,7 @@ test('past the daily budget, completions are refused without sending and heavy r
     assert.equal((await h.gateway.budgetStatus()).exceeded, true);
     const sentBefore = h.server.requests.length;
 
-    await assert.rejects(h.gateway.complete({ prefix: 'a', suffix: '' }).result, (error: unknown) => error instanceof ProviderError && error.reason === 'budget');
+    await assert.rejects(h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result, (error: unknown) => error instanceof ProviderError && error.reason === 'budget');
     assert.equal(asked.length, 0, 'completions never ask');
     await assert.rejects(h.gateway.streamChat({ task: 'refactor', feature: 'refactor', messages: ask }).result, (error: unknown) => error instanceof ProviderError && error.reason === 'budget');
     assert.equal(h.server.requests.length, sentBefore);
@@ -336,7 +371,7 @@ test('the content filter sees everything sent: chat, FIM and embeddings; the ser
   try {
     const secret = 'const key = "sk-live-SECRET";';
     await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: [{ role: 'system', content: secret }, { role: 'user', content: secret }] }).result;
-    await h.gateway.complete({ prefix: secret, suffix: secret }).result;
+    await h.gateway.complete({ messages: ask, prefix: secret, suffix: secret }).result;
     await h.gateway.embed({ feature: 'index', inputs: [secret] });
     assert.equal(h.server.requests.length, 3);
     for (const request of h.server.requests) {
@@ -357,7 +392,7 @@ test('a completion for a local provider waits while a chat streams from it', asy
     const iterator = chat[Symbol.asyncIterator]();
     await iterator.next();
     assert.equal(h.gateway.isLocalBusy('local'), true);
-    const completion = await h.gateway.complete({ prefix: 'x', suffix: '' }).result;
+    const completion = await h.gateway.complete({ messages: ask, prefix: 'x', suffix: '' }).result;
     const chatDone = await chat.result;
     assert.equal(completion.model, 'local/coder');
     assert.equal(chatDone.text, 'slow chat');
@@ -379,8 +414,8 @@ test('a provider that keeps failing is skipped while it cools down', async () =>
   });
   try {
     h.server.script({ kind: 'error', status: 503 });
-    assert.equal((await h.gateway.complete({ prefix: 'a', suffix: '' }).result).model, 'anthropic/claude-3-5-haiku');
-    assert.equal((await h.gateway.complete({ prefix: 'b', suffix: '' }).result).model, 'anthropic/claude-3-5-haiku');
+    assert.equal((await h.gateway.complete({ messages: ask, prefix: 'a', suffix: '' }).result).model, 'anthropic/claude-3-5-haiku');
+    assert.equal((await h.gateway.complete({ messages: ask, prefix: 'b', suffix: '' }).result).model, 'anthropic/claude-3-5-haiku');
     assert.deepEqual(modelsSent(h), ['gpt-4o-mini', 'claude-3-5-haiku', 'claude-3-5-haiku']);
   } finally {
     await h.close();

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { ProviderError } from '../../../src/llm/providerError.ts';
 import { startHarness } from './gatewayHarness.ts';
 
+const ask = [{ role: 'user' as const, content: 'Complete the code at the cursor.' }];
+
 test('a refused remote send stops the request unsent, with a way to manage trust', async () => {
   const asked: string[] = [];
   const harness = await startHarness({
@@ -42,7 +44,7 @@ test('a local endpoint is not remote: it is never asked about', async () => {
   });
   try {
     harness.server.script({ kind: 'text', text: 'ok' });
-    const result = await harness.gateway.complete({ prefix: 'a', suffix: 'b' }).result;
+    const result = await harness.gateway.complete({ messages: ask, prefix: 'a', suffix: 'b' }).result;
     assert.equal(result.text, 'ok');
     assert.equal(asked, 0);
   } finally {
