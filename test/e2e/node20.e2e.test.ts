@@ -8,11 +8,10 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { repoRoot } from './harness.ts';
 import { type ModelServer, startModelServer } from '../support/modelServer/modelServer.ts';
+import { node20 } from '../support/node20.ts';
 
 // VS Code 1.100, the oldest Groundwork accepts, runs extensions on Electron 34's Node 20, while
-// the SDKs' own packages ask for Node 22. This runs the built bundles on a Node 20 of the project's
-// own (test/compat/node20, installed by `npm ci`), whatever Node the machine has.
-const node20 = join(repoRoot, 'node_modules/groundwork-node20/node_modules/node/bin/node');
+// the SDKs' own packages ask for Node 22. This runs the built bundles on the project's own Node 20.
 let server: ModelServer;
 let outDir: string;
 
