@@ -1,14 +1,18 @@
-import { settingKeys, settingsSchema } from '../src/common/settingsSchema.ts';
+import { type SettingSpec, settingKeys, settingsSchema } from '../src/common/settingsSchema.ts';
+import { tableCell, withGeneratedBlock } from './readmeBlocks.ts';
+
+/** The settings to declare, by key without the `groundwork.` prefix, in declaration order. */
+type Schema = Readonly<Record<string, SettingSpec<unknown>>>;
 
 /** package.json's `contributes.configuration`, derived from the settings schema. */
-export function manifestConfiguration(): Record<string, unknown> {
+export function manifestConfiguration(schema: Schema = settingsSchema): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  settingKeys.forEach((key, order) => {
-    const spec = settingsSchema[key];
+  Object.entries(schema).forEach(([key, spec], order) => {
     properties[`groundwork.${key}`] = {
       type: spec.type,
       default: spec.default,
       markdownDescription: spec.description,
+      ...(spec.scope ? { scope: spec.scope } : {}),
       ...(spec.enum ? { enum: spec.enum } : {}),
       ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}),
       ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}),
@@ -19,22 +23,26 @@ export function manifestConfiguration(): Record<string, unknown> {
   return { title: 'Groundwork', properties };
 }
 
+/**
+ * package.json's `capabilities.untrustedWorkspaces.restrictedConfigurations`: the settings whose
+ * workspace values VS Code ignores in Restricted Mode. Undefined when there are none.
+ */
+export function restrictedConfigurations(schema: Schema = settingsSchema): string[] | undefined {
+  const restricted = Object.entries(schema)
+    .filter(([, spec]) => spec.restricted)
+    .map(([key]) => `groundwork.${key}`);
+  return restricted.length > 0 ? restricted : undefined;
+}
+
 /** The README's settings table, derived from the same schema. */
 export function settingsTable(): string {
   const rows = settingKeys.map((key) => {
     const spec = settingsSchema[key];
-    const description = spec.description.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return `| \`groundwork.${key}\` | \`${JSON.stringify(spec.default)}\` | ${description} |`;
+    return `| \`groundwork.${key}\` | \`${JSON.stringify(spec.default)}\` | ${tableCell(spec.description)} |`;
   });
   return ['| setting | default | what it does |', '|---|---|---|', ...rows].join('\n');
 }
 
-export const settingsTableMarkers = { start: '<!-- settings:start -->', end: '<!-- settings:end -->' } as const;
-
 export function withSettingsTable(readme: string): string {
-  const { start, end } = settingsTableMarkers;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from === -1 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`);
-  return `${readme.slice(0, from + start.length)}\n${settingsTable()}\n${readme.slice(to)}`;
+  return withGeneratedBlock(readme, 'settings', settingsTable());
 }

@@ -69,6 +69,10 @@ export interface SettingSpec<T> {
   readonly enum?: readonly string[];
   /** Extra JSON schema for arrays and objects (items, properties, additionalProperties). */
   readonly schema?: Readonly<Record<string, unknown>>;
+  /** Where VS Code lets the setting be set (package.json's `scope`); VS Code's default is `window`. */
+  readonly scope?: 'application' | 'machine' | 'window' | 'resource';
+  /** True when a workspace's value must not apply in Restricted Mode (an untrusted workspace). */
+  readonly restricted?: boolean;
 }
 
 const modelName = 'A model named `provider/model`: `openai/…`, `anthropic/…`, or the name of an entry in `groundwork.endpoints`.';
