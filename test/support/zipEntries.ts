@@ -5,8 +5,9 @@ import { inflateRawSync } from 'node:zlib';
  * Every file of a zip archive (a .vsix is one), by path: enough of the format for the archives
  * vsce writes (stored or deflated entries, no zip64), so tests need no unzip tool.
  */
-export function zipEntries(path: string): Map<string, Buffer> {
-  const zip = readFileSync(path);
+export function zipEntries(archive: string | Buffer): Map<string, Buffer> {
+  const zip = typeof archive === 'string' ? readFileSync(archive) : archive;
+  const path = typeof archive === 'string' ? archive : 'the archive';
   const endOfDirectory = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (endOfDirectory === -1) throw new Error(`${path} is not a zip archive`);
   const count = zip.readUInt16LE(endOfDirectory + 10);
