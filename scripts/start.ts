@@ -1,7 +1,7 @@
 // `npm start`: builds and packages Groundwork, installs it into the project's own VS Code
 // (code-server, set up on first run), and opens it on a demo workspace at a printed local URL,
 // once the server answers there. PORT chooses the port (8420). State lives in .vscode-test/start/
-// so keys and settings survive restarts; Ctrl+C stops it.
+// (`npm start -- --state DIR` for another) so keys and settings survive restarts; Ctrl+C stops it.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +11,8 @@ import { chatInFrontExtension, withWorkbenchSettings } from './startWorkbench.ts
 const root = resolve(import.meta.dirname, '..');
 const host = '127.0.0.1';
 const port = Number(process.env.PORT ?? 8420);
-const state = join(root, '.vscode-test', 'start');
+const stateFlag = process.argv.indexOf('--state');
+const state = stateFlag === -1 ? join(root, '.vscode-test', 'start') : resolve(process.argv[stateFlag + 1] ?? '');
 const userDataDir = join(state, 'user-data');
 const extensionsDir = join(state, 'extensions');
 const workspace = join(state, 'demo-workspace');
