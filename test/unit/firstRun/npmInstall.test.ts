@@ -14,6 +14,7 @@ function npmCli(): string {
 }
 
 test('npm ci on Node 20 warns about nothing', () => {
+  assert.ok(existsSync(node20), `${node20} is missing: run npm ci`);
   // What npm ci reads, in a folder of its own: a dry run plans the install from the lockfile
   // without the network and without touching anyone's node_modules.
   const folder = mkdtempSync(join(tmpdir(), 'groundwork-npm-ci-'));
