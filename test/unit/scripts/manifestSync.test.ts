@@ -45,3 +45,8 @@ test("a setting's scope and Restricted Mode flag reach package.json", () => {
 test("package.json's restricted settings are the generated ones", () => {
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, restrictedConfigurations());
 });
+
+test('the README quotes no size of the .vsix or a bundle, which only npm run package knows and prints', () => {
+  const quoted = readme.split('\n').filter((line) => /\.vsix|dist\/\w+\.js/.test(line) && /\d\s?(KiB|KB|kB|MiB|MB)\b/.test(line));
+  assert.deepEqual(quoted, []);
+});
