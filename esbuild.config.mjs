@@ -1,10 +1,15 @@
-// Builds the three bundles into dist/: the extension (Node, CommonJS, `vscode` external), the chat
-// webview (browser), and the command-line tool. `--production` minifies; source maps always.
+// Builds the bundles into dist/ (or `--outdir DIR`): the extension (Node, CommonJS, `vscode`
+// external), its index worker, the chat webview (browser), and the command-line tool.
+// `--production` minifies and writes source maps without the bundles pointing at them, since the
+// .vsix ships no maps; development builds link them for the debugger.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { buildSummary } from './scripts/buildSummary.ts';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag === -1 ? 'dist' : process.argv[outdirFlag + 1];
 
 // The oldest VS Code we accept (engines ^1.100.0) runs extensions on Electron 34's Node 20;
 // newer ones run Node 22. Targeting node20 keeps the bundle loadable on both.
@@ -51,10 +56,13 @@ const vectraParts = {
 const common = {
   plugins: [engineBoundary, vectraParts],
   bundle: true,
-  sourcemap: true,
+  sourcemap: production ? 'external' : 'linked',
   minify: production,
   legalComments: 'linked',
-  logLevel: 'info',
+  // esbuild's own listing marks every output over 1 MB with a warning sign; the tokenizer's ranks
+  // and the extension are that big on purpose, so the build prints its own summary instead.
+  // Watching keeps esbuild's rebuild messages.
+  logLevel: watch ? 'info' : 'warning',
   define: { 'process.env.GROUNDWORK_BUILD': JSON.stringify(production ? 'production' : 'development') },
 };
 
@@ -79,19 +87,19 @@ const builds = [
     ...common,
     ...nodeBundle,
     entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
+    outdir,
   },
   {
     // Indexing and search run in a worker thread, off the extension host's event loop.
     ...common,
     ...nodeBundle,
     entryPoints: { indexWorker: 'src/index/worker/indexWorker.ts' },
-    outdir: 'dist',
+    outdir,
   },
   {
     ...common,
     entryPoints: { webview: 'src/webview/main.ts' },
-    outdir: 'dist',
+    outdir,
     platform: 'browser',
     format: 'iife',
     target: ['chrome120'],
@@ -100,7 +108,7 @@ const builds = [
     ...common,
     ...nodeBundle,
     entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
+    outdir,
     banner: { js: `#!/usr/bin/env node\n${nodeBundle.banner.js}` },
   },
   {
@@ -108,25 +116,26 @@ const builds = [
     ...common,
     ...nodeBundle,
     entryPoints: { o200k_base: 'js-tiktoken/ranks/o200k_base' },
-    outdir: 'dist',
+    outdir,
     sourcemap: false,
   },
 ];
 
-mkdirSync('dist/grammars', { recursive: true });
+mkdirSync(`${outdir}/grammars`, { recursive: true });
 for (const name of grammars) {
-  copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${name}.wasm`, `dist/grammars/tree-sitter-${name}.wasm`);
+  copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${name}.wasm`, `${outdir}/grammars/tree-sitter-${name}.wasm`);
 }
-copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/grammars/web-tree-sitter.wasm');
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', `${outdir}/grammars/web-tree-sitter.wasm`);
 // vectra's protobuf codec reads its schema from schemas/ beside the code, which is dist/ once bundled.
-mkdirSync('dist/schemas', { recursive: true });
-copyFileSync(`${vectraLib}/codecs/schemas/index.proto`, 'dist/schemas/index.proto');
+mkdirSync(`${outdir}/schemas`, { recursive: true });
+copyFileSync(`${vectraLib}/codecs/schemas/index.proto`, `${outdir}/schemas/index.proto`);
 // The package is "type": "module" for sources and tests; the bundles are CommonJS.
-writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+writeFileSync(`${outdir}/package.json`, '{ "type": "commonjs" }\n');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
+  console.log(buildSummary(results.map((result) => result.metafile), production));
 }

@@ -1,4 +1,8 @@
-import { settingKeys, settingsSchema } from '../src/common/settingsSchema.ts';
+import { type SettingSpec, settingKeys, settingsSchema } from '../src/common/settingsSchema.ts';
+import { tableCell, withGeneratedBlock } from './readmeBlocks.ts';
+
+/** The settings to declare, by key without the `groundwork.` prefix, in declaration order. */
+type Schema = Readonly<Record<string, SettingSpec<unknown>>>;
 
 /**
  * VS Code drops workspace and folder values of `application` settings, so what the user pays
@@ -7,16 +11,10 @@ import { settingKeys, settingsSchema } from '../src/common/settingsSchema.ts';
  */
 const vscodeScope = { user: 'application', host: 'window' } as const;
 
-/** `capabilities.untrustedWorkspaces.restrictedConfigurations`: in Restricted Mode VS Code ignores their workspace values too. */
-export function restrictedConfigurations(): string[] {
-  return settingKeys.filter((key) => settingsSchema[key].trust !== undefined).map((key) => `groundwork.${key}`);
-}
-
 /** package.json's `contributes.configuration`, derived from the settings schema. */
-export function manifestConfiguration(): Record<string, unknown> {
+export function manifestConfiguration(schema: Schema = settingsSchema): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  settingKeys.forEach((key, order) => {
-    const spec = settingsSchema[key];
+  Object.entries(schema).forEach(([key, spec], order) => {
     properties[`groundwork.${key}`] = {
       type: spec.type,
       default: spec.default,
@@ -32,24 +30,29 @@ export function manifestConfiguration(): Record<string, unknown> {
   return { title: 'Groundwork', properties };
 }
 
+/**
+ * package.json's `capabilities.untrustedWorkspaces.restrictedConfigurations`: every setting a
+ * workspace may not simply set (any trust level), whose workspace values VS Code itself ignores
+ * in Restricted Mode. Undefined when there are none.
+ */
+export function restrictedConfigurations(schema: Schema = settingsSchema): string[] | undefined {
+  const restricted = Object.entries(schema)
+    .filter(([, spec]) => spec.trust !== undefined)
+    .map(([key]) => `groundwork.${key}`);
+  return restricted.length > 0 ? restricted : undefined;
+}
+
 const workspaceColumn = { user: 'ignored', host: 'after you approve its host', any: 'used' } as const;
 
 /** The README's settings table, derived from the same schema. */
 export function settingsTable(): string {
   const rows = settingKeys.map((key) => {
     const spec = settingsSchema[key];
-    const description = spec.description.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    return `| \`groundwork.${key}\` | \`${JSON.stringify(spec.default)}\` | ${description} | ${workspaceColumn[spec.trust ?? 'any']} |`;
+    return `| \`groundwork.${key}\` | \`${JSON.stringify(spec.default)}\` | ${tableCell(spec.description)} | ${workspaceColumn[spec.trust ?? 'any']} |`;
   });
   return ['| setting | default | what it does | a workspace\'s value |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-export const settingsTableMarkers = { start: '<!-- settings:start -->', end: '<!-- settings:end -->' } as const;
-
 export function withSettingsTable(readme: string): string {
-  const { start, end } = settingsTableMarkers;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from === -1 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`);
-  return `${readme.slice(0, from + start.length)}\n${settingsTable()}\n${readme.slice(to)}`;
+  return withGeneratedBlock(readme, 'settings', settingsTable());
 }

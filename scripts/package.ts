@@ -1,13 +1,18 @@
 // `npm run package`: a production build, then groundwork-<version>.vsix with vsce. Dependencies are
-// bundled, so vsce is told not to collect node_modules. Prints the .vsix path and size.
+// bundled, so vsce is told not to collect node_modules. The .vsix carries the user's README
+// (scripts/userReadme.ts), written to dist/ for vsce. Prints the .vsix path and size.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { kib } from './buildSummary.ts';
+import { userReadme } from './userReadme.ts';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const root = new URL('..', import.meta.url);
+const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
 const vsix = `groundwork-${manifest.version}.vsix`;
-const bin = (name: string) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const bin = (name: string) => new URL(`node_modules/.bin/${name}`, root).pathname;
+const shippedReadme = 'dist/README.md';
 
 execFileSync(process.execPath, ['esbuild.config.mjs', '--production'], { stdio: 'inherit' });
-execFileSync(bin('vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { stdio: 'inherit' });
-const kib = statSync(vsix).size / 1024;
-console.log(`package: ${vsix} ${kib.toFixed(0)} KiB`);
+writeFileSync(new URL(shippedReadme, root), userReadme(readFileSync(new URL('README.md', root), 'utf8')));
+execFileSync(bin('vsce'), ['package', '--no-dependencies', '--readme-path', shippedReadme, '--out', vsix], { stdio: 'inherit' });
+console.log(`package: ${vsix} ${kib(statSync(vsix).size)}`);

@@ -71,7 +71,10 @@ export interface SettingSpec<T> {
   readonly enum?: readonly string[];
   /** Extra JSON schema for arrays and objects (items, properties, additionalProperties). */
   readonly schema?: Readonly<Record<string, unknown>>;
-  /** How far a workspace's value is trusted (`settingsTrust.ts`); absent: as VS Code merges. */
+  /**
+   * How far a workspace's value is trusted (`settingsTrust.ts`); absent: as VS Code merges. It
+   * also decides the declared `scope` and the Restricted Mode list (`scripts/manifestConfiguration.ts`).
+   */
   readonly trust?: SettingTrust;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterEach } from 'node:test';
 import { type Browser, type FrameLocator, type Page, chromium } from 'playwright-core';
+import { workbenchSettings } from '../../scripts/startWorkbench.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 export const resultsDir = join(repoRoot, 'test-results', 'e2e');
@@ -120,14 +121,7 @@ export class Workbench {
       join(userDataDir, 'User/settings.json'),
       JSON.stringify(
         {
-          'security.workspace.trust.enabled': false,
-          'workbench.startupEditor': 'none',
-          'chat.disableAIFeatures': true,
-          'workbench.tips.enabled': false,
-          'workbench.secondarySideBar.defaultVisibility': 'hidden',
-          'extensions.autoCheckUpdates': false,
-          'extensions.autoUpdate': false,
-          'telemetry.telemetryLevel': 'off',
+          ...workbenchSettings,
           'workbench.colorTheme': options.colorTheme ?? 'Default Light Modern',
           ...options.settings,
         },

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { repoRoot } from './harness.ts';
 import { type ModelServer, startModelServer } from '../support/modelServer/modelServer.ts';
+import { node20 } from '../support/node20.ts';
 
 // VS Code 1.100, the oldest Groundwork accepts, runs extensions on Electron 34's Node 20, while
-// the SDKs' own packages ask for Node 22. This runs the built bundles on the machine's Node 20.
-const node20 = process.env.GROUNDWORK_NODE20 ?? '/usr/bin/node';
+// the SDKs' own packages ask for Node 22. This runs the built bundles on the project's own Node 20.
 let server: ModelServer;
 let outDir: string;
 
@@ -37,7 +37,8 @@ after(async () => {
   await server?.close();
 });
 
-test('the machine has the Node 20 that VS Code 1.100 runs', () => {
+test('npm ci brought the Node 20 that VS Code 1.100 runs', () => {
+  assert.ok(existsSync(node20), `${node20} is missing: run npm ci`);
   assert.match(execFileSync(node20, ['--version'], { encoding: 'utf8' }), /^v20\./);
 });
 
@@ -63,4 +64,16 @@ test('the SDKs, the gateway, the tokenizer and the index worker run on Node 20',
   assert.equal(reloaded.store, 'vectra');
   assert.ok(reloaded.files > 0, 'the reopened index has its files');
   assert.equal(reloaded.topHit, 'src/shipping.ts');
+});
+
+test('the command line indexes and searches on Node 20', async () => {
+  // A copy: the command line keeps its index in the folder it indexes.
+  const workspace = join(outDir, 'workspace');
+  cpSync(join(repoRoot, 'test/fixtures/sample-workspace'), workspace, { recursive: true });
+  const run = (args: readonly string[]) =>
+    promisify(execFile)(node20, [join(repoRoot, 'dist/cli.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  await run(['index', '--root', workspace]);
+  const { stdout } = await run(['search', '--root', workspace, '--files', '--json', '--top', '1', 'shipping cost for domestic orders']);
+  const hits = JSON.parse(stdout) as { path: string }[];
+  assert.equal(hits[0]?.path, 'src/shipping.ts');
 });
