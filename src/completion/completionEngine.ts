@@ -98,9 +98,9 @@ export interface CompletionEngineOptions {
    * a fresh suggestion. Cached and typed-ahead suggestions are served without waiting.
    */
   readonly debounceMs: number;
-  /** Mid-word, wait past the typist's usual gap (`TypingRhythm`) instead of `debounceMs`; off, the debounce is fixed. */
+  /** Wait just past the typist's usual in-burst gap (`TypingRhythm`), with `debounceMs` as the floor; off, `debounceMs` is fixed. */
   readonly adaptiveDebounce: boolean;
-  /** The longest the mid-word debounce grows for a slow typist; `debounceMs` is its floor. */
+  /** The longest the adaptive debounce grows for a slow typist. */
   readonly maxDebounceMs: number;
   readonly budget: ContextBudget;
   /** The index gets this long, from the end of the debounce, before its hits are dropped. */
@@ -276,7 +276,7 @@ export class CompletionEngine implements Disposable {
     const finish = (outcome: CompletionRecord['outcome']) =>
       this.recordEmitter.fire({ ...record, outcome, latencyMs: this.clock.now() - started });
     try {
-      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(prefix), controller.signal);
+      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(), controller.signal);
       this.requesting.add(controller);
       this.refreshStatus();
       // The index is searched only for a request that will be sent: past the debounce, within
@@ -341,16 +341,10 @@ export class CompletionEngine implements Disposable {
     return { id, text, source, mode };
   }
 
-  /**
-   * How long to wait before asking. At a word's end (after a space, punctuation or a line break)
-   * the setting's debounce; in the middle of a word, where the suggestion is mostly the rest of
-   * the word and typing goes on, just past this typist's usual gap (`TypingRhythm`), so only a
-   * real pause there asks.
-   */
-  private debounceMs(prefix: string): number {
+  /** How long to wait before asking: just past this typist's usual in-burst gap (`TypingRhythm`), or the fixed debounce. */
+  private debounceMs(): number {
     const { debounceMs, maxDebounceMs, adaptiveDebounce } = this.options;
-    if (!adaptiveDebounce || !/[\p{L}\p{N}_$]$/u.test(prefix)) return debounceMs;
-    return this.rhythm.debounceMs(debounceMs, maxDebounceMs);
+    return adaptiveDebounce ? this.rhythm.debounceMs(debounceMs, maxDebounceMs) : debounceMs;
   }
 
   private debounce(ms: number, signal: AbortSignal): Promise<void> {

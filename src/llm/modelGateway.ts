@@ -13,7 +13,7 @@ import { costUsd, resolvePrice } from './prices.ts';
 import { ProviderCooldown } from './providerCooldown.ts';
 import { isFallbackReason, ProviderError, type ProviderErrorReason, toProviderError } from './providerError.ts';
 import type { ProviderSource } from './providerRegistry.ts';
-import { planRoute, type RoutePlan, type SettingsReader } from './routing.ts';
+import { planRoute, type RoutePlan, routingTable, type SettingsReader } from './routing.ts';
 import { defaultTaskPolicies, retryDelayMs, type TaskPolicy } from './taskPolicy.ts';
 import { EventQueue } from './eventQueue.ts';
 import { tokenCounter } from './tokenizer.ts';
@@ -159,8 +159,6 @@ export interface ModelGatewayOptions {
   /** Asked before a heavy request once today's spend is past `budget.dailyUsd`; without it, such requests are refused. */
   readonly confirmOverBudget?: (spentUsd: number, limitUsd: number) => Promise<boolean>;
   readonly policies?: Partial<Record<ModelTask, Partial<TaskPolicy>>>;
-  /** Completion prompts longer than this many tokens go to the heavy tier. */
-  readonly fastPromptBudget?: number;
   readonly cooldown?: ProviderCooldown;
   readonly logger?: Logger;
   readonly now?: () => number;
@@ -198,6 +196,9 @@ interface AttemptOutcome {
   readonly final?: boolean;
 }
 
+/** Tokens kept for a reply that names no `maxTokens`, when routing checks a prompt against a window. */
+const defaultReplyTokens = 4_096;
+
 interface TextCall {
   readonly kind: 'chat' | 'fim';
   readonly messages: readonly ChatMessage[];
@@ -223,7 +224,6 @@ export class ModelGateway implements Disposable {
   private readonly allowRemoteSend: ModelGatewayOptions['allowRemoteSend'];
   private readonly beforeSend: ModelGatewayOptions['beforeSend'];
   private readonly policies: { readonly [T in ModelTask]: TaskPolicy };
-  private readonly fastPromptBudget: number;
   private readonly cooldown: ProviderCooldown;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -249,7 +249,6 @@ export class ModelGateway implements Disposable {
       policies[task] = { ...policies[task], ...override };
     }
     this.policies = policies;
-    this.fastPromptBudget = options.fastPromptBudget ?? 8_000;
     this.cooldown = options.cooldown ?? new ProviderCooldown();
     this.logger = options.logger ?? nullLogger;
     this.now = options.now ?? Date.now;
@@ -387,19 +386,25 @@ export class ModelGateway implements Disposable {
   private prepare(
     task: ModelTask,
     feature: string,
-    request: { readonly model?: string; readonly sources?: readonly SourceRef[]; readonly promptTokens?: number },
+    request: { readonly model?: string; readonly sources?: readonly SourceRef[]; readonly promptTokens?: number; readonly maxTokens?: number },
     filtered: Redacted,
     signal: AbortSignal,
   ): Prepared {
     const { model } = request;
     const texts = filtered.texts;
     let counted: number | undefined = request.promptTokens;
+    // The exact count takes milliseconds on a large prompt: routing asks for it only when the
+    // prompt's bytes could outgrow a candidate's window.
     const promptTokens = () => (counted ??= texts.reduce((sum, text) => sum + tokenCounter.count(text), 0));
-    // Only the fast tier escalates. A token is at least one UTF-8 byte, so a prompt with no more
-    // bytes than the budget cannot exceed it, and the (milliseconds-long) exact count is skipped.
-    const mayExceed = task === 'completion' && texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) > this.fastPromptBudget;
-    const tokens = mayExceed ? promptTokens() : 0;
-    const plan = planRoute({ task, promptTokens: tokens, fastPromptBudget: this.fastPromptBudget, ...(model ? { model } : {}) }, this.settings);
+    const promptBytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    const plan = planRoute({ task, promptBytes, promptTokens, replyTokens: request.maxTokens ?? defaultReplyTokens, ...(model ? { model } : {}) }, this.settings);
+    if (plan.candidates.length === 0 && routingTable[task].tier !== 'fast' && routingTable[task].tier !== 'embedding') {
+      throw new ProviderError('contextTooLong', `The request (${promptTokens()} tokens) is larger than any configured model for ${task} can take. Ask about less code, or set a model with a larger context window.`, {
+        provider: '',
+        model: '',
+        actions: ['openSettings'],
+      });
+    }
     const policy = this.policies[plan.escalated ? 'refactor' : task];
     return {
       task,

@@ -8,6 +8,7 @@ import {
   type CompletionStatus,
 } from '../../../src/completion/completionEngine.ts';
 import type { Clock, CompletionModel, CompletionPrompt, CompletionPrompts, CompletionRequest, CompletionStream } from '../../../src/completion/types.ts';
+import { TypingRhythm } from '../../../src/completion/typingRhythm.ts';
 import { docAt } from './fixtures.ts';
 
 /** Timers that fire only when the test advances time. */
@@ -313,11 +314,12 @@ test('the debounce learns the typist\'s rhythm: it waits just past their usual g
     await clock.advance(i % 2 === 0 ? 100 : 160);
   }
   const before = model.calls.length;
+  const learned = Math.round(160 * TypingRhythm.margin);
   text += 'b';
   void engine.provide(request(`${text}<|>\n`), never);
-  await clock.advance(160);
+  await clock.advance(learned - 1);
   assert.equal(model.calls.length, before, 'a gap as long as their usual one is not a pause');
-  await clock.advance(40);
+  await clock.advance(1);
   assert.equal(model.calls.length, before + 1, 'just past it, the request goes');
 });
 

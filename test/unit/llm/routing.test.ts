@@ -6,7 +6,7 @@ import type { GroundworkSettings } from '../../../src/common/settingsSchema.ts';
 import { planRoute, routingTable } from '../../../src/llm/routing.ts';
 
 const settingsWith = (values: Partial<GroundworkSettings>) => new Settings(new MemorySettingsSource(values), nullLogger);
-const base = { promptTokens: 10, fastPromptBudget: 1000 };
+const base = { promptBytes: 40, promptTokens: () => 10, replyTokens: 256 };
 
 test('the routing table maps each task to its tier', () => {
   assert.deepEqual(Object.fromEntries(Object.entries(routingTable).map(([task, row]) => [task, row.tier])), {
@@ -34,14 +34,34 @@ test('chat uses the heavy model and fallbacks when its own settings are empty', 
   assert.deepEqual(planRoute({ task: 'chat', ...base }, ownModelOnly).candidates, ['local/llama', 'anthropic/claude-sonnet-5-5']);
 });
 
-test('a completion prompt over the fast budget escalates to the heavy tier; other tasks never do', () => {
-  const settings = settingsWith({});
-  const escalated = planRoute({ task: 'completion', promptTokens: 1001, fastPromptBudget: 1000 }, settings);
-  assert.equal(escalated.escalated, true);
-  assert.equal(escalated.tier, 'heavy');
-  assert.equal(escalated.candidates[0], 'openai/gpt-4o');
-  assert.equal(planRoute({ task: 'completion', promptTokens: 1000, fastPromptBudget: 1000 }, settings).escalated, false);
-  assert.equal(planRoute({ task: 'chat', promptTokens: 99_999, fastPromptBudget: 1000 }, settings).escalated, false);
+// Finding: the gateway escalated completions past 8,000 tokens (their prompts are capped at
+// 2,048), and never routed chat or refactors by size.
+test('completions never leave the fast tier, however long the prompt', () => {
+  const plan = planRoute({ task: 'completion', promptBytes: 2_000_000, promptTokens: () => 500_000, replyTokens: 256 }, settingsWith({}));
+  assert.deepEqual([plan.tier, plan.escalated, plan.candidates], ['fast', false, ['openai/gpt-4o-mini']]);
+});
+
+test('a chat whose context outgrows its own models moves to the heavy tier; a chain skips models too small', () => {
+  const settings = settingsWith({ 'models.chat': 'openai/gpt-4o-mini', 'models.chatFallbacks': ['local/llama'] });
+  const windows = (model: string) => ({ 'openai/gpt-4o-mini': 128_000, 'local/llama': 8_000, 'openai/gpt-4o': 128_000, 'anthropic/claude-sonnet-5-5': 200_000 })[model];
+  const ask = (tokens: number) => ({ task: 'chat' as const, promptBytes: tokens * 4, promptTokens: () => tokens, replyTokens: 4_000 });
+  assert.deepEqual(planRoute(ask(1_000), settings, windows).candidates, ['openai/gpt-4o-mini', 'local/llama']);
+  assert.deepEqual(planRoute(ask(20_000), settings, windows).candidates, ['openai/gpt-4o-mini'], 'the small fallback is skipped');
+  const big = planRoute(ask(150_000), settings, windows);
+  assert.deepEqual([big.tier, big.escalated, big.candidates], ['heavy', true, ['anthropic/claude-sonnet-5-5']]);
+  assert.deepEqual(planRoute({ ...ask(250_000), task: 'refactor' }, settings, windows).candidates, [], 'nothing can take it');
+});
+
+test('the exact token count is asked for only when the bytes could outgrow a window', () => {
+  let counted = 0;
+  const promptTokens = () => {
+    counted++;
+    return 100;
+  };
+  planRoute({ task: 'chat', promptBytes: 4_000, promptTokens, replyTokens: 4_096 }, settingsWith({}));
+  assert.equal(counted, 0);
+  planRoute({ task: 'chat', promptBytes: 400_000, promptTokens, replyTokens: 4_096 }, settingsWith({}));
+  assert.equal(counted, 2, 'once per candidate model, both fitting by tokens');
 });
 
 test('a per-request model goes first and is not repeated; blank names are dropped', () => {
