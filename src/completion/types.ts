@@ -27,6 +27,9 @@ export interface ContextSourceUse {
   readonly kind: ContextSourceKind;
   readonly path: string;
   readonly tokens: number;
+  /** The 1-based lines of `path` the text came from, inclusive, for the audit log. */
+  readonly startLine?: number;
+  readonly endLine?: number;
 }
 
 export interface ChatMessage {

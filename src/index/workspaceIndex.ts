@@ -787,14 +787,19 @@ export class WorkspaceIndex implements Disposable {
       const vector = slot !== undefined ? this.vectors.get(slot) : undefined;
       if (vector) known.set(chunk.hash, vector);
     }
-    const toEmbed = allChunks.filter((chunk) => !known.has(chunk.hash));
+    const toEmbed = pending.flatMap(({ file, chunks }) => chunks.filter((chunk) => !known.has(chunk.hash)).map((chunk) => ({ file, chunk })));
     const before = this.embedder.embeddedCount;
     const embedded = await this.embedder.embed(
-      toEmbed.map((chunk) => ({ hash: chunk.hash, text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text })),
+      toEmbed.map(({ file, chunk }) => ({
+        hash: chunk.hash,
+        text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text,
+        // Where the text came from, for the audit log of a remote embedder.
+        source: { root: file.root, path: file.path, startLine: chunk.startLine, endLine: chunk.endLine },
+      })),
       signal,
     );
     totals.embeddedChunks += this.embedder.embeddedCount - before;
-    toEmbed.forEach((chunk, i) => known.set(chunk.hash, embedded[i]));
+    toEmbed.forEach(({ chunk }, i) => known.set(chunk.hash, embedded[i]));
 
     for (const entry of pending) {
       const chunks: StoredChunk[] = entry.chunks.map((chunk) => ({

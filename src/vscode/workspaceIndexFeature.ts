@@ -12,6 +12,7 @@ import { IndexWorkerClient } from '../index/worker/indexWorkerClient.ts';
 import type { WorkerEmbedderSpec } from '../index/worker/protocol.ts';
 import type { IndexStatus, SearchHit } from '../index/workspaceIndex.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
+import { mergeSourceRefs } from '../llm/contentFilter.ts';
 import { describeIndexStatus, renderIndexStatus } from '../status/indexStatusView.ts';
 import { readWorkspaceFile } from './documents.ts';
 import { staticPanelHtml } from './webviewHtml.ts';
@@ -267,8 +268,11 @@ export class WorkspaceIndexFeature extends DisposableBase {
       id: `${settings.get('models.embedding')}:${settings.get('index.dimensions')}`,
       dimensions: settings.get('index.dimensions'),
       maxBatchSize: 64,
-      embed: async (texts, signal) => {
-        const result = await gateway.embed({ feature: 'index', inputs: texts, dimensions: settings.get('index.dimensions'), signal });
+      embed: async (texts, signal, sources = []) => {
+        // The audit log lists the files and lines the chunks came from, by the paths the rest of Groundwork shows.
+        const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+        const refs = mergeSourceRefs(sources.map(({ root, path, startLine, endLine }) => ({ path: multiRoot ? `${root}/${path}` : path, startLine, endLine })));
+        const result = await gateway.embed({ feature: 'index', inputs: texts, dimensions: settings.get('index.dimensions'), signal, sources: refs });
         return result.vectors.map((vector) => [...vector]);
       },
     };
