@@ -12,6 +12,7 @@ import type {
   ContextSourceUse,
   FileReader,
   IndexSearch,
+  QueryOrigin,
   ReadablePredicate,
   RecentDocuments,
   Snippet,
@@ -145,6 +146,7 @@ export function searchIndexWithCap(
   clock: Clock,
   signal: AbortSignal,
   logger: Logger,
+  origin?: QueryOrigin,
 ): Promise<readonly Snippet[]> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
@@ -159,7 +161,7 @@ export function searchIndexWithCap(
       signal.removeEventListener('abort', onAbort);
       resolve(hits);
     };
-    search(query, controller.signal).then(done, (error: unknown) => {
+    search(query, controller.signal, origin).then(done, (error: unknown) => {
       if (!isCancellation(error)) logger.debug(`index search failed: ${String(error)}`);
       done([]);
     });
@@ -185,7 +187,9 @@ export class ContextGatherer {
     if (!this.ports.searchIndex) return Promise.resolve([]);
     const text = request.document.text;
     const query = contextQuery(text.slice(0, offsetAt(text, request.position)));
-    return searchIndexWithCap(this.ports.searchIndex, query, capMs, this.tools.clock, signal, this.tools.logger);
+    const cursorLine = request.position.line + 1;
+    const origin = { path: request.document.path, startLine: cursorLine - newlines(query), endLine: cursorLine };
+    return searchIndexWithCap(this.ports.searchIndex, query, capMs, this.tools.clock, signal, this.tools.logger, origin);
   }
 
   async gather(request: CompletionRequest, options: GatherOptions, signal: AbortSignal): Promise<CompletionContext> {

@@ -61,8 +61,15 @@ export interface CompletionModel {
   stream(prompt: CompletionPrompt, signal: AbortSignal): AsyncIterable<string>;
 }
 
+/** Where a query's text sits in its file (1-based lines, inclusive): a remote embedder's audit lists it. */
+export interface QueryOrigin {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 /** Port: the workspace index. It is raced against a short time cap, so it may be slow or fail. */
-export type IndexSearch = (query: string, signal: AbortSignal) => Promise<readonly Snippet[]>;
+export type IndexSearch = (query: string, signal: AbortSignal, origin?: QueryOrigin) => Promise<readonly Snippet[]>;
 
 /** Port: reads a workspace file that is not open (for imports). Undefined when it does not exist. */
 export type FileReader = (path: string, signal: AbortSignal) => Promise<string | undefined>;

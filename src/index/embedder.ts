@@ -7,8 +7,8 @@ import { abortReason } from '../common/async.ts';
  */
 /** Where an embedded text came from (1-based lines, inclusive): what a remote request lists in the audit log. */
 export interface EmbedSource {
-  /** The workspace folder's name. */
-  readonly root: string;
+  /** The workspace folder's id; absent when `path` is already the one the rest of Groundwork shows. */
+  readonly root?: string;
   /** Relative to the folder, `/`-separated. */
   readonly path: string;
   readonly startLine: number;
@@ -90,8 +90,8 @@ export class CachingEmbedder {
   }
 
   /** One query vector, never cached (queries rarely repeat and must not evict chunks). */
-  async embedQuery(text: string, signal: AbortSignal): Promise<Float32Array> {
-    const [vector] = await this.inner.embed([text], signal);
+  async embedQuery(text: string, signal: AbortSignal, source?: EmbedSource): Promise<Float32Array> {
+    const [vector] = await this.inner.embed([text], signal, source ? [source] : undefined);
     return normalized(vector, this.inner.dimensions, this.inner.id);
   }
 

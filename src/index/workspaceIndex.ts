@@ -16,7 +16,7 @@ import {
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder } from './embedder.ts';
+import { CachingEmbedder, type Embedder, type EmbedSource } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
@@ -110,6 +110,8 @@ export interface SearchOptions {
   readonly retrievers?: readonly Retriever[];
   /** Only hits in these root ids. */
   readonly roots?: readonly string[];
+  /** Where the query's text came from (a completion's lines), for the audit log of a remote embedder. */
+  readonly querySource?: EmbedSource;
 }
 
 export interface SearchHit {
@@ -499,7 +501,7 @@ export class WorkspaceIndex implements Disposable {
     const use = new Set(options.retrievers ?? ['vector', 'keyword']);
     const lists: { retriever: Retriever; ids: number[] }[] = [];
     if (use.has('vector') && this.vectors.size > 0) {
-      const vector = await this.embedder.embedQuery(query, signal);
+      const vector = await this.embedder.embedQuery(query, signal, options.querySource);
       const items = this.vectors.search(vector, candidates);
       scored.push({ retriever: 'vector', items });
       lists.push({ retriever: 'vector', ids: items.map((hit) => hit.id) });

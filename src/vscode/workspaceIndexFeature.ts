@@ -5,7 +5,7 @@ import { errorMessage, isCancellation } from '../common/errors.ts';
 import { folderLabels } from '../common/folderLabels.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
-import type { Snippet } from '../completion/types.ts';
+import type { QueryOrigin, Snippet } from '../completion/types.ts';
 import { discoveryOptionsFromSettings, type IndexRoot } from '../index/discovery.ts';
 import type { Embedder } from '../index/embedder.ts';
 import { IndexWorkerClient } from '../index/worker/indexWorkerClient.ts';
@@ -84,17 +84,17 @@ export class WorkspaceIndexFeature extends DisposableBase {
   }
 
   /** Hybrid search, or nothing when the index is off or not open yet. */
-  async search(query: string, top: number, signal: AbortSignal): Promise<WorkspaceHit[]> {
+  async search(query: string, top: number, signal: AbortSignal, origin?: QueryOrigin): Promise<WorkspaceHit[]> {
     const client = this.client;
     if (!client) return [];
-    const hits = await client.search(query, { top }, signal);
+    const hits = await client.search(query, { top, ...(origin ? { querySource: origin } : {}) }, signal);
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return hits.map((hit) => ({ ...hit, enginePath: multiRoot ? `${hit.root}/${hit.path}` : hit.path }));
   }
 
   /** The completion engine's index port: the best few chunks with their text, read fresh. */
-  async completionSnippets(query: string, signal: AbortSignal): Promise<Snippet[]> {
-    const hits = await this.search(query, 3, signal);
+  async completionSnippets(query: string, signal: AbortSignal, origin?: QueryOrigin): Promise<Snippet[]> {
+    const hits = await this.search(query, 3, signal, origin);
     const snippets: Snippet[] = [];
     for (const hit of hits) {
       // A newer keystroke has taken over: read nothing more for this one.
@@ -271,7 +271,7 @@ export class WorkspaceIndexFeature extends DisposableBase {
       embed: async (texts, signal, sources = []) => {
         // The audit log lists the files and lines the chunks came from, by the paths the rest of Groundwork shows.
         const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-        const refs = mergeSourceRefs(sources.map(({ root, path, startLine, endLine }) => ({ path: multiRoot ? `${root}/${path}` : path, startLine, endLine })));
+        const refs = mergeSourceRefs(sources.map(({ root, path, startLine, endLine }) => ({ path: multiRoot && root !== undefined ? `${root}/${path}` : path, startLine, endLine })));
         const result = await gateway.embed({ feature: 'index', inputs: texts, dimensions: settings.get('index.dimensions'), signal, sources: refs });
         return result.vectors.map((vector) => [...vector]);
       },

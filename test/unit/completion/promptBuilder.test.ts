@@ -264,6 +264,19 @@ test('the audit log gets every file a completion drew on with its line ranges, t
   }
 });
 
+test("the index search of a completion says which lines its query came from", async () => {
+  const origins: unknown[] = [];
+  const f = fixture({
+    searchIndex: async (_query, _signal, origin) => {
+      origins.push(origin);
+      return [];
+    },
+  });
+  await gather(f.ports);
+  // The cursor is on line 7 of src/cart.ts; the query is the code before it, from line 1.
+  assert.deepEqual(origins, [{ path: 'src/cart.ts', startLine: 1, endLine: 7 }]);
+});
+
 test('a window cut from the middle of a long file names just its lines', async () => {
   const lines = Array.from({ length: 3000 }, (_, i) => `  const value${i} = compute(${i}, "some text to make the line longer");`);
   lines[1500] = '  const here = <|>';

@@ -35,8 +35,13 @@ test('a remote embedding request lists in the audit log the files and lines of t
   try {
     const index = await WorkspaceIndex.open({ storeDirectory: join(base, 'store'), roots: [{ id: 'ws', path: root }], embedder: remote, shardCount: 4 });
     await index.refresh();
+    // A completion's search: its query is the code before the cursor, and says where it sits.
+    await index.search('retry with backoff', { top: 2, querySource: { path: 'src/cart.ts', startLine: 5, endLine: 16 } });
     index.dispose();
-    const { entries } = await audit.read();
+    const { entries: all } = await audit.read();
+    const query = all.at(-1)!;
+    assert.deepEqual(query.files, [{ path: 'src/cart.ts', startLine: 5, endLine: 16 }]);
+    const entries = all.slice(0, -1);
     assert.ok(entries.length > 0, 'the index embedded remotely');
     const listed = entries.flatMap((entry) => entry.files);
     assert.deepEqual([...new Set(listed.map((file) => file.path))].sort(), ['src/retry.py', 'src/session.ts']);
