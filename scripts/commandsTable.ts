@@ -10,7 +10,7 @@ export const commandDescriptions: Readonly<Record<string, string>> = {
   'groundwork.checkModels': 'send a tiny request to each role\'s model and say what answered, or what to fix',
   'groundwork.showUsage': 'calls, tokens and cost today and this month, per feature and model; completion acceptance',
   'groundwork.toggleCompletions': 'stop ghost text until resumed (also a click on the paused status item)',
-  'groundwork.openAuditLog': "today's log of requests sent: feature, model, files and lines, tokens, redactions",
+  'groundwork.openAuditLog': 'pick a day (UTC, newest first) and read its requests: feature, model, files and lines, tokens, redactions, outcome',
   'groundwork.searchCodebase': "the index's hybrid search; opens the hit",
   'groundwork.showIndexStatus': 'what is indexed, and every skipped file with why (secret, ignored, binary, too large…)',
   'groundwork.rebuildIndex': 'index the workspace again',

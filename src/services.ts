@@ -105,7 +105,7 @@ export class Services extends DisposableBase {
         gateway: this.gateway,
         policy: this.policy,
         logger: this.logger.scoped('completion'),
-        searchIndex: (query, signal) => this.index.completionSnippets(query, signal, (path) => this.policy.isAllowed(path)),
+        searchIndex: (query, signal, origin) => this.index.completionSnippets(query, signal, (path) => this.policy.isAllowed(path), origin),
       }),
     );
 

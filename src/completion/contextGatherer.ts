@@ -1,7 +1,7 @@
 import { isCancellation } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { type DocumentSnapshot, offsetAt } from '../common/text.ts';
-import { extractDefinitions, importCandidates, parseImports } from './importedDefinitions.ts';
+import { definitionsOf, importCandidates, parseImports } from './importedDefinitions.ts';
 import type { LineTokenCounter } from './lineTokenCounter.ts';
 import type { SimilarSnippets } from './similarSnippets.ts';
 import type {
@@ -12,6 +12,7 @@ import type {
   ContextSourceUse,
   FileReader,
   IndexSearch,
+  QueryOrigin,
   ReadablePredicate,
   RecentDocuments,
   Snippet,
@@ -23,7 +24,15 @@ export interface ContextSnippet {
   readonly path: string;
   readonly text: string;
   readonly tokens: number;
+  /** 1-based lines of `path` the text came from, inclusive, when known. */
+  readonly startLine?: number;
+  readonly endLine?: number;
 }
+
+/** Where a piece of text sat in its file: 1-based lines, inclusive; none when unknown. */
+type LineSpan = { readonly startLine: number; readonly endLine: number } | undefined;
+
+const newlines = (text: string) => text.split('\n').length - 1;
 
 export interface CompletionContext {
   /** The text before the cursor, cut at a line boundary to fit the budget. */
@@ -98,6 +107,18 @@ export function suffixWindow(suffix: string, maxTokens: number, counter: LineTok
   return { text: suffix.slice(0, end), tokens, whole: end >= suffix.length };
 }
 
+type Definitions = ReturnType<typeof definitionsOf>;
+
+/** A snippet's lines in its file, when it knows where it starts (0-based `startLine`). */
+function spanOf(snippet: Snippet): LineSpan {
+  if (snippet.startLine === undefined) return undefined;
+  return { startLine: snippet.startLine + 1, endLine: snippet.startLine + 1 + newlines(snippet.text) };
+}
+
+function sourceOf({ kind, path, tokens, startLine, endLine }: ContextSnippet): ContextSourceUse {
+  return { kind, path, tokens, ...(startLine !== undefined && endLine !== undefined ? { startLine, endLine } : {}) };
+}
+
 /** Keeps the head of a snippet that fits `maxTokens`, whole lines only. */
 function fitSnippet(text: string, maxTokens: number, counter: LineTokenCounter): { text: string; tokens: number } {
   const lines = text.split('\n');
@@ -123,6 +144,7 @@ export function searchIndexWithCap(
   clock: Clock,
   signal: AbortSignal,
   logger: Logger,
+  origin?: QueryOrigin,
 ): Promise<readonly Snippet[]> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
@@ -137,7 +159,7 @@ export function searchIndexWithCap(
       signal.removeEventListener('abort', onAbort);
       resolve(hits);
     };
-    search(query, controller.signal).then(done, (error: unknown) => {
+    search(query, controller.signal, origin).then(done, (error: unknown) => {
       if (!isCancellation(error)) logger.debug(`index search failed: ${String(error)}`);
       done([]);
     });
@@ -152,7 +174,7 @@ export function searchIndexWithCap(
 export class ContextGatherer {
   private readonly ports: ContextPorts;
   private readonly tools: ContextTools;
-  private readonly definitions = new Map<string, { text: string; names: string; definitions: string }>();
+  private readonly definitions = new Map<string, { text: string; names: string; definitions: Definitions }>();
 
   constructor(ports: ContextPorts, tools: ContextTools) {
     this.ports = ports;
@@ -163,7 +185,9 @@ export class ContextGatherer {
     if (!this.ports.searchIndex) return Promise.resolve([]);
     const text = request.document.text;
     const query = contextQuery(text.slice(0, offsetAt(text, request.position)));
-    return searchIndexWithCap(this.ports.searchIndex, query, capMs, this.tools.clock, signal, this.tools.logger);
+    const cursorLine = request.position.line + 1;
+    const origin = { path: request.document.path, startLine: cursorLine - newlines(query), endLine: cursorLine };
+    return searchIndexWithCap(this.ports.searchIndex, query, capMs, this.tools.clock, signal, this.tools.logger, origin);
   }
 
   async gather(request: CompletionRequest, options: GatherOptions, signal: AbortSignal): Promise<CompletionContext> {
@@ -180,27 +204,29 @@ export class ContextGatherer {
     const seen = new Set<string>();
     let available = Math.max(0, budget.total - options.reservedTokens - budget.prefixMin - suffix.tokens);
 
-    const add = (kind: ContextSnippet['kind'], path: string, text: string, cap: number): number => {
+    const add = (kind: ContextSnippet['kind'], path: string, text: string, cap: number, span: LineSpan): number => {
       if (!text.trim() || seen.has(text) || !this.ports.isReadable(path)) return 0;
       const fitted = fitSnippet(text, Math.min(cap, available), counter);
       if (!fitted.text.trim()) return 0;
       seen.add(text);
-      snippets.push({ kind, path, text: fitted.text, tokens: fitted.tokens });
+      // A verbatim window keeps the head of its lines; a definitions digest keeps its whole span.
+      const lines = span && kind !== 'import' ? { startLine: span.startLine, endLine: span.startLine + newlines(fitted.text) } : span;
+      snippets.push({ kind, path, text: fitted.text, tokens: fitted.tokens, ...lines });
       available -= fitted.tokens;
       return fitted.tokens;
     };
 
     const query = contextQuery(fullPrefix);
     let left = budget.imports;
-    for (const { path, text } of await this.importedDefinitions(document, query, signal)) left -= add('import', path, text, left);
+    for (const { path, text, startLine, endLine } of await this.importedDefinitions(document, query, signal)) left -= add('import', path, text, left, { startLine, endLine });
 
     const others = (this.ports.recentDocuments?.() ?? []).filter((doc) => doc.path !== document.path && this.ports.isReadable(doc.path));
     left = budget.recentFiles;
-    for (const snippet of this.tools.similar.find(query, others.slice(0, 20))) left -= add('recentFile', snippet.path, snippet.text, left);
+    for (const snippet of this.tools.similar.find(query, others.slice(0, 20))) left -= add('recentFile', snippet.path, snippet.text, left, spanOf(snippet));
 
     left = budget.index;
     for (const hit of await indexHits) {
-      if (hit.path !== document.path) left -= add('index', hit.path, hit.text, left);
+      if (hit.path !== document.path) left -= add('index', hit.path, hit.text, left, spanOf(hit));
     }
 
     // The prefix is the most useful context: it takes everything the other sources left.
@@ -208,10 +234,11 @@ export class ContextGatherer {
     const prefixBudget = Math.max(budget.prefixMin, budget.total - options.reservedTokens - suffix.tokens - used);
     const prefix = prefixWindow(fullPrefix, prefixBudget, counter);
 
+    const cursorLine = request.position.line + 1;
     const sources: ContextSourceUse[] = [
-      { kind: 'prefix', path: document.path, tokens: prefix.tokens },
-      { kind: 'suffix', path: document.path, tokens: suffix.tokens },
-      ...snippets.map(({ kind, path, tokens }) => ({ kind, path, tokens })),
+      { kind: 'prefix', path: document.path, tokens: prefix.tokens, startLine: cursorLine - newlines(prefix.text), endLine: cursorLine },
+      { kind: 'suffix', path: document.path, tokens: suffix.tokens, startLine: cursorLine, endLine: cursorLine + newlines(suffix.text) },
+      ...snippets.map(sourceOf),
     ];
     return {
       prefix: prefix.text,
@@ -224,7 +251,7 @@ export class ContextGatherer {
   }
 
   /** Definitions from the current file's relative imports, those used near the cursor first. */
-  private async importedDefinitions(document: DocumentSnapshot, query: string, signal: AbortSignal): Promise<Snippet[]> {
+  private async importedDefinitions(document: DocumentSnapshot, query: string, signal: AbortSignal): Promise<Array<Snippet & { startLine: number; endLine: number }>> {
     const imports = parseImports(document.text, document.languageId);
     if (imports.length === 0) return [];
     const ranked = imports
@@ -239,7 +266,7 @@ export class ContextGatherer {
           const text = open.get(candidate) ?? (await this.read(candidate, signal));
           if (text === undefined) continue;
           const definitions = this.definitionsOf(candidate, text, document.languageId, reference.names);
-          return definitions ? { path: candidate, text: definitions } : undefined;
+          return definitions.text ? { path: candidate, ...definitions } : undefined;
         }
         return undefined;
       }),
@@ -257,11 +284,11 @@ export class ContextGatherer {
     }
   }
 
-  private definitionsOf(path: string, text: string, languageId: string, names: readonly string[]): string {
+  private definitionsOf(path: string, text: string, languageId: string, names: readonly string[]): Definitions {
     const key = names.join(',');
     const cached = this.definitions.get(path);
     if (cached && cached.text === text && cached.names === key) return cached.definitions;
-    const definitions = extractDefinitions(text, languageId, names);
+    const definitions = definitionsOf(text, languageId, names);
     if (this.definitions.size > 500) this.definitions.clear();
     this.definitions.set(path, { text, names: key, definitions });
     return definitions;

@@ -1,5 +1,5 @@
 import type { EndpointSetting } from '../common/settingsSchema.ts';
-import type { SourceRef } from '../llm/contentFilter.ts';
+import { mergeSourceRefs, type SourceRef } from '../llm/contentFilter.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { parseModelName } from '../llm/modelName.ts';
 import type { CompletionModel, CompletionPrompt } from './types.ts';
@@ -54,7 +54,7 @@ export function gatewayCompletionModel(gateway: CompletionGateway, fim: boolean)
   };
 }
 
-/** One entry per file the prompt drew on, for the audit log. */
-function sourcesOf(prompt: CompletionPrompt): SourceRef[] {
-  return [...new Set(prompt.sources.map((source) => source.path))].map((path) => ({ path }));
+/** The files and lines the prompt drew on, for the audit log. */
+export function sourcesOf(prompt: CompletionPrompt): SourceRef[] {
+  return mergeSourceRefs(prompt.sources);
 }

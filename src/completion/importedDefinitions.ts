@@ -87,9 +87,20 @@ const maxMembers = 15;
  * bodies up to a few lines, class members as signatures. With `names`, only those definitions.
  */
 export function extractDefinitions(text: string, languageId: string, names: readonly string[] = []): string {
+  return definitionsOf(text, languageId, names).text;
+}
+
+/** The definitions and the 1-based lines of the source they were taken from, for the audit log. */
+export function definitionsOf(
+  text: string,
+  languageId: string,
+  names: readonly string[] = [],
+): { readonly text: string; readonly startLine: number; readonly endLine: number } {
   const lines = text.split('\n');
   const wanted = names.length > 0 ? new Set(names) : undefined;
   const out: string[] = [];
+  let first = -1;
+  let last = -1;
   const python = languageId === 'python';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -102,41 +113,53 @@ export function extractDefinitions(text: string, languageId: string, names: read
     const kind = python ? match[1]! : match[2]!;
     const name = python ? match[2]! : match[1] ? 'default' : match[3]!;
     if (wanted && !wanted.has(name) && !(match[1] && !python && wanted.has('default'))) continue;
-    if (python) out.push(...pythonDefinition(lines, i, kind));
-    else out.push(...jsDefinition(lines, i, kind));
+    const definition = python ? pythonDefinition(lines, i, kind) : jsDefinition(lines, i, kind);
+    out.push(...definition.lines);
+    if (first < 0) first = i;
+    last = Math.max(last, definition.end);
   }
-  return out.join('\n');
+  return { text: out.join('\n'), startLine: first + 1, endLine: last + 1 };
 }
 
-function signatureUntil(lines: readonly string[], start: number, end: RegExp): string {
+/** A definition's lines as shown, and the 0-based index of the last source line they draw on. */
+interface Definition {
+  readonly lines: string[];
+  readonly end: number;
+}
+
+function signatureUntil(lines: readonly string[], start: number, end: RegExp): Definition {
   const parts: string[] = [];
   for (let i = start; i < Math.min(lines.length, start + 6); i++) {
     const line = lines[i]!;
     parts.push(line);
     if (end.test(line)) break;
   }
-  return parts.join('\n');
+  return { lines: [parts.join('\n')], end: start + parts.length - 1 };
 }
 
-function jsDefinition(lines: readonly string[], start: number, kind: string): string[] {
+function jsDefinition(lines: readonly string[], start: number, kind: string): Definition {
   const first = lines[start]!;
   if (kind === 'interface' || kind === 'type' || kind === 'enum') {
     const body: string[] = [first];
+    let end = start;
     if (/[{(]\s*$/.test(first) || /=\s*$/.test(first)) {
       for (let i = start + 1; i < lines.length && body.length <= maxBodyLines; i++) {
         body.push(lines[i]!);
+        end = i;
         if (/^[}\])]/.test(lines[i]!)) break;
       }
       if (!/^[}\])]/.test(body.at(-1)!)) body.push('  // …', '}');
     }
-    return body;
+    return { lines: body, end };
   }
   if (kind === 'class') {
     const out = [first.replace(/\{\s*$/, '{')];
     let members = 0;
+    let end = start;
     // Members sit exactly one level in (the first member's indentation); their bodies are deeper.
     const level = /^[ \t]+/.exec(lines.slice(start + 1).find((line) => line.trim()) ?? '')?.[0];
     for (let i = start + 1; level && i < lines.length && !/^}/.test(lines[i]!); i++) {
+      end = i;
       const line = lines[i]!;
       if (!line.startsWith(level) || /^\s/.test(line.slice(level.length)) || members >= maxMembers) continue;
       const member = line.slice(level.length);
@@ -146,18 +169,21 @@ function jsDefinition(lines: readonly string[], start: number, kind: string): st
       members++;
     }
     out.push('}');
-    return out;
+    return { lines: out, end };
   }
   if (kind.startsWith('function')) {
-    return [signatureUntil(lines, start, /\{\s*$|;\s*$/).replace(/\s*\{\s*$/, ';')];
+    const signature = signatureUntil(lines, start, /\{\s*$|;\s*$/);
+    return { lines: [signature.lines[0]!.replace(/\s*\{\s*$/, ';')], end: signature.end };
   }
   // const/let/var: the declaration line, without an arrow function's body.
-  return [first.replace(/=>\s*\{\s*$/, '=> …').replace(/\{\s*$/, '{ … }')];
+  return { lines: [first.replace(/=>\s*\{\s*$/, '=> …').replace(/\{\s*$/, '{ … }')], end: start };
 }
 
-function pythonDefinition(lines: readonly string[], start: number, kind: string): string[] {
-  const out = [signatureUntil(lines, start, /:\s*(#.*)?$/)];
-  if (kind !== 'class') return out;
+function pythonDefinition(lines: readonly string[], start: number, kind: string): Definition {
+  const signature = signatureUntil(lines, start, /:\s*(#.*)?$/);
+  const out = [...signature.lines];
+  let end = signature.end;
+  if (kind !== 'class') return { lines: out, end };
   let members = 0;
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!;
@@ -165,8 +191,10 @@ function pythonDefinition(lines: readonly string[], start: number, kind: string)
     const method = /^(\s+)(?:async\s+)?def\s+(\w+)/.exec(line);
     if (!method || members >= maxMembers) continue;
     if (method[2]!.startsWith('_') && method[2] !== '__init__') continue;
-    out.push(signatureUntil(lines, i, /:\s*(#.*)?$/));
+    const member = signatureUntil(lines, i, /:\s*(#.*)?$/);
+    out.push(...member.lines);
+    end = member.end;
     members++;
   }
-  return out;
+  return { lines: out, end };
 }

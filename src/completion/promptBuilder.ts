@@ -39,7 +39,10 @@ export function promptOverhead(fim: boolean, counter: TokenCounter): number {
 
 function usedSources(context: CompletionContext, snippets: readonly ContextSnippet[]): ContextSourceUse[] {
   const windows = context.sources.filter((source) => source.kind === 'prefix' || source.kind === 'suffix');
-  return [...windows, ...snippets.map(({ kind, path, tokens }) => ({ kind, path, tokens }))];
+  return [
+    ...windows,
+    ...snippets.map(({ kind, path, tokens, startLine, endLine }) => ({ kind, path, tokens, ...(startLine !== undefined && endLine !== undefined ? { startLine, endLine } : {}) })),
+  ];
 }
 
 const sourceLabel: Readonly<Record<ContextSnippet['kind'], string>> = {

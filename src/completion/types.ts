@@ -27,6 +27,9 @@ export interface ContextSourceUse {
   readonly kind: ContextSourceKind;
   readonly path: string;
   readonly tokens: number;
+  /** The 1-based lines of `path` the text came from, inclusive, for the audit log. */
+  readonly startLine?: number;
+  readonly endLine?: number;
 }
 
 export interface ChatMessage {
@@ -73,8 +76,15 @@ export interface CompletionModel {
   stream(prompts: CompletionPrompts, signal: AbortSignal): CompletionStream;
 }
 
+/** Where a query's text sits in its file (1-based lines, inclusive): a remote embedder's audit lists it. */
+export interface QueryOrigin {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 /** Port: the workspace index. It is raced against a short time cap, so it may be slow or fail. */
-export type IndexSearch = (query: string, signal: AbortSignal) => Promise<readonly Snippet[]>;
+export type IndexSearch = (query: string, signal: AbortSignal, origin?: QueryOrigin) => Promise<readonly Snippet[]>;
 
 /** Port: reads a workspace file that is not open (for imports). Undefined when it does not exist. */
 export type FileReader = (path: string, signal: AbortSignal) => Promise<string | undefined>;

@@ -5,12 +5,23 @@ import { abortReason } from '../common/async.ts';
  * text-embedding-3-small or any /v1/embeddings server) is plugged in by the shell through the
  * model gateway. `id` names the model and its settings: an index built with another id is rebuilt.
  */
+/** Where an embedded text came from (1-based lines, inclusive): what a remote request lists in the audit log. */
+export interface EmbedSource {
+  /** The workspace folder's id; absent when `path` is already the one the rest of Groundwork shows. */
+  readonly root?: string;
+  /** Relative to the folder, `/`-separated. */
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
 export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
   /** The largest number of texts sent in one call. */
   readonly maxBatchSize?: number;
-  embed(texts: readonly string[], signal: AbortSignal): Promise<number[][]>;
+  /** `sources` says where each text came from, when it came from a file (a query does not). */
+  embed(texts: readonly string[], signal: AbortSignal, sources?: readonly EmbedSource[]): Promise<number[][]>;
 }
 
 export interface CachingEmbedderOptions {
@@ -51,7 +62,7 @@ export class CachingEmbedder {
   }
 
   /** Vectors for items keyed by content hash; only cache misses reach the inner embedder. */
-  async embed(items: readonly { readonly hash: string; readonly text: string }[], signal: AbortSignal): Promise<Float32Array[]> {
+  async embed(items: readonly { readonly hash: string; readonly text: string; readonly source?: EmbedSource }[], signal: AbortSignal): Promise<Float32Array[]> {
     const out = new Array<Float32Array | undefined>(items.length);
     const missing: number[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -62,7 +73,9 @@ export class CachingEmbedder {
     for (let start = 0; start < missing.length; start += this.batchSize) {
       if (signal.aborted) throw abortReason(signal);
       const batch = missing.slice(start, start + this.batchSize);
-      const vectors = await this.inner.embed(batch.map((i) => items[i].text), signal);
+      // Listed only when every text has one, so sources never misalign with texts.
+      const sources = batch.every((i) => items[i].source) ? batch.map((i) => items[i].source!) : undefined;
+      const vectors = await this.inner.embed(batch.map((i) => items[i].text), signal, sources);
       if (vectors.length !== batch.length) {
         throw new Error(`Embedder ${this.inner.id} returned ${vectors.length} vectors for ${batch.length} texts.`);
       }
@@ -77,8 +90,8 @@ export class CachingEmbedder {
   }
 
   /** One query vector, never cached (queries rarely repeat and must not evict chunks). */
-  async embedQuery(text: string, signal: AbortSignal): Promise<Float32Array> {
-    const [vector] = await this.inner.embed([text], signal);
+  async embedQuery(text: string, signal: AbortSignal, source?: EmbedSource): Promise<Float32Array> {
+    const [vector] = await this.inner.embed([text], signal, source ? [source] : undefined);
     return normalized(vector, this.inner.dimensions, this.inner.id);
   }
 

@@ -16,7 +16,7 @@ import {
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder } from './embedder.ts';
+import { CachingEmbedder, type Embedder, type EmbedSource } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
@@ -110,6 +110,8 @@ export interface SearchOptions {
   readonly retrievers?: readonly Retriever[];
   /** Only hits in these root ids. */
   readonly roots?: readonly string[];
+  /** Where the query's text came from (a completion's lines), for the audit log of a remote embedder. */
+  readonly querySource?: EmbedSource;
 }
 
 export interface SearchHit {
@@ -499,7 +501,7 @@ export class WorkspaceIndex implements Disposable {
     const use = new Set(options.retrievers ?? ['vector', 'keyword']);
     const lists: { retriever: Retriever; ids: number[] }[] = [];
     if (use.has('vector') && this.vectors.size > 0) {
-      const vector = await this.embedder.embedQuery(query, signal);
+      const vector = await this.embedder.embedQuery(query, signal, options.querySource);
       const items = this.vectors.search(vector, candidates);
       scored.push({ retriever: 'vector', items });
       lists.push({ retriever: 'vector', ids: items.map((hit) => hit.id) });
@@ -787,14 +789,19 @@ export class WorkspaceIndex implements Disposable {
       const vector = slot !== undefined ? this.vectors.get(slot) : undefined;
       if (vector) known.set(chunk.hash, vector);
     }
-    const toEmbed = allChunks.filter((chunk) => !known.has(chunk.hash));
+    const toEmbed = pending.flatMap(({ file, chunks }) => chunks.filter((chunk) => !known.has(chunk.hash)).map((chunk) => ({ file, chunk })));
     const before = this.embedder.embeddedCount;
     const embedded = await this.embedder.embed(
-      toEmbed.map((chunk) => ({ hash: chunk.hash, text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text })),
+      toEmbed.map(({ file, chunk }) => ({
+        hash: chunk.hash,
+        text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text,
+        // Where the text came from, for the audit log of a remote embedder.
+        source: { root: file.root, path: file.path, startLine: chunk.startLine, endLine: chunk.endLine },
+      })),
       signal,
     );
     totals.embeddedChunks += this.embedder.embeddedCount - before;
-    toEmbed.forEach((chunk, i) => known.set(chunk.hash, embedded[i]));
+    toEmbed.forEach(({ chunk }, i) => known.set(chunk.hash, embedded[i]));
 
     for (const entry of pending) {
       const chunks: StoredChunk[] = entry.chunks.map((chunk) => ({

@@ -21,3 +21,27 @@ export interface SourceRef {
   readonly startLine?: number;
   readonly endLine?: number;
 }
+
+/**
+ * One entry per file region: per file, overlapping or adjacent ranges merged (a completion's
+ * prefix and suffix meet at the cursor; an embedding batch holds a file's chunks in a row), and a
+ * file listed without lines anywhere listed whole. Files keep the order they first appear in.
+ */
+export function mergeSourceRefs(refs: readonly SourceRef[]): SourceRef[] {
+  const byPath = new Map<string, Array<{ startLine: number; endLine: number }> | 'whole'>();
+  for (const { path, startLine, endLine } of refs) {
+    const ranges = byPath.get(path) ?? [];
+    if (ranges === 'whole' || startLine === undefined || endLine === undefined) byPath.set(path, 'whole');
+    else byPath.set(path, [...ranges, { startLine, endLine }]);
+  }
+  return [...byPath].flatMap(([path, ranges]) => {
+    if (ranges === 'whole') return [{ path }];
+    const merged: Array<{ startLine: number; endLine: number }> = [];
+    for (const range of [...ranges].sort((a, b) => a.startLine - b.startLine)) {
+      const last = merged.at(-1);
+      if (last && range.startLine <= last.endLine + 1) last.endLine = Math.max(last.endLine, range.endLine);
+      else merged.push({ ...range });
+    }
+    return merged.map((range) => ({ path, ...range }));
+  });
+}

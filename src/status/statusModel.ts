@@ -47,7 +47,7 @@ export function describeStatus(facts: StatusFacts): StatusView {
   if (spend?.exceeded) {
     return {
       text: `$(debug-pause) Groundwork: paused by budget`,
-      tooltip: `Today's spend ${spent} reached the daily budget of ${formatUsd(spend.limitUsd)}: completions are paused, and chat and refactors ask first. Raise groundwork.budget.dailyUsd to resume.`,
+      tooltip: `Today's spend ${spent} (all windows) reached the daily budget of ${formatUsd(spend.limitUsd)}: completions are paused until midnight, and chat and refactors ask first. Raise groundwork.budget.dailyUsd to resume now.`,
       severity: 'warning',
       command: 'groundwork.showMenu',
     };

@@ -5,7 +5,7 @@ import { errorMessage, isCancellation } from '../common/errors.ts';
 import { folderLabels } from '../common/folderLabels.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
-import type { Snippet } from '../completion/types.ts';
+import type { QueryOrigin, Snippet } from '../completion/types.ts';
 import { discoveryOptionsFromSettings, type IndexRoot } from '../index/discovery.ts';
 import type { Embedder } from '../index/embedder.ts';
 import { typingPathSearchOptions } from '../index/typingPathSearch.ts';
@@ -13,6 +13,7 @@ import { IndexWorkerClient } from '../index/worker/indexWorkerClient.ts';
 import type { WorkerEmbedderSpec } from '../index/worker/protocol.ts';
 import type { IndexStatus, SearchHit, SearchOptions } from '../index/workspaceIndex.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
+import { mergeSourceRefs } from '../llm/contentFilter.ts';
 import { describeIndexStatus, renderIndexStatus } from '../status/indexStatusView.ts';
 import { readWorkspaceFile } from './documents.ts';
 import { staticPanelHtml } from './webviewHtml.ts';
@@ -84,10 +85,11 @@ export class WorkspaceIndexFeature extends DisposableBase {
   }
 
   /** Hybrid search, or nothing when the index is off or not open yet. */
-  async search(query: string, top: number | SearchOptions, signal: AbortSignal): Promise<WorkspaceHit[]> {
+  async search(query: string, top: number | SearchOptions, signal: AbortSignal, origin?: QueryOrigin): Promise<WorkspaceHit[]> {
     const client = this.client;
     if (!client) return [];
-    const hits = await client.search(query, typeof top === 'number' ? { top } : top, signal);
+    const options = typeof top === 'number' ? { top } : top;
+    const hits = await client.search(query, { ...options, ...(origin ? { querySource: origin } : {}) }, signal);
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return hits.map((hit) => ({ ...hit, enginePath: multiRoot ? `${hit.root}/${hit.path}` : hit.path }));
   }
@@ -96,8 +98,9 @@ export class WorkspaceIndexFeature extends DisposableBase {
    * The completion engine's index port: the best few chunks with their text, read fresh, and only
    * from files the access policy allows now (ignore rules may have changed since indexing).
    */
-  async completionSnippets(query: string, signal: AbortSignal, isReadable: (path: string) => boolean): Promise<Snippet[]> {
-    const hits = await this.search(query, typingPathSearchOptions(this.deps.settings.get('index.embedder') === 'remote' ? 'remote' : 'local'), signal);
+  async completionSnippets(query: string, signal: AbortSignal, isReadable: (path: string) => boolean, origin?: QueryOrigin): Promise<Snippet[]> {
+    const embedder = this.deps.settings.get('index.embedder') === 'remote' ? 'remote' : 'local';
+    const hits = await this.search(query, typingPathSearchOptions(embedder), signal, origin);
     const snippets: Snippet[] = [];
     for (const hit of hits) {
       // A newer keystroke has taken over: read nothing more for this one.
@@ -272,8 +275,11 @@ export class WorkspaceIndexFeature extends DisposableBase {
       id: `${settings.get('models.embedding')}:${settings.get('index.dimensions')}`,
       dimensions: settings.get('index.dimensions'),
       maxBatchSize: 64,
-      embed: async (texts, signal) => {
-        const result = await gateway.embed({ feature: 'index', inputs: texts, dimensions: settings.get('index.dimensions'), signal });
+      embed: async (texts, signal, sources = []) => {
+        // The audit log lists the files and lines the chunks came from, by the paths the rest of Groundwork shows.
+        const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+        const refs = mergeSourceRefs(sources.map(({ root, path, startLine, endLine }) => ({ path: multiRoot && root !== undefined ? `${root}/${path}` : path, startLine, endLine })));
+        const result = await gateway.embed({ feature: 'index', inputs: texts, dimensions: settings.get('index.dimensions'), signal, sources: refs });
         return result.vectors.map((vector) => [...vector]);
       },
     };

@@ -93,14 +93,16 @@ test('the audit log lists the requests with their files and redactions', async (
   await workbench.runCommand('Groundwork: Open Audit Log');
   // A day picker, newest first: today's is the one to open.
   const today = new Date().toISOString().slice(0, 10);
-  assert.equal((await workbench.quickPickLabels())[0]?.startsWith(today), true);
+  await workbench.page.locator('.quick-input-list .monaco-list-row', { hasText: today }).first().waitFor({ timeout: 30_000 });
+  const days = await workbench.quickPickLabels();
+  assert.ok(days[0]?.startsWith(today), `today first: ${JSON.stringify(days)}`);
   await workbench.page.keyboard.press('Enter');
   await workbench.page.locator('.tabs-container .tab.active', { hasText: `audit-${today}.jsonl` }).waitFor({ timeout: 30_000 });
   const directory = join(workbench.userDataDir, 'User/globalStorage/groundwork.groundwork/audit');
   const entries = readdirSync(directory)
     .filter((name) => name.endsWith('.jsonl'))
     .flatMap((name) => readFileSync(join(directory, name), 'utf8').trim().split('\n'))
-    .map((line) => JSON.parse(line) as { feature: string; files: { path: string }[]; redactions: { count: number }; content?: string });
+    .map((line) => JSON.parse(line) as { feature: string; state?: string; files: { path: string; startLine?: number }[]; redactions: { count: number }; content?: string });
   // Features are named by what asked: 'completion', 'chat', 'refactor.refactorSelection', …
   const features = new Set(entries.map((entry) => entry.feature.split('.')[0]));
   for (const feature of ['completion', 'chat', 'refactor']) assert.ok(features.has(feature), `no ${feature} entry in ${[...features]}`);
@@ -108,5 +110,9 @@ test('the audit log lists the requests with their files and redactions', async (
   assert.ok(touching.length >= 2, 'requests that included storage.ts are listed with it');
   assert.ok(touching.every((entry) => entry.redactions.count > 0));
   assert.ok(entries.every((entry) => entry.content === undefined), 'no content by default');
+  // Each request is on disk before it leaves, then completed; a completion names its lines.
+  assert.equal(entries.filter((entry) => entry.state === 'started').length, entries.filter((entry) => entry.state === 'finished').length);
+  const completions = entries.filter((entry) => entry.feature === 'completion');
+  assert.ok(completions.every((entry) => entry.files.length > 0 && entry.files.every((file) => file.startLine !== undefined)), 'completions list line ranges');
   await workbench.screenshot('51-audit-log');
 });

@@ -40,7 +40,7 @@ function hostEmbedder(spec: Extract<WorkerEmbedderSpec, { kind: 'host' }>): Embe
     id: spec.id,
     dimensions: spec.dimensions,
     ...(spec.maxBatchSize !== undefined ? { maxBatchSize: spec.maxBatchSize } : {}),
-    embed: (texts, signal) => {
+    embed: (texts, signal, sources) => {
       const id = nextEmbedId++;
       const call = new Deferred<number[][]>();
       embedCalls.set(id, call);
@@ -49,7 +49,7 @@ function hostEmbedder(spec: Extract<WorkerEmbedderSpec, { kind: 'host' }>): Embe
         call.reject(Object.assign(new Error('The operation was cancelled'), { name: 'AbortError' }));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      send({ type: 'embed', id, texts });
+      send({ type: 'embed', id, texts, ...(sources && sources.length > 0 ? { sources } : {}) });
       return call.promise.finally(() => {
         embedCalls.delete(id);
         signal.removeEventListener('abort', onAbort);

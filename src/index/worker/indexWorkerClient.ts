@@ -4,7 +4,7 @@ import { type Disposable } from '../../common/disposable.ts';
 import { Emitter, type Event } from '../../common/event.ts';
 import { type Logger, nullLogger } from '../../common/logger.ts';
 import type { DiscoveryOptions, IndexRoot } from '../discovery.ts';
-import type { Embedder } from '../embedder.ts';
+import type { Embedder, EmbedSource } from '../embedder.ts';
 import type { FileChanges, FileHit, IndexProgress, IndexStatus, SearchHit, SearchOptions, UpdateResult } from '../workspaceIndex.ts';
 import type { HostToWorker, IndexMethod, IndexMethods, WorkerOpenOptions, WorkerToHost } from './protocol.ts';
 
@@ -159,7 +159,7 @@ export class IndexWorkerClient implements Disposable {
         this.statusEmitter.fire(message.status);
         break;
       case 'embed':
-        void this.embedForWorker(message.id, message.texts);
+        void this.embedForWorker(message.id, message.texts, message.sources);
         break;
       case 'embedCancel':
         this.embeds.get(message.id)?.abort();
@@ -170,7 +170,7 @@ export class IndexWorkerClient implements Disposable {
     }
   }
 
-  private async embedForWorker(id: number, texts: readonly string[]): Promise<void> {
+  private async embedForWorker(id: number, texts: readonly string[], sources: readonly EmbedSource[] | undefined): Promise<void> {
     if (!this.hostEmbedder) {
       this.post({ type: 'embedResult', id, error: 'No host embedder was given to IndexWorkerClient.' });
       return;
@@ -179,7 +179,7 @@ export class IndexWorkerClient implements Disposable {
     const controller = new AbortController();
     this.embeds.set(id, controller);
     try {
-      const vectors = await this.hostEmbedder.embed(texts, controller.signal);
+      const vectors = await this.hostEmbedder.embed(texts, controller.signal, sources);
       this.post({ type: 'embedResult', id, vectors });
     } catch (error) {
       this.post({ type: 'embedResult', id, error: error instanceof Error ? error.message : String(error) });

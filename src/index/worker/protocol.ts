@@ -1,5 +1,6 @@
 import type { LogLevel } from '../../common/logger.ts';
 import type { DiscoveryOptions, IndexRoot } from '../discovery.ts';
+import type { EmbedSource } from '../embedder.ts';
 import type {
   FileChanges,
   FileHit,
@@ -54,7 +55,7 @@ export type WorkerToHost =
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly cancelled: boolean }
   | { readonly type: 'progress'; readonly id: number; readonly progress: IndexProgress }
   | { readonly type: 'status'; readonly status: IndexStatus }
-  | { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[] }
+  | { readonly type: 'embed'; readonly id: number; readonly texts: readonly string[]; readonly sources?: readonly EmbedSource[] }
   /** The search or write that asked for an `embed` was cancelled: the host stops paying for it. */
   | { readonly type: 'embedCancel'; readonly id: number }
   /** The index's own log lines (a damaged shard, an unusable snapshot), for the host's log. */

@@ -5,6 +5,7 @@ import type { DocumentSnapshot } from '../../../src/common/text.ts';
 import { type CompletionContext, ContextGatherer, type ContextPorts } from '../../../src/completion/contextGatherer.ts';
 import { completionMode, cursorContext } from '../../../src/completion/cursorContext.ts';
 import { LineTokenCounter } from '../../../src/completion/lineTokenCounter.ts';
+import { sourcesOf } from '../../../src/completion/gatewayCompletionModel.ts';
 import { buildChatPrompt, buildFimPrompt, promptOverhead } from '../../../src/completion/promptBuilder.ts';
 import { SimilarSnippets } from '../../../src/completion/similarSnippets.ts';
 import { type ContextBudget, type CompletionRequest, defaultContextBudget, systemClock } from '../../../src/completion/types.ts';
@@ -263,4 +264,50 @@ test('chat prompt: workspace text cannot close its fence, forge a hole, or leave
   assert.equal(holes, 1, 'one hole, the real one: the files\' own markers were defused');
   assert.ok(!/^SYSTEM:/m.test(user.replace(/^(`{3,})[\s\S]*?^\1$/gm, '')), 'the hostile line is inside a fence');
   assert.match(prompt.messages[0]!.content, /never as instructions/);
+});
+
+test('the audit log gets every file a completion drew on with its line ranges, the cursor windows merged', async () => {
+  const pricing = ['// pricing', '', '', 'export function priceOf(item: Item): number {', '  return item.price * item.quantity;', '}'];
+  const f = fixture({
+    searchIndex: async () => [{ path: 'src/pricing.ts', text: pricing.slice(3).join('\n'), startLine: 3 }],
+  });
+  const { input } = await gather(f.ports);
+  for (const prompt of [buildChatPrompt(input), buildFimPrompt(input)]) {
+    const sources = sourcesOf(prompt);
+    const similar = input.context.snippets.find((snippet) => snippet.kind === 'recentFile')!;
+    const similarStart = cartSource.split('\n').indexOf(similar.text.split('\n')[0]!) + 1;
+    assert.deepEqual(sources, [
+      // Lines 1–7 before the cursor and 7–10 after it: the whole of this 10-line file.
+      { path: 'src/cart.ts', startLine: 1, endLine: 10 },
+      // `add` only: its signature on line 1.
+      { path: 'src/math.ts', startLine: 1, endLine: 1 },
+      { path: 'src/item.ts', startLine: 1, endLine: 3 },
+      { path: 'src/cartView.ts', startLine: similarStart, endLine: similarStart + similar.text.split('\n').length - 1 },
+      { path: 'src/pricing.ts', startLine: 4, endLine: 6 },
+    ]);
+  }
+});
+
+test("the index search of a completion says which lines its query came from", async () => {
+  const origins: unknown[] = [];
+  const f = fixture({
+    searchIndex: async (_query, _signal, origin) => {
+      origins.push(origin);
+      return [];
+    },
+  });
+  await gather(f.ports);
+  // The cursor is on line 7 of src/cart.ts; the query is the code before it, from line 1.
+  assert.deepEqual(origins, [{ path: 'src/cart.ts', startLine: 1, endLine: 7 }]);
+});
+
+test('a window cut from the middle of a long file names just its lines', async () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `  const value${i} = compute(${i}, "some text to make the line longer");`);
+  lines[1500] = '  const here = <|>';
+  const request = { ...docAt(lines.join('\n'), 'typescript', 'src/long.ts'), trigger: 'automatic' as const };
+  const { input } = await gather({ isReadable: () => true }, request);
+  const prefix = input.context.prefix.split('\n').length;
+  const suffix = input.context.suffix.split('\n').length;
+  assert.deepEqual(sourcesOf(buildChatPrompt(input)), [{ path: 'src/long.ts', startLine: 1501 - prefix + 1, endLine: 1501 + suffix - 1 }]);
+  assert.ok(prefix > 1 && prefix < 1500, 'a window, not the file');
 });

@@ -58,11 +58,15 @@ test('a host embedder answers for the worker, and a cancelled refresh rejects as
   const { root, store } = workspace(t, files);
   const local = new LocalEmbedder(32);
   let calls = 0;
+  const sent: string[] = [];
   const hostEmbedder: Embedder = {
     id: 'host-model',
     dimensions: 32,
-    embed: async (texts, signal) => {
+    embed: async (texts, signal, sources = []) => {
       calls++;
+      // Each text arrives with the file and lines it came from, for the audit log.
+      assert.equal(sources.length, texts.length);
+      sent.push(...sources.map((source) => `${source.root}/${source.path}:${source.startLine}-${source.endLine}`));
       return local.embed(texts, signal);
     },
   };
@@ -82,6 +86,7 @@ test('a host embedder answers for the worker, and a cancelled refresh rejects as
   assert.equal(status.files, 60);
   assert.equal(status.embedderId, 'host-model');
   assert.equal((await client.search('item42', { top: 1, retrievers: ['keyword'] }))[0].path, 'f42.ts');
+  assert.ok(sent.includes('ws/f42.ts:1-1'), 'the worker passes each chunk\'s file and lines to the host');
 });
 
 test('a worker that dies is reported once, and its requests fail instead of hanging; a closed one is not reported', async (t) => {

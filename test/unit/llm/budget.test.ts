@@ -107,33 +107,36 @@ test('paused by budget lifts at midnight, and when the limit is raised, with no 
   });
   const seen: BudgetStatus[] = [];
   monitor.onDidChange((status) => seen.push(status));
-  const settled = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await monitor.refresh();
+  const nextChange = () =>
+    new Promise<BudgetStatus>((resolve) => {
+      const subscription = monitor.onDidChange((status) => {
+        subscription.dispose();
+        resolve(status);
+      });
+    });
+  const spendPastTheLimit = async () => {
+    h.server.script({ kind: 'text', text: 'expensive', usage: { input: 10, output: 10 } });
+    const changed = nextChange();
+    await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: ask }).result;
+    return changed;
   };
   try {
-    h.server.script({ kind: 'text', text: 'expensive', usage: { input: 10, output: 10 } });
-    await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: ask }).result;
-    await settled();
-    assert.equal(monitor.status?.exceeded, true, 'paused');
+    assert.equal((await spendPastTheLimit()).exceeded, true, 'paused');
 
-    // Midnight passes: the timer alone lifts the pause.
+    // Midnight passes: the timer alone, no request, lifts the pause.
     clock.now = new Date(2026, 10, 22, 0, 0, 2).getTime();
-    const before = seen.length;
+    const atMidnight = nextChange();
     fireDue();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.ok(seen.length > before, 'the timer re-read the spend');
-    assert.equal(seen.at(-1)?.exceeded, false, 'a new day, a new budget');
-    assert.equal(seen.at(-1)?.spentUsd, 0);
+    const newDay = await atMidnight;
+    assert.equal(newDay.exceeded, false, 'a new day, a new budget');
+    assert.equal(newDay.spentUsd, 0);
 
     // Spent past the limit again, then the user raises it.
-    h.server.script({ kind: 'text', text: 'expensive', usage: { input: 10, output: 10 } });
-    await h.gateway.streamChat({ task: 'chat', feature: 'chat', messages: ask }).result;
-    await settled();
-    assert.equal(monitor.status?.exceeded, true);
+    assert.equal((await spendPastTheLimit()).exceeded, true);
+    const raised = nextChange();
     h.settings.set('budget.dailyUsd', 100);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(seen.at(-1)?.exceeded, false, 'a raised limit lifts the pause');
+    assert.equal((await raised).exceeded, false, 'a raised limit lifts the pause');
+    assert.ok(seen.length >= 4);
   } finally {
     monitor.dispose();
     await h.close();
