@@ -133,7 +133,7 @@ const percentile = (values: number[], p: number) => {
 const debounces = (values.debounce ?? String(defaultEngineOptions.debounceMs)).split(',').map(Number);
 const configs: Config[] = [
   ...debounces.map((debounceMs) => ({
-    name: `Groundwork (${debounceMs} ms debounce at a word's end, the typist's rhythm mid-word; typed-ahead reuse)`,
+    name: `Groundwork (the typist's rhythm, ${debounceMs} ms at a line's start; typed-ahead reuse)`,
     options: { debounceMs, typedAhead: true, adaptiveDebounce: true },
   })),
   { name: 'Groundwork 0.1 (150 ms fixed debounce, typed-ahead reuse)', options: { debounceMs: 150, typedAhead: true, adaptiveDebounce: false } },

@@ -16,7 +16,7 @@ export class TypingRhythm {
   /** Until this many gaps are known, the floor alone is used. */
   static readonly minGaps = 8;
   /** The wait is this much longer than the usual gap (its 90th percentile). */
-  static readonly margin = 1.0;
+  static readonly margin = 1.15;
 
   /** Notes a keystroke at `now` (milliseconds). */
   keystroke(now: number): void {
