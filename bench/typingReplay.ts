@@ -133,7 +133,7 @@ const percentile = (values: number[], p: number) => {
 const debounces = (values.debounce ?? String(defaultEngineOptions.debounceMs)).split(',').map(Number);
 const configs: Config[] = [
   ...debounces.map((debounceMs) => ({
-    name: `Groundwork (the typist's rhythm, ${debounceMs} ms at a line's start; typed-ahead reuse)`,
+    name: `Groundwork (debounce just past the typist's usual gap, at least ${debounceMs} ms; typed-ahead reuse)`,
     options: { debounceMs, typedAhead: true, adaptiveDebounce: true },
   })),
   { name: 'Groundwork 0.1 (150 ms fixed debounce, typed-ahead reuse)', options: { debounceMs: 150, typedAhead: true, adaptiveDebounce: false } },

@@ -213,7 +213,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     minimum: 0,
     maximum: 2000,
     description:
-      'How long typing must pause before a completion is requested, in milliseconds. Cached and typed-ahead suggestions show at once regardless. 150 ms skips the gaps inside a burst of typing: in the typing replay it sent a quarter of the requests 75 ms did, with suggestions visible at as many pauses.',
+      'The shortest pause in typing before a completion is requested, in milliseconds. Groundwork waits a little longer than your usual gap between keystrokes within a burst (learned as you type, at most 350 ms), so requests go at pauses, not inside bursts where the next keystroke would throw them away. Cached and typed-ahead suggestions show at once regardless.',
     effect: 'none',
   },
   'index.enabled': {

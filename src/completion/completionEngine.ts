@@ -276,7 +276,7 @@ export class CompletionEngine implements Disposable {
     const finish = (outcome: CompletionRecord['outcome']) =>
       this.recordEmitter.fire({ ...record, outcome, latencyMs: this.clock.now() - started });
     try {
-      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(prefix), controller.signal);
+      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(), controller.signal);
       this.requesting.add(controller);
       this.refreshStatus();
       // The index is searched only for a request that will be sent: past the debounce, within
@@ -342,14 +342,13 @@ export class CompletionEngine implements Disposable {
   }
 
   /**
-   * How long to wait before asking. Just past this typist's usual in-burst gap (`TypingRhythm`),
-   * so a request goes at a pause rather than inside a burst, where the next keystroke would
-   * throw it away; at the start of a line, where typists pause to think, the setting's debounce.
+   * How long to wait before asking: just past this typist's usual in-burst gap (`TypingRhythm`),
+   * so a request goes at a pause rather than inside a burst, where the next keystroke would throw
+   * it away; or the fixed debounce when adaptation is off.
    */
-  private debounceMs(prefix: string): number {
+  private debounceMs(): number {
     const { debounceMs, maxDebounceMs, adaptiveDebounce } = this.options;
-    if (!adaptiveDebounce || /(^|\n)[ \t]*$/.test(prefix.slice(-200))) return debounceMs;
-    return this.rhythm.debounceMs(debounceMs, maxDebounceMs);
+    return adaptiveDebounce ? this.rhythm.debounceMs(debounceMs, maxDebounceMs) : debounceMs;
   }
 
   private debounce(ms: number, signal: AbortSignal): Promise<void> {
