@@ -46,7 +46,7 @@ test('a completion in the file with the keys sends placeholders, not the keys', 
   // Generous: on CI's two cores the TypeScript server starts beside us as the .ts file opens.
   await waitUntil(async () => (await bodies()).some((body) => body.includes('archiveKey')), 'a completion request from storage.ts', 60_000);
   const completion = (await bodies()).find((body) => body.includes('archiveKey'))!;
-  assert.match(completion, /GW_REDACTED_[A-Z_]+_\d+/);
+  assert.match(completion, /GW_REDACTED_[A-Z_]+_\d+_[A-Z]{8}/);
   await workbench.page.keyboard.press('Escape');
 });
 
@@ -55,13 +55,13 @@ test('a chat question grounded in that file sends placeholders, not the keys', a
   await frame.getByRole('log', { name: 'Conversation' }).getByText('const archived = true;', { exact: false }).waitFor({ timeout: 30_000 });
   const chat = (await bodies()).find((body) => body.includes('Which access key id'))!;
   assert.match(chat, /src\/storage\.ts/, 'the storage chunk was retrieved');
-  assert.match(chat, /GW_REDACTED_[A-Z_]+_\d+/);
+  assert.match(chat, /GW_REDACTED_[A-Z_]+_\d+_[A-Z]{8}/);
 });
 
 test('a refactor touching the keys gets the real values back in the file, never a placeholder', async () => {
   // The redactor's placeholders are stable for the window: read the ones the earlier requests carried.
   const sent = (await bodies()).join('\n');
-  const accessKeyPlaceholder = /accessKeyId: '(GW_REDACTED_[A-Z_]+_\d+)'/.exec(sent.replace(/\\'/g, "'"))?.[1];
+  const accessKeyPlaceholder = /accessKeyId: '(GW_REDACTED_[A-Z_]+_\d+_[A-Z]{8})'/.exec(sent.replace(/\\'/g, "'"))?.[1];
   assert.ok(accessKeyPlaceholder, `no placeholder for the access key id in ${sent.slice(0, 400)}`);
   await server.script({
     kind: 'text',
