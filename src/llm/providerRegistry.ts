@@ -8,7 +8,7 @@ import type { ApiKeys } from './apiKeys.ts';
 import type { ModelProvider } from './modelProvider.ts';
 import { OpenAiProvider } from './openAiProvider.ts';
 import { ProviderError } from './providerError.ts';
-import { type ProviderTarget, currentTarget, providerLabel, userTarget } from './providerTarget.ts';
+import { defaultBaseUrls, type ProviderTarget, currentTarget, providerLabel, userTarget } from './providerTarget.ts';
 
 /** Where the gateway gets providers; a map of fakes in tests and the benchmark. */
 export interface ProviderSource {
@@ -80,7 +80,9 @@ export class ProviderRegistry implements ProviderSource, Disposable {
     const target = currentTarget(provider, this.settings);
     const key = await this.keyFor(provider, target);
     if (target.endpoint) return this.buildEndpoint(target.endpoint, key);
-    const baseURL = target.baseUrl;
+    // Always explicit: left out, the SDKs read OPENAI_BASE_URL / ANTHROPIC_BASE_URL from the
+    // environment, and requests would go somewhere the key's origin check never saw.
+    const baseURL = target.baseUrl ?? defaultBaseUrls[provider];
     if (provider === 'openai') {
       const client = new OpenAI({ ...sdkOptions, apiKey: this.requireKey(provider, key), ...(baseURL ? { baseURL } : {}) });
       return new OpenAiProvider({ name: provider, client, nativeFim: false, maxTokensField: 'max_completion_tokens' });

@@ -163,3 +163,20 @@ test('approving a host announces a provider reset, so the next request is built 
   assert.deepEqual(settings.get('endpoints').map((endpoint) => endpoint.name), ['team']);
   assert.deepEqual(settings.workspaceHosts(), [{ origin: 'https://llm.team.example', setBy: ['groundwork.endpoints "team"'], approved: true }]);
 });
+
+test('the vendors\' base URLs are always explicit, so an SDK never takes one from the environment', async () => {
+  const settings = new Settings(new MemorySettingsSource({}), nullLogger);
+  const keys = new ApiKeys(new MemorySecretStore(), {});
+  await keys.set('openai', 'sk-user', 'https://api.openai.com');
+  const previous = process.env.OPENAI_BASE_URL;
+  process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
+  const registry = new ProviderRegistry(settings, keys);
+  try {
+    const provider = (await registry.get('openai')) as unknown as { client: { baseURL: string } };
+    assert.equal(provider.client.baseURL, 'https://api.openai.com/v1');
+  } finally {
+    registry.dispose();
+    if (previous === undefined) delete process.env.OPENAI_BASE_URL;
+    else process.env.OPENAI_BASE_URL = previous;
+  }
+});
