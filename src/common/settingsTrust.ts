@@ -108,6 +108,7 @@ function asEndpoint(entry: unknown): EndpointSetting | undefined {
 }
 
 const approvedKey = 'groundwork.approvedWorkspaceHosts';
+const declinedKey = 'groundwork.declinedWorkspaceHosts';
 
 /**
  * The origins approved for this workspace, kept in the workspace's own storage (VS Code's
@@ -128,20 +129,32 @@ export class ApprovedHosts implements HostApprovals, Disposable {
   }
 
   list(): string[] {
-    const stored = this.store.get(approvedKey);
-    return Array.isArray(stored) ? stored.filter((origin): origin is string => typeof origin === 'string') : [];
+    return this.read(approvedKey);
+  }
+
+  /** True when the user said no to the host for this workspace: it is not asked about again. */
+  isDeclined(origin: string): boolean {
+    return this.read(declinedKey).includes(origin);
   }
 
   async approve(origin: string): Promise<void> {
     if (this.isApproved(origin)) return;
+    await this.store.update(declinedKey, this.read(declinedKey).filter((candidate) => candidate !== origin));
     await this.store.update(approvedKey, [...this.list(), origin]);
     this.emitter.fire();
   }
 
+  /** Takes an approval back, or records a no: either way the host is not used, nor asked about again. */
   async revoke(origin: string): Promise<void> {
+    if (!this.isDeclined(origin)) await this.store.update(declinedKey, [...this.read(declinedKey), origin]);
     if (!this.isApproved(origin)) return;
     await this.store.update(approvedKey, this.list().filter((candidate) => candidate !== origin));
     this.emitter.fire();
+  }
+
+  private read(key: string): string[] {
+    const stored = this.store.get(key);
+    return Array.isArray(stored) ? stored.filter((origin): origin is string => typeof origin === 'string') : [];
   }
 
   dispose(): void {

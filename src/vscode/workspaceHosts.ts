@@ -30,7 +30,7 @@ export class WorkspaceHostPrompt implements vscode.Disposable {
   /** Asks about every host the workspace names that is neither approved nor asked about yet. */
   askAboutNewHosts(): void {
     for (const host of this.settings.workspaceHosts()) {
-      if (host.approved || this.asked.has(host.origin)) continue;
+      if (host.approved || this.asked.has(host.origin) || this.approvals.isDeclined(host.origin)) continue;
       this.asked.add(host.origin);
       this.logger.info(`this workspace's settings name ${host.origin} (${host.setBy.join(', ')}); not used until approved`);
       void this.ask(host);
@@ -43,6 +43,11 @@ export class WorkspaceHostPrompt implements vscode.Disposable {
       allow,
       keepMine,
     );
+    // Dismissing the notification decides nothing; it is asked again in the next window.
+    if (choice === keepMine) {
+      await this.approvals.revoke(host.origin);
+      this.logger.info(`${host.origin} declined for this workspace`);
+    }
     if (choice !== allow) return;
     await this.approvals.approve(host.origin);
     this.logger.info(`${host.origin} approved for this workspace`);

@@ -180,3 +180,14 @@ test('the vendors\' base URLs are always explicit, so an SDK never takes one fro
     else process.env.OPENAI_BASE_URL = previous;
   }
 });
+
+test('a host the user declined is remembered for the workspace, and allowing it later clears the no', async () => {
+  const store = new MemoryKeyValue();
+  const approvals = new ApprovedHosts(store);
+  await approvals.revoke('https://llm.team.example');
+  const reopened = new ApprovedHosts(store);
+  assert.equal(reopened.isDeclined('https://llm.team.example'), true);
+  assert.equal(reopened.isApproved('https://llm.team.example'), false);
+  await reopened.approve('https://llm.team.example');
+  assert.deepEqual([reopened.isDeclined('https://llm.team.example'), reopened.isApproved('https://llm.team.example')], [false, true]);
+});
