@@ -17,6 +17,8 @@ export interface EndpointSetting {
   readonly fim?: boolean;
   /** Runs on this machine; completions wait while a chat streams from it. */
   readonly local?: boolean;
+  /** The server takes OpenAI `tools` (Agent mode needs it): off by default for compatible servers, on for Azure. */
+  readonly tools?: boolean;
   readonly apiVersion?: string;
 }
 
@@ -113,6 +115,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
           kind: { type: 'string', enum: ['openai-compatible', 'azure'], default: 'openai-compatible' },
           fim: { type: 'boolean', default: false, description: 'Serves native fill-in-the-middle through /v1/completions with suffix.' },
           local: { type: 'boolean', default: false, description: 'Runs on this machine: completions wait while a chat streams from it.' },
+          tools: { type: 'boolean', description: 'The model server supports tool calling (OpenAI `tools`), which Agent mode needs. Default: false for OpenAI-compatible servers, true for Azure.' },
           apiVersion: { type: 'string', description: 'Azure OpenAI API version.' },
         },
       },
