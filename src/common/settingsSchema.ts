@@ -54,6 +54,8 @@ export interface GroundworkSettings {
   'index.dimensions': number;
   'audit.retentionDays': number;
   'statusBar.showSpend': boolean;
+  'agent.maxSteps': number;
+  'agent.maxCostUsd': number;
 }
 
 export type SettingKey = keyof GroundworkSettings;
@@ -277,6 +279,23 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: false,
     description: "Show today's spend in the status bar.",
     effect: 'none',
+  },
+  'agent.maxSteps': {
+    type: 'integer',
+    default: 25,
+    minimum: 1,
+    maximum: 200,
+    description: 'The most model calls one Agent mode task may make; at the cap the task stops and shows what it proposed so far.',
+    effect: 'none',
+    trust: 'user',
+  },
+  'agent.maxCostUsd': {
+    type: 'number',
+    default: 1,
+    minimum: 0,
+    description: 'The most one Agent mode task may spend, in US dollars; past it the task stops. 0 means no cap per task (the daily budget still applies).',
+    effect: 'none',
+    trust: 'user',
   },
 };
 
