@@ -121,14 +121,22 @@ export class AgentLoop {
     const replyTokens = this.options.maxReplyTokens ?? defaultReplyTokens;
     const budgetTokens = (this.options.contextWindowTokens ?? defaultContextWindow) - replyTokens - this.counter.count(JSON.stringify(definitions)) - windowMargin;
     const counts = new WeakMap<ToolConversationMessage, number>();
+    const sizes = new WeakMap<ToolConversationMessage, number>();
+    const argumentsOf = (message: ToolConversationMessage) => (message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => call.name + call.arguments).join('') : '');
     const count = (message: ToolConversationMessage) => {
       let tokens = counts.get(message);
       if (tokens === undefined) {
-        const args = message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => call.name + call.arguments).join('') : '';
+        const args = argumentsOf(message);
         tokens = this.counter.count(message.content) + (args ? this.counter.count(args) : 0);
         counts.set(message, tokens);
       }
       return tokens;
+    };
+    // A token is at least one byte: a conversation of fewer bytes than the budget fits uncounted.
+    const bytes = (message: ToolConversationMessage) => {
+      let size = sizes.get(message);
+      if (size === undefined) sizes.set(message, (size = Buffer.byteLength(message.content) + Buffer.byteLength(argumentsOf(message))));
+      return size;
     };
     let spent = 0;
     let answer = '';
@@ -146,7 +154,9 @@ export class AgentLoop {
     for (let index = 1; ; index++) {
       if (signal.aborted) return finish('stopped');
       if (limits.maxCostUsd > 0 && spent >= limits.maxCostUsd) return finish('costCap');
-      for (const id of fitToolConversation(messages, budgetTokens, count)) sourcesByCall.delete(id);
+      if (messages.reduce((sum, message) => sum + bytes(message), 0) > budgetTokens) {
+        for (const id of fitToolConversation(messages, budgetTokens, count)) sourcesByCall.delete(id);
+      }
       let result: ModelResult;
       try {
         result = await this.callModel(messages, definitions, [...sourcesByCall.values()].flat(), replyTokens, signal, run.onText);
