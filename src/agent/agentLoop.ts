@@ -140,6 +140,8 @@ export class AgentLoop {
     };
     let spent = 0;
     let answer = '';
+    // The daily budget covers the whole task: past it, the user is asked once, not at every step.
+    const budgetConsent = { granted: false };
     const finish = (end: AgentEnd, error?: unknown): AgentResult => {
       let editSet: EditSet | undefined;
       try {
@@ -159,7 +161,7 @@ export class AgentLoop {
       }
       let result: ModelResult;
       try {
-        result = await this.callModel(messages, definitions, [...sourcesByCall.values()].flat(), replyTokens, signal, run.onText);
+        result = await this.callModel(messages, definitions, [...sourcesByCall.values()].flat(), replyTokens, budgetConsent, signal, run.onText);
       } catch (error) {
         if (isCancellation(error) || signal.aborted) return finish('stopped');
         this.logger.warn(`Agent step ${index} failed: ${errorMessage(error)}`);
@@ -201,6 +203,7 @@ export class AgentLoop {
     tools: readonly AgentTool['definition'][],
     sources: readonly SourceRef[],
     maxTokens: number,
+    budgetConsent: { granted: boolean },
     signal: AbortSignal,
     onText: AgentRunOptions['onText'],
   ): Promise<ModelResult> {
@@ -211,6 +214,7 @@ export class AgentLoop {
       tools,
       maxTokens,
       signal,
+      budgetConsent,
       sources: mergeSourceRefs(sources),
       ...(this.options.model ? { model: this.options.model } : {}),
     });

@@ -57,6 +57,11 @@ export interface ToolChatRequest extends Omit<TextRequestBasics, 'stop'> {
   readonly feature: string;
   readonly messages: readonly ToolConversationMessage[];
   readonly tools: readonly ToolDefinition[];
+  /**
+   * One task's answer to "spend past the daily budget?", shared by all its requests: the user is
+   * asked once per task (an agent's steps), not once per request. Set when they say yes.
+   */
+  readonly budgetConsent?: { granted: boolean };
 }
 
 export interface CompletionRequest extends TextRequestBasics {
@@ -189,6 +194,7 @@ interface Prepared {
   /** Tokens of what is sent, counted only when needed (escalation, or no usage from the API). */
   readonly promptTokens: () => number;
   readonly signal: AbortSignal;
+  readonly budgetConsent?: { granted: boolean };
 }
 
 interface Redacted {
@@ -304,7 +310,7 @@ export class ModelGateway implements Disposable {
       // The tool definitions travel with every request: they count toward the prompt's size.
       const sized: Redacted = { ...filtered, texts: [...filtered.texts, JSON.stringify(request.tools)] };
       const call: TextCall = { kind: 'tools', messages: [], toolMessages: messages, tools: request.tools, prefix: '', suffix: '', ...tuning(request) };
-      const prepared = this.prepare(request.task, request.feature, request, sized, signal);
+      const prepared = { ...this.prepare(request.task, request.feature, request, sized, signal), ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}) };
       return this.runText(prepared, call, emit);
     });
   }
@@ -697,9 +703,11 @@ export class ModelGateway implements Disposable {
     };
     // Background work (completions, indexing) never interrupts the user to ask; it just pauses.
     if (prepared.task === 'completion' || prepared.task === 'embedding' || !this.confirmOverBudget) throw refuse();
+    if (prepared.budgetConsent?.granted) return;
     const proceed = await this.confirmOverBudget(spent, limit);
     if (prepared.signal.aborted) throw abortReason(prepared.signal);
     if (!proceed) throw refuse();
+    if (prepared.budgetConsent) prepared.budgetConsent.granted = true;
   }
 
   /** Writes the attempt's "started" record before anything is sent; returns the id that pairs it with its outcome. */

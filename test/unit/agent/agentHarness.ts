@@ -4,7 +4,7 @@ import type { IndexHit } from '../../../src/chat/indexRetrieval.ts';
 import type { RequestEvent } from '../../../src/llm/modelGateway.ts';
 import { FileAccessPolicy } from '../../../src/safety/fileAccessPolicy.ts';
 import { SecretRedactor } from '../../../src/safety/secretRedactor.ts';
-import { type Harness, startHarness } from '../llm/gatewayHarness.ts';
+import { type Harness, type HarnessOptions, startHarness } from '../llm/gatewayHarness.ts';
 
 /** The two protocols every loop test runs in: the model each one starts with. */
 export const vendors = [
@@ -30,12 +30,13 @@ export interface AgentHarnessOptions {
   readonly onRead?: (path: string) => Promise<void>;
   /** Paths the user's ignore rules exclude. */
   readonly ignored?: readonly string[];
+  readonly harness?: Pick<HarnessOptions, 'settings' | 'gateway'>;
 }
 
 /** The real SDKs, gateway and redactor against the scripted server, with an in-memory workspace. */
 export async function startAgentHarness(options: AgentHarnessOptions): Promise<AgentHarness> {
   const redactor = new SecretRedactor();
-  const gateway = await startHarness({ contentFilter: redactor });
+  const gateway = await startHarness({ ...options.harness, contentFilter: redactor });
   const files = new Map(Object.entries(options.files));
   const reads: string[] = [];
   const requests: RequestEvent[] = [];
