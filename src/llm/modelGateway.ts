@@ -17,6 +17,7 @@ import { planRoute, type RoutePlan, routingTable, type SettingsReader } from './
 import { defaultTaskPolicies, retryDelayMs, type TaskPolicy } from './taskPolicy.ts';
 import { EventQueue } from './eventQueue.ts';
 import { tokenCounter } from './tokenizer.ts';
+import { restoreArguments } from './toolArguments.ts';
 import type { ToolCall, ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 import type { RequestEntry, RequestOutcome } from './usageEntry.ts';
 import type { UsageRecorder } from './usageLedger.ts';
@@ -782,28 +783,6 @@ function tuning(request: { maxTokens?: number; temperature?: number; stop?: read
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.stop ? { stop: request.stop } : {}),
   };
-}
-
-/**
- * A tool call's arguments with the filter's placeholders put back in its string values. The
- * JSON is restored value by value, not as text: a secret holding a quote or a backslash would
- * otherwise break the JSON it lands in. Arguments that are not JSON are restored as text (they
- * fail as a tool error anyway).
- */
-function restoreArguments(json: string, restore: (text: string) => string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return restore(json);
-  }
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return restore(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
-    return value;
-  };
-  return JSON.stringify(walk(parsed));
 }
 
 function usageOf(entry: RequestEntry): TokenUsage {
