@@ -196,6 +196,8 @@ interface Prepared {
   readonly promptTokens: () => number;
   readonly signal: AbortSignal;
   readonly budgetConsent?: { granted: boolean };
+  /** Tool requests: a model that cannot call tools is skipped like a fallback without a key. */
+  readonly needsTools?: boolean;
 }
 
 interface Redacted {
@@ -311,7 +313,7 @@ export class ModelGateway implements Disposable {
       // The tool definitions travel with every request: they count toward the prompt's size.
       const sized: Redacted = { ...filtered, texts: [...filtered.texts, JSON.stringify(request.tools)] };
       const call: TextCall = { kind: 'tools', messages: [], toolMessages: messages, tools: request.tools, prefix: '', suffix: '', ...tuning(request) };
-      const prepared = { ...this.prepare(request.task, request.feature, request, sized, signal), ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}) };
+      const prepared = { ...this.prepare(request.task, request.feature, request, sized, signal), needsTools: true, ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}) };
       return this.runText(prepared, call, emit);
     });
   }
@@ -552,11 +554,13 @@ export class ModelGateway implements Disposable {
         const parsed = parseModelName(name);
         modelId = parsed.model;
         provider = await this.providers.get(parsed.provider);
+        if (prepared.needsTools) requireToolCalling(provider, modelId);
         await this.checkRemoteSend(prepared, parsed.provider);
       } catch (error) {
         if (error instanceof ProviderError && error.reason === 'restricted') throw error;
         const failure = toProviderError(error, providerOf(name), name);
-        // A fallback without a key is skipped (nothing was sent); the first choice's problem is the user's to fix.
+        // A fallback without a key (or, for tools, without tool calling) is skipped: nothing was
+        // sent; the first choice's problem is the user's to fix.
         if (!lastFailure && name === order[0]) throw failure;
         this.logger.info(`Skipping ${name}: ${failure.message}`);
         continue;
@@ -661,15 +665,9 @@ export class ModelGateway implements Disposable {
   }
 
   private toolEvents(provider: ModelProvider, modelId: string, call: TextCall, tuning: { maxTokens?: number; temperature?: number }, signal: AbortSignal): AsyncIterable<ProviderEvent> {
-    if (!provider.toolCalling || !provider.streamWithTools) {
-      throw new ProviderError('badRequest', `${provider.name}/${modelId} cannot call tools: Agent mode needs a model that can (set "tools": true on an endpoint that serves them).`, {
-        provider: provider.name,
-        model: modelId,
-        actions: ['openSettings'],
-      });
-    }
+    const streamWithTools = requireToolCalling(provider, modelId);
     const { maxTokens, temperature } = tuning;
-    return provider.streamWithTools(
+    return streamWithTools(
       { model: modelId, messages: call.toolMessages ?? [], tools: call.tools ?? [], ...(maxTokens !== undefined ? { maxTokens } : {}), ...(temperature !== undefined ? { temperature } : {}) },
       signal,
     );
@@ -783,6 +781,18 @@ function tuning(request: { maxTokens?: number; temperature?: number; stop?: read
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.stop ? { stop: request.stop } : {}),
   };
+}
+
+/** The provider's tool-calling stream, or the error that says this model cannot call tools. */
+function requireToolCalling(provider: ModelProvider, modelId: string): NonNullable<ModelProvider['streamWithTools']> {
+  if (!provider.toolCalling || !provider.streamWithTools) {
+    throw new ProviderError('badRequest', `${provider.name}/${modelId} cannot call tools: Agent mode needs a model that can (set "tools": true on an endpoint that serves them).`, {
+      provider: provider.name,
+      model: modelId,
+      actions: ['openSettings'],
+    });
+  }
+  return provider.streamWithTools.bind(provider);
 }
 
 function usageOf(entry: RequestEntry): TokenUsage {

@@ -99,6 +99,20 @@ test('supportsTools: OpenAI and Anthropic can; a compatible endpoint only when i
   }
 });
 
+test('a fallback that cannot call tools is skipped, unsent; the first model’s failure is the answer', async () => {
+  const harness = await startHarness({ settings: { 'models.heavyFallbacks': ['local/qwen', 'anthropic/claude-sonnet-5-5'] } });
+  try {
+    harness.server.script({ kind: 'error', status: 503, model: 'gpt-4o' }, { kind: 'toolCalls', calls: [{ id: 'x', name: 'grep', arguments: {} }] });
+    const result = await harness.gateway.streamWithTools({ task: 'refactor', feature: 'agent', messages: [{ role: 'user', content: 'x' }], tools: [grepTool] }).result;
+    assert.equal(result.model, 'anthropic/claude-sonnet-5-5');
+    assert.equal(result.fallbackFrom, 'openai/gpt-4o');
+    assert.deepEqual(harness.server.requests.map((request) => request.path), ['/v1/chat/completions', '/v1/messages']);
+    assert.equal(harness.server.requests.some((request) => (request.body as { model?: string }).model === 'qwen'), false);
+  } finally {
+    await harness.close();
+  }
+});
+
 test('Anthropic prompt: results go first in one user turn, neighbouring turns merge, bad arguments go back as {}', () => {
   const prompt = toAnthropicToolPrompt([
     { role: 'system', content: 'S' },
