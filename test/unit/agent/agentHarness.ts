@@ -27,7 +27,7 @@ export interface AgentHarnessOptions {
   readonly files: Readonly<Record<string, string>>;
   readonly hits?: readonly IndexHit[];
   /** Called at the start of every read, before it answers: tests hold reads here. */
-  readonly onRead?: (path: string) => Promise<void>;
+  readonly onRead?: (path: string, signal: AbortSignal) => Promise<void>;
   /** Paths the user's ignore rules exclude. */
   readonly ignored?: readonly string[];
   readonly harness?: Pick<HarnessOptions, 'settings' | 'gateway'>;
@@ -42,9 +42,9 @@ export async function startAgentHarness(options: AgentHarnessOptions): Promise<A
   const requests: RequestEvent[] = [];
   gateway.gateway.onDidRequest((event) => requests.push(event));
   const workspace: AgentWorkspace = {
-    read: async (path) => {
+    read: async (path, signal) => {
       reads.push(path);
-      await options.onRead?.(path);
+      await options.onRead?.(path, signal);
       return files.get(path);
     },
     listFiles: async () => [...files.keys()].sort(),

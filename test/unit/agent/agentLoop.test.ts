@@ -184,6 +184,28 @@ for (const [vendor, model] of vendors) {
     }
   });
 
+  test(`${vendor}: Stop while a tool runs ends the task at once, with no further model call`, async () => {
+    const stop = new AbortController();
+    const agent = await startAgentHarness({
+      files: { 'a.ts': 'a\n', 'b.ts': 'b\n' },
+      // The user presses Stop while the workspace is being read; the read gives up when told.
+      onRead: (_path, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          stop.abort();
+        }),
+    });
+    try {
+      agent.gateway.server.script({ kind: 'toolCalls', calls: [{ name: 'grep', arguments: { pattern: 'a' } }] }, { kind: 'text', text: 'never asked' });
+      const result = await agent.loop({ model }).run('search', { signal: stop.signal });
+      assert.equal(result.end, 'stopped');
+      assert.equal(agent.gateway.server.requests.length, 1);
+      assert.equal(result.steps.length, 0);
+    } finally {
+      await agent.close();
+    }
+  });
+
   test(`${vendor}: a secret file is refused with the reason, and its content never leaves`, async () => {
     const agent = await startAgentHarness({ files: { '.env': `AWS_ACCESS_KEY_ID=${awsKey}\n`, 'dist/out.js': 'built', 'a.ts': 'a\n' }, ignored: ['dist/out.js'] });
     try {
