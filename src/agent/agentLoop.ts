@@ -119,7 +119,8 @@ export class AgentLoop {
     const sourcesByCall = new Map<string, readonly SourceRef[]>();
     const steps: AgentStep[] = [];
     const replyTokens = this.options.maxReplyTokens ?? defaultReplyTokens;
-    const budgetTokens = (this.options.contextWindowTokens ?? defaultContextWindow) - replyTokens - this.counter.count(JSON.stringify(definitions)) - windowMargin;
+    const definitionTokens = this.counter.count(JSON.stringify(definitions));
+    const budgetTokens = (this.options.contextWindowTokens ?? defaultContextWindow) - replyTokens - definitionTokens - windowMargin;
     const counts = new WeakMap<ToolConversationMessage, number>();
     const sizes = new WeakMap<ToolConversationMessage, number>();
     const argumentsOf = (message: ToolConversationMessage) => (message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => call.name + call.arguments).join('') : '');
@@ -156,12 +157,15 @@ export class AgentLoop {
     for (let index = 1; ; index++) {
       if (signal.aborted) return finish('stopped');
       if (limits.maxCostUsd > 0 && spent >= limits.maxCostUsd) return finish('costCap');
+      // Counted here, the prompt's tokens go with the request, so the gateway's routing does not count them again.
+      let promptTokens: number | undefined;
       if (messages.reduce((sum, message) => sum + bytes(message), 0) > budgetTokens) {
         for (const id of fitToolConversation(messages, budgetTokens, count)) sourcesByCall.delete(id);
+        promptTokens = messages.reduce((sum, message) => sum + count(message), definitionTokens);
       }
       let result: ModelResult;
       try {
-        result = await this.callModel(messages, definitions, [...sourcesByCall.values()].flat(), replyTokens, budgetConsent, signal, run.onText);
+        result = await this.callModel(messages, definitions, [...sourcesByCall.values()].flat(), { maxTokens: replyTokens, budgetConsent, promptTokens }, signal, run.onText);
       } catch (error) {
         if (isCancellation(error) || signal.aborted) return finish('stopped');
         this.logger.warn(`Agent step ${index} failed: ${errorMessage(error)}`);
@@ -202,8 +206,7 @@ export class AgentLoop {
     messages: readonly ToolConversationMessage[],
     tools: readonly AgentTool['definition'][],
     sources: readonly SourceRef[],
-    maxTokens: number,
-    budgetConsent: { granted: boolean },
+    request: { readonly maxTokens: number; readonly budgetConsent: { granted: boolean }; readonly promptTokens: number | undefined },
     signal: AbortSignal,
     onText: AgentRunOptions['onText'],
   ): Promise<ModelResult> {
@@ -212,9 +215,10 @@ export class AgentLoop {
       feature: 'agent',
       messages: [...messages],
       tools,
-      maxTokens,
+      maxTokens: request.maxTokens,
+      budgetConsent: request.budgetConsent,
+      ...(request.promptTokens !== undefined ? { promptTokens: request.promptTokens } : {}),
       signal,
-      budgetConsent,
       sources: mergeSourceRefs(sources),
       ...(this.options.model ? { model: this.options.model } : {}),
     });
