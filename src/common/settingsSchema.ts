@@ -17,6 +17,8 @@ export interface EndpointSetting {
   readonly fim?: boolean;
   /** Runs on this machine; completions wait while a chat streams from it. */
   readonly local?: boolean;
+  /** The server takes OpenAI `tools` (Agent mode needs it): off by default for compatible servers, on for Azure. */
+  readonly tools?: boolean;
   readonly apiVersion?: string;
 }
 
@@ -52,6 +54,8 @@ export interface GroundworkSettings {
   'index.dimensions': number;
   'audit.retentionDays': number;
   'statusBar.showSpend': boolean;
+  'agent.maxSteps': number;
+  'agent.maxCostUsd': number;
 }
 
 export type SettingKey = keyof GroundworkSettings;
@@ -113,6 +117,7 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
           kind: { type: 'string', enum: ['openai-compatible', 'azure'], default: 'openai-compatible' },
           fim: { type: 'boolean', default: false, description: 'Serves native fill-in-the-middle through /v1/completions with suffix.' },
           local: { type: 'boolean', default: false, description: 'Runs on this machine: completions wait while a chat streams from it.' },
+          tools: { type: 'boolean', description: 'The model server supports tool calling (OpenAI `tools`), which Agent mode needs. Default: false for OpenAI-compatible servers, true for Azure.' },
           apiVersion: { type: 'string', description: 'Azure OpenAI API version.' },
         },
       },
@@ -274,6 +279,23 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: false,
     description: "Show today's spend in the status bar.",
     effect: 'none',
+  },
+  'agent.maxSteps': {
+    type: 'integer',
+    default: 25,
+    minimum: 1,
+    maximum: 200,
+    description: 'The most model calls one Agent mode task may make; at the cap the task stops and shows what it proposed so far.',
+    effect: 'none',
+    trust: 'user',
+  },
+  'agent.maxCostUsd': {
+    type: 'number',
+    default: 1,
+    minimum: 0,
+    description: 'The most one Agent mode task may spend, in US dollars; past it the task stops. 0 means no cap per task (the daily budget still applies).',
+    effect: 'none',
+    trust: 'user',
   },
 };
 

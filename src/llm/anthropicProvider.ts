@@ -1,6 +1,6 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
-import { fromAnthropicEvent, toAnthropicPrompt } from './anthropicConverters.ts';
-import type { ChatCall, EmbedCall, EmbedResult, FimCall, ModelProvider, ProviderEvent } from './modelProvider.ts';
+import { AnthropicToolCallAssembler, fromAnthropicEvent, toAnthropicPrompt, toAnthropicToolPrompt, toAnthropicTools } from './anthropicConverters.ts';
+import type { ChatCall, EmbedCall, EmbedResult, FimCall, ModelProvider, ProviderEvent, ToolChatCall } from './modelProvider.ts';
 import { ProviderError } from './providerError.ts';
 
 /** The Messages API wants max_tokens on every request; this is the cap when the caller sets none. */
@@ -9,6 +9,7 @@ const defaultMaxTokens = 4096;
 export class AnthropicProvider implements ModelProvider {
   readonly name: string;
   readonly nativeFim = false;
+  readonly toolCalling = true;
   private readonly client: Anthropic;
 
   constructor(name: string, client: Anthropic) {
@@ -31,6 +32,24 @@ export class AnthropicProvider implements ModelProvider {
       { signal },
     );
     for await (const event of stream) yield* fromAnthropicEvent(event);
+  }
+
+  async *streamWithTools(call: ToolChatCall, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+    const prompt = toAnthropicToolPrompt(call.messages);
+    const stream = await this.client.messages.create(
+      {
+        model: call.model,
+        max_tokens: call.maxTokens ?? defaultMaxTokens,
+        messages: prompt.messages,
+        tools: toAnthropicTools(call.tools),
+        stream: true,
+        ...(prompt.system !== undefined ? { system: prompt.system } : {}),
+        ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+      },
+      { signal },
+    );
+    const assembler = new AnthropicToolCallAssembler();
+    for await (const event of stream) yield* assembler.push(event);
   }
 
   streamFim(call: FimCall): AsyncIterable<ProviderEvent> {

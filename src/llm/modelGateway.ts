@@ -17,6 +17,8 @@ import { planRoute, type RoutePlan, routingTable, type SettingsReader } from './
 import { defaultTaskPolicies, retryDelayMs, type TaskPolicy } from './taskPolicy.ts';
 import { EventQueue } from './eventQueue.ts';
 import { tokenCounter } from './tokenizer.ts';
+import { restoreArguments } from './toolArguments.ts';
+import type { ToolCall, ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 import type { RequestEntry, RequestOutcome } from './usageEntry.ts';
 import type { UsageRecorder } from './usageLedger.ts';
 
@@ -45,6 +47,22 @@ export interface ChatRequest extends TextRequestBasics {
   /** Free text for the ledger: 'chat', 'refactor', 'completion'… */
   readonly feature: string;
   readonly messages: readonly ChatMessage[];
+}
+
+/**
+ * A chat in which the model may call tools (Agent mode). Tool results in `messages` are
+ * workspace data: the caller fences them, and the gateway redacts them like every text sent.
+ */
+export interface ToolChatRequest extends Omit<TextRequestBasics, 'stop'> {
+  readonly task: ChatTask;
+  readonly feature: string;
+  readonly messages: readonly ToolConversationMessage[];
+  readonly tools: readonly ToolDefinition[];
+  /**
+   * One task's answer to "spend past the daily budget?", shared by all its requests: the user is
+   * asked once per task (an agent's steps), not once per request. Set when they say yes.
+   */
+  readonly budgetConsent?: { granted: boolean };
 }
 
 export interface CompletionRequest extends TextRequestBasics {
@@ -112,6 +130,8 @@ export interface ModelResult {
   readonly escalated: boolean;
   readonly finishReason: string | null;
   readonly redactions: number;
+  /** The tools the model asked for (tool requests only), placeholders in their arguments restored. */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 /**
@@ -175,6 +195,9 @@ interface Prepared {
   /** Tokens of what is sent, counted only when needed (escalation, or no usage from the API). */
   readonly promptTokens: () => number;
   readonly signal: AbortSignal;
+  readonly budgetConsent?: { granted: boolean };
+  /** Tool requests: a model that cannot call tools is skipped like a fallback without a key. */
+  readonly needsTools?: boolean;
 }
 
 interface Redacted {
@@ -185,6 +208,7 @@ interface Redacted {
 
 interface AttemptOutcome {
   readonly text: string;
+  readonly toolCalls?: readonly ToolCall[];
   readonly apiInput: number | undefined;
   readonly apiOutput: number | undefined;
   readonly finishReason: string | null;
@@ -200,8 +224,11 @@ interface AttemptOutcome {
 const defaultReplyTokens = 4_096;
 
 interface TextCall {
-  readonly kind: 'chat' | 'fim';
+  readonly kind: 'chat' | 'fim' | 'tools';
   readonly messages: readonly ChatMessage[];
+  /** For `tools` calls: the conversation and the tools offered. */
+  readonly toolMessages?: readonly ToolConversationMessage[];
+  readonly tools?: readonly ToolDefinition[];
   readonly prefix: string;
   readonly suffix: string;
   readonly maxTokens?: number;
@@ -262,6 +289,46 @@ export class ModelGateway implements Disposable {
       const prepared = this.prepare(request.task, request.feature, request, filtered, signal);
       return this.runText(prepared, call, emit);
     });
+  }
+
+  /**
+   * A chat in which the model may call tools: routed, redacted (contents, tool results and the
+   * model's earlier arguments alike), budgeted, audited, retried and recorded like any chat.
+   * The result's `toolCalls` are what the model asked for; a chain whose model cannot call tools
+   * fails with `badRequest` (ask `supportsTools` first).
+   */
+  streamWithTools(request: ToolChatRequest): ModelStream {
+    return this.startStream(request.signal, (signal, emit) => {
+      const texts = request.messages.flatMap((message) =>
+        message.role === 'assistant' ? [message.content, ...(message.toolCalls ?? []).map((call) => call.arguments)] : [message.content],
+      );
+      const filtered = this.redactAll(texts);
+      let next = 0;
+      const messages = request.messages.map((message): ToolConversationMessage => {
+        const content = filtered.texts[next++]!;
+        if (message.role !== 'assistant') return { ...message, content };
+        const toolCalls = message.toolCalls?.map((call) => ({ ...call, arguments: filtered.texts[next++]! }));
+        return { role: 'assistant', content, ...(toolCalls ? { toolCalls } : {}) };
+      });
+      // The tool definitions travel with every request: they count toward the prompt's size.
+      const sized: Redacted = { ...filtered, texts: [...filtered.texts, JSON.stringify(request.tools)] };
+      const call: TextCall = { kind: 'tools', messages: [], toolMessages: messages, tools: request.tools, prefix: '', suffix: '', ...tuning(request) };
+      const prepared = { ...this.prepare(request.task, request.feature, request, sized, signal), needsTools: true, ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}) };
+      return this.runText(prepared, call, emit);
+    });
+  }
+
+  /** True when the task's first model can call tools; without it, Agent mode keeps the one-pass path. */
+  async supportsTools(task: ChatTask, model?: string): Promise<boolean> {
+    const plan = planRoute({ task, promptBytes: 0, promptTokens: () => 0, replyTokens: 0, ...(model ? { model } : {}) }, this.settings);
+    const first = plan.candidates[0];
+    if (!first) return false;
+    try {
+      const provider = await this.providers.get(parseModelName(first).provider);
+      return provider.toolCalling === true && provider.streamWithTools !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -366,7 +433,10 @@ export class ModelGateway implements Disposable {
           const tail = restorer?.flush();
           if (tail) queue.push({ type: 'text', text: tail });
           queue.end();
-          return this.filter.restore ? { ...value, text: this.filter.restore(value.text) } : value;
+          const restore = this.filter.restore?.bind(this.filter);
+          if (!restore) return value;
+          const toolCalls = value.toolCalls?.map((call) => ({ ...call, arguments: restoreArguments(call.arguments, restore) }));
+          return { ...value, text: restore(value.text), ...(toolCalls ? { toolCalls } : {}) };
         },
         (error: unknown) => {
           if (isCancellation(error)) queue.end();
@@ -450,6 +520,7 @@ export class ModelGateway implements Disposable {
           escalated: prepared.plan.escalated,
           finishReason: outcome.finishReason,
           redactions: prepared.redactions,
+          ...(call.kind === 'tools' ? { toolCalls: outcome.toolCalls ?? [] } : {}),
         };
       }
       return outcome;
@@ -483,11 +554,13 @@ export class ModelGateway implements Disposable {
         const parsed = parseModelName(name);
         modelId = parsed.model;
         provider = await this.providers.get(parsed.provider);
+        if (prepared.needsTools) requireToolCalling(provider, modelId);
         await this.checkRemoteSend(prepared, parsed.provider);
       } catch (error) {
         if (error instanceof ProviderError && error.reason === 'restricted') throw error;
         const failure = toProviderError(error, providerOf(name), name);
-        // A fallback without a key is skipped (nothing was sent); the first choice's problem is the user's to fix.
+        // A fallback without a key (or, for tools, without tool calling) is skipped: nothing was
+        // sent; the first choice's problem is the user's to fix.
         if (!lastFailure && name === order[0]) throw failure;
         this.logger.info(`Skipping ${name}: ${failure.message}`);
         continue;
@@ -535,7 +608,8 @@ export class ModelGateway implements Disposable {
     let ended = false;
     let apiInput: number | undefined;
     let apiOutput: number | undefined;
-    const outcome = (failure: AttemptOutcome['failure']): AttemptOutcome => ({ text, apiInput, apiOutput, finishReason, ttftMs, totalMs: this.now() - started, failure });
+    const toolCalls: ToolCall[] = [];
+    const outcome = (failure: AttemptOutcome['failure']): AttemptOutcome => ({ text, toolCalls, apiInput, apiOutput, finishReason, ttftMs, totalMs: this.now() - started, failure });
     try {
       const native = call.kind === 'fim' && provider.nativeFim;
       call.onAttempt?.(native ? 'fim' : 'chat');
@@ -544,9 +618,17 @@ export class ModelGateway implements Disposable {
       const tuning = { ...(call.maxTokens !== undefined ? { maxTokens: call.maxTokens } : {}), ...(call.temperature !== undefined ? { temperature: call.temperature } : {}), ...stop };
       const events: AsyncIterable<ProviderEvent> = native
         ? provider.streamFim({ model: modelId, prefix: call.prefix, suffix: call.suffix, ...tuning }, attempt.signal)
-        : provider.streamChat({ model: modelId, messages: call.messages, ...tuning }, attempt.signal);
+        : call.kind === 'tools'
+          ? this.toolEvents(provider, modelId, call, tuning, attempt.signal)
+          : provider.streamChat({ model: modelId, messages: call.messages, ...tuning }, attempt.signal);
       for await (const event of events) {
-        if (event.kind === 'text') {
+        if (event.kind === 'toolCall') {
+          if (ttftMs === null) {
+            ttftMs = this.now() - started;
+            clearTimeout(firstTimer);
+          }
+          toolCalls.push(event.call);
+        } else if (event.kind === 'text') {
           if (ttftMs === null) {
             ttftMs = this.now() - started;
             clearTimeout(firstTimer);
@@ -582,6 +664,15 @@ export class ModelGateway implements Disposable {
     }
   }
 
+  private toolEvents(provider: ModelProvider, modelId: string, call: TextCall, tuning: { maxTokens?: number; temperature?: number }, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+    const streamWithTools = requireToolCalling(provider, modelId);
+    const { maxTokens, temperature } = tuning;
+    return streamWithTools(
+      { model: modelId, messages: call.toolMessages ?? [], tools: call.tools ?? [], ...(maxTokens !== undefined ? { maxTokens } : {}), ...(temperature !== undefined ? { temperature } : {}) },
+      signal,
+    );
+  }
+
   private async checkRemoteSend(prepared: Prepared, provider: string): Promise<void> {
     if (!this.allowRemoteSend || this.providers.isLocal(provider)) return;
     const allowed = await this.allowRemoteSend({ feature: prepared.feature, task: prepared.task, provider });
@@ -611,9 +702,11 @@ export class ModelGateway implements Disposable {
     };
     // Background work (completions, indexing) never interrupts the user to ask; it just pauses.
     if (prepared.task === 'completion' || prepared.task === 'embedding' || !this.confirmOverBudget) throw refuse();
+    if (prepared.budgetConsent?.granted) return;
     const proceed = await this.confirmOverBudget(spent, limit);
     if (prepared.signal.aborted) throw abortReason(prepared.signal);
     if (!proceed) throw refuse();
+    if (prepared.budgetConsent) prepared.budgetConsent.granted = true;
   }
 
   /** Writes the attempt's "started" record before anything is sent; returns the id that pairs it with its outcome. */
@@ -688,6 +781,18 @@ function tuning(request: { maxTokens?: number; temperature?: number; stop?: read
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...(request.stop ? { stop: request.stop } : {}),
   };
+}
+
+/** The provider's tool-calling stream, or the error that says this model cannot call tools. */
+function requireToolCalling(provider: ModelProvider, modelId: string): NonNullable<ModelProvider['streamWithTools']> {
+  if (!provider.toolCalling || !provider.streamWithTools) {
+    throw new ProviderError('badRequest', `${provider.name}/${modelId} cannot call tools: Agent mode needs a model that can (set "tools": true on an endpoint that serves them).`, {
+      provider: provider.name,
+      model: modelId,
+      actions: ['openSettings'],
+    });
+  }
+  return provider.streamWithTools.bind(provider);
 }
 
 function usageOf(entry: RequestEntry): TokenUsage {

@@ -1,10 +1,13 @@
 import type { ChatMessage } from './modelTypes.ts';
+import type { ToolCall, ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 
 /** What a provider's stream reports, in vendor-neutral terms. */
 export type ProviderEvent =
   | { readonly kind: 'text'; readonly text: string }
   /** Partial counts are merged: Anthropic reports input at the start and output at the end. */
   | { readonly kind: 'usage'; readonly inputTokens?: number; readonly outputTokens?: number }
+  /** A tool call, whole: the converters assemble the vendor's streamed pieces first. */
+  | { readonly kind: 'toolCall'; readonly call: ToolCall }
   /** The vendor said the answer is complete; a stream that ends without it was truncated. */
   | { readonly kind: 'end'; readonly finishReason: string | null };
 
@@ -15,6 +18,14 @@ export interface ChatCall {
   readonly maxTokens?: number;
   readonly temperature?: number;
   readonly stop?: readonly string[];
+}
+
+export interface ToolChatCall {
+  readonly model: string;
+  readonly messages: readonly ToolConversationMessage[];
+  readonly tools: readonly ToolDefinition[];
+  readonly maxTokens?: number;
+  readonly temperature?: number;
 }
 
 export interface FimCall {
@@ -46,7 +57,11 @@ export interface ModelProvider {
   readonly name: string;
   /** Serves native fill-in-the-middle (`/v1/completions` with `suffix`). */
   readonly nativeFim: boolean;
+  /** True when the vendor's API, for this provider, takes tools (`streamWithTools` works). */
+  readonly toolCalling?: boolean;
   streamChat(call: ChatCall, signal: AbortSignal): AsyncIterable<ProviderEvent>;
+  /** Only when `toolCalling`: a chat in which the model may answer with tool calls. */
+  streamWithTools?(call: ToolChatCall, signal: AbortSignal): AsyncIterable<ProviderEvent>;
   /** Only when `nativeFim`; otherwise the gateway phrases FIM as a chat. */
   streamFim(call: FimCall, signal: AbortSignal): AsyncIterable<ProviderEvent>;
   embed(call: EmbedCall, signal: AbortSignal): Promise<EmbedResult>;

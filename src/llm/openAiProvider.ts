@@ -1,6 +1,6 @@
 import type { OpenAI } from 'openai';
-import type { ChatCall, EmbedCall, EmbedResult, FimCall, ModelProvider, ProviderEvent } from './modelProvider.ts';
-import { fromOpenAiChatChunk, fromOpenAiCompletionChunk, toOpenAiMessages } from './openAiConverters.ts';
+import type { ChatCall, EmbedCall, EmbedResult, FimCall, ModelProvider, ProviderEvent, ToolChatCall } from './modelProvider.ts';
+import { fromOpenAiChatChunk, fromOpenAiCompletionChunk, OpenAiToolCallAssembler, toOpenAiMessages, toOpenAiToolMessages, toOpenAiTools } from './openAiConverters.ts';
 
 export interface OpenAiProviderOptions {
   readonly name: string;
@@ -12,12 +12,15 @@ export interface OpenAiProviderOptions {
    * compatible servers such as Ollama only know `max_tokens`.
    */
   readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** The server takes `tools`: OpenAI and Azure do; a compatible server only when its endpoint says so. */
+  readonly toolCalling?: boolean;
 }
 
 /** OpenAI, Azure OpenAI and every OpenAI-compatible server (Ollama, vLLM, LM Studio, LiteLLM). */
 export class OpenAiProvider implements ModelProvider {
   readonly name: string;
   readonly nativeFim: boolean;
+  readonly toolCalling: boolean;
   private readonly client: OpenAI;
   private readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
 
@@ -26,6 +29,7 @@ export class OpenAiProvider implements ModelProvider {
     this.client = options.client;
     this.nativeFim = options.nativeFim;
     this.maxTokensField = options.maxTokensField;
+    this.toolCalling = options.toolCalling ?? false;
   }
 
   async *streamChat(call: ChatCall, signal: AbortSignal): AsyncIterable<ProviderEvent> {
@@ -42,6 +46,23 @@ export class OpenAiProvider implements ModelProvider {
       { signal },
     );
     for await (const chunk of stream) yield* fromOpenAiChatChunk(chunk);
+  }
+
+  async *streamWithTools(call: ToolChatCall, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+    const stream = await this.client.chat.completions.create(
+      {
+        model: call.model,
+        messages: toOpenAiToolMessages(call.messages),
+        tools: toOpenAiTools(call.tools),
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(call.maxTokens !== undefined ? { [this.maxTokensField]: call.maxTokens } : {}),
+        ...(call.temperature !== undefined ? { temperature: call.temperature } : {}),
+      },
+      { signal },
+    );
+    const assembler = new OpenAiToolCallAssembler();
+    for await (const chunk of stream) yield* assembler.push(chunk);
   }
 
   async *streamFim(call: FimCall, signal: AbortSignal): AsyncIterable<ProviderEvent> {

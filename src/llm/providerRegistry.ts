@@ -85,7 +85,7 @@ export class ProviderRegistry implements ProviderSource, Disposable {
     const baseURL = target.baseUrl ?? defaultBaseUrls[provider];
     if (provider === 'openai') {
       const client = new OpenAI({ ...sdkOptions, apiKey: this.requireKey(provider, key), ...(baseURL ? { baseURL } : {}) });
-      return new OpenAiProvider({ name: provider, client, nativeFim: false, maxTokensField: 'max_completion_tokens' });
+      return new OpenAiProvider({ name: provider, client, nativeFim: false, maxTokensField: 'max_completion_tokens', toolCalling: true });
     }
     if (provider === 'anthropic') {
       const client = new Anthropic({ ...sdkOptions, apiKey: this.requireKey(provider, key), authToken: null, ...(baseURL ? { baseURL } : {}) });
@@ -119,11 +119,12 @@ export class ProviderRegistry implements ProviderSource, Disposable {
         apiKey: this.requireKey(endpoint.name, bound),
         ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
       });
-      return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_completion_tokens' });
+      return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_completion_tokens', toolCalling: endpoint.tools !== false });
     }
     // A keyless server (a local Ollama) is fine; a withheld key is simply not sent.
     const client = new OpenAI({ ...sdkOptions, baseURL: endpoint.baseUrl, apiKey: bound.key ?? keylessPlaceholder });
-    return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_tokens' });
+    // Many local models cannot call tools, and servers answer that differently: the endpoint says.
+    return new OpenAiProvider({ name: endpoint.name, client, nativeFim: endpoint.fim === true, maxTokensField: 'max_tokens', toolCalling: endpoint.tools === true });
   }
 
   private requireKey(provider: string, bound: KeyFor): string {

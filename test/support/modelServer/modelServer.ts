@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type ScriptedReply, replyChunks } from './scriptedReply.ts';
+import { type ScriptedReply, type ToolCallsReply, replyChunks, splitIntoChunks } from './scriptedReply.ts';
 import {
   type TokenUsage,
   type Vendor,
@@ -8,15 +8,21 @@ import {
   anthropicStreamHead,
   anthropicStreamTail,
   anthropicTextDelta,
+  anthropicToolMessage,
+  anthropicToolStreamTail,
+  anthropicToolUseBlock,
   deterministicVector,
   errorBody,
   estimateTokens,
   float32ToBase64,
   openAiChatChunk,
   openAiChatCompletion,
+  openAiChatToolCompletion,
+  openAiToolCallDeltas,
   openAiTextCompletion,
   openAiTextCompletionChunk,
   openAiUsageChunk,
+  type WireToolCall,
 } from './wireFormats.ts';
 
 /** One request as the server received it. */
@@ -228,10 +234,14 @@ async function respond(route: Exclude<Route, 'models'>, record: RecordedRequest,
     return;
   }
 
-  const chunks = replyChunks(reply, defaultText);
+  if (reply.kind === 'toolCalls' && route !== 'completions') {
+    await respondWithTools(vendor, record, reply, res, closed);
+    return;
+  }
+  const chunks = replyChunks(reply.kind === 'toolCalls' ? { text: reply.text ?? '' } : reply, defaultText);
   const promptText = promptOf(route, body);
   const usage: TokenUsage =
-    reply.kind === 'text' && reply.usage ? reply.usage : { input: estimateTokens(promptText), output: chunks.length };
+    (reply.kind === 'text' || reply.kind === 'toolCalls') && reply.usage ? reply.usage : { input: estimateTokens(promptText), output: chunks.length };
   const stream = body.stream === true;
   await sleep(reply.ttftMs ?? 0, closed);
   if (closed.aborted) return;
@@ -257,7 +267,7 @@ async function respond(route: Exclude<Route, 'models'>, record: RecordedRequest,
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const sender = new SseSender(res, vendor, route, `fake-${record.id}`, model, body);
   sender.head(usage);
-  const limit = reply.kind === 'text' ? chunks.length : Math.min(reply.afterChunks, chunks.length);
+  const limit = reply.kind === 'text' || reply.kind === 'toolCalls' ? chunks.length : Math.min(reply.afterChunks, chunks.length);
   for (let i = 0; i < limit; i++) {
     if (i > 0) await sleep(reply.chunkDelayMs ?? 0, closed);
     if (closed.aborted) return;
@@ -272,6 +282,125 @@ async function respond(route: Exclude<Route, 'models'>, record: RecordedRequest,
   sender.tail(usage);
   res.end();
   record.completed = true;
+}
+
+/** A reply that asks for tools, in the vendor's shape, streamed event by event when the client streams. */
+async function respondWithTools(vendor: Vendor, record: RecordedRequest, reply: ToolCallsReply, res: ServerResponse, closed: AbortSignal): Promise<void> {
+  const body = (record.body ?? {}) as Record<string, unknown>;
+  const model = modelOf(body) ?? 'fake-model';
+  const prefix = vendor === 'anthropic' ? 'toolu' : 'call';
+  const calls: WireToolCall[] = reply.calls.map((call, n) => ({
+    id: call.id ?? `${prefix}_${record.id}_${n}`,
+    name: call.name,
+    arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+  }));
+  const text = reply.text ?? '';
+  const textChunks = splitIntoChunks(text);
+  const usage: TokenUsage = reply.usage ?? { input: estimateTokens(promptOf(vendor === 'anthropic' ? 'messages' : 'chat', body)), output: textChunks.length + calls.length };
+  const id = `fake-${record.id}`;
+  await sleep(reply.ttftMs ?? 0, closed);
+  if (closed.aborted) return;
+  if (body.stream !== true) {
+    sendJson(res, 200, vendor === 'anthropic' ? anthropicToolMessage(id, model, text, calls, usage) : openAiChatToolCompletion(id, model, text, calls, usage));
+    record.completed = true;
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const write = (event: string | undefined, data: unknown) => res.write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+  // Every write after the first waits chunkDelayMs, so a test can stop the client mid-stream.
+  const paced: Array<() => void> = [];
+  if (vendor === 'anthropic') {
+    const [start] = anthropicStreamHead(id, model, usage.input);
+    paced.push(() => write(...start!));
+    let index = 0;
+    if (text) {
+      const [, blockStart, ping] = anthropicStreamHead(id, model, usage.input);
+      paced.push(() => {
+        write(...blockStart!);
+        write(...ping!);
+      });
+      for (const chunk of textChunks) paced.push(() => write(...anthropicTextDelta(chunk)));
+      paced.push(() => write('content_block_stop', { type: 'content_block_stop', index: 0 }));
+      index = 1;
+    }
+    calls.forEach((call, n) => {
+      for (const event of anthropicToolUseBlock(index + n, call)) paced.push(() => write(...event));
+    });
+    paced.push(() => {
+      for (const event of anthropicToolStreamTail(usage.output)) write(...event);
+    });
+  } else {
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const chunk = (delta: Record<string, unknown>, finish: string | null) => write(undefined, openAiChatChunk(id, model, delta, finish, includeUsage));
+    paced.push(() => chunk({ role: 'assistant', content: '' }, null));
+    for (const piece of textChunks) paced.push(() => chunk({ content: piece }, null));
+    calls.forEach((call, n) => {
+      for (const delta of openAiToolCallDeltas(n, call)) paced.push(() => chunk(delta, null));
+    });
+    paced.push(() => {
+      chunk({}, 'tool_calls');
+      if (includeUsage) write(undefined, openAiUsageChunk(id, model, usage, 'chat.completion.chunk'));
+      res.write('data: [DONE]\n\n');
+    });
+  }
+  for (let i = 0; i < paced.length; i++) {
+    if (i > 0) await sleep(reply.chunkDelayMs ?? 0, closed);
+    if (closed.aborted) return;
+    paced[i]!();
+  }
+  res.end();
+  record.completed = true;
+}
+
+/** A tool the client offered, in either vendor's request shape. */
+export interface RecordedTool {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly parameters: unknown;
+}
+
+/** The tools a request offered (OpenAI `tools[].function`, Anthropic `tools[]`); empty when none. */
+export function recordedTools(record: RecordedRequest): RecordedTool[] {
+  const tools = (record.body as { tools?: unknown } | undefined)?.tools;
+  if (!Array.isArray(tools)) return [];
+  return tools.map((tool: Record<string, unknown>) => {
+    const fn = (tool.function ?? tool) as Record<string, unknown>;
+    return { name: String(fn.name), description: fn.description as string | undefined, parameters: fn.parameters ?? fn.input_schema };
+  });
+}
+
+/** A tool result the client sent back, in either vendor's shape. */
+export interface RecordedToolResult {
+  readonly toolCallId: string;
+  readonly content: string;
+  /** Anthropic's `is_error`; OpenAI has no such flag (undefined). */
+  readonly isError: boolean | undefined;
+}
+
+/** The tool results in a request's messages, in order: OpenAI `role: 'tool'` messages, Anthropic `tool_result` blocks. */
+export function recordedToolResults(record: RecordedRequest): RecordedToolResult[] {
+  const messages = (record.body as { messages?: unknown } | undefined)?.messages;
+  if (!Array.isArray(messages)) return [];
+  const results: RecordedToolResult[] = [];
+  for (const message of messages as Array<Record<string, unknown>>) {
+    if (message.role === 'tool') {
+      results.push({ toolCallId: String(message.tool_call_id), content: textOf(message.content), isError: undefined });
+    } else if (Array.isArray(message.content)) {
+      for (const block of message.content as Array<Record<string, unknown>>) {
+        if (block.type === 'tool_result') {
+          results.push({ toolCallId: String(block.tool_use_id), content: textOf(block.content), isError: block.is_error === true ? true : block.is_error === false ? false : undefined });
+        }
+      }
+    }
+  }
+  return results;
+}
+
+/** Message or block content as text: a string as it is, text parts joined. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
 }
 
 /** Writes one vendor's SSE stream, chunk by chunk. */

@@ -2,7 +2,7 @@
  * What the fake model server answers to one request. Plain data, so the standalone server can
  * take a list of them as JSON on its control route.
  */
-export type ScriptedReply = (TextReply | ErrorReply | DisconnectReply | MalformedReply | HangReply) & {
+export type ScriptedReply = (TextReply | ToolCallsReply | ErrorReply | DisconnectReply | MalformedReply | HangReply) & {
   /** When set, the reply is used only for a request whose path ends with this (e.g. '/chat/completions'). */
   readonly path?: string;
   /** When set, the reply is used only for a request naming this model. */
@@ -22,6 +22,26 @@ export interface TextReply extends TextTiming {
   readonly text?: string;
   readonly chunks?: readonly string[];
   /** Token counts to report; default: estimated from the prompt and the chunks. */
+  readonly usage?: { readonly input: number; readonly output: number };
+}
+
+/** One tool call the fake model makes: `arguments` is sent as JSON (a string is sent as it is, valid or not). */
+export interface ScriptedToolCall {
+  /** Default: `call_<request id>_<n>` (OpenAI) or `toolu_<request id>_<n>` (Anthropic). */
+  readonly id?: string;
+  readonly name: string;
+  readonly arguments: Readonly<Record<string, unknown>> | string;
+}
+
+/**
+ * The model asks for tools: optional text first, then each call, its arguments streamed in
+ * pieces the way both vendors do (`tool_calls` deltas with `finish_reason: 'tool_calls'`;
+ * `tool_use` blocks with `input_json_delta` and `stop_reason: 'tool_use'`).
+ */
+export interface ToolCallsReply extends TextTiming {
+  readonly kind: 'toolCalls';
+  readonly calls: readonly ScriptedToolCall[];
+  readonly text?: string;
   readonly usage?: { readonly input: number; readonly output: number };
 }
 

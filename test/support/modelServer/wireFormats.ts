@@ -106,6 +106,81 @@ export function anthropicStreamTail(outputTokens: number): Array<[string, unknow
   ];
 }
 
+/** A tool call as both vendors carry it: its arguments as one JSON text. */
+export interface WireToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
+
+/** The streamed deltas of one OpenAI tool call: id and name first, then the arguments in pieces. */
+export function openAiToolCallDeltas(index: number, call: WireToolCall): Array<Record<string, unknown>> {
+  const first = { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] };
+  return [first, ...argumentPieces(call.arguments).map((piece) => ({ tool_calls: [{ index, function: { arguments: piece } }] }))];
+}
+
+export function openAiChatToolCompletion(id: string, model: string, text: string, calls: readonly WireToolCall[], usage: TokenUsage): unknown {
+  const toolCalls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  return {
+    id,
+    object: 'chat.completion',
+    created: created(),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text || null, refusal: null, tool_calls: toolCalls }, finish_reason: 'tool_calls', logprobs: null }],
+    usage: openAiUsage(usage),
+  };
+}
+
+/** The events of one Anthropic tool_use block at `index`: start, the input JSON in pieces, stop. */
+export function anthropicToolUseBlock(index: number, call: WireToolCall): Array<[string, unknown]> {
+  return [
+    ['content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }],
+    ...argumentPieces(call.arguments).map((piece): [string, unknown] => [
+      'content_block_delta',
+      { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } },
+    ]),
+    ['content_block_stop', { type: 'content_block_stop', index }],
+  ];
+}
+
+/** Ends a streamed Anthropic message that asked for tools. */
+export function anthropicToolStreamTail(outputTokens: number): Array<[string, unknown]> {
+  return [
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: outputTokens } }],
+    ['message_stop', { type: 'message_stop' }],
+  ];
+}
+
+export function anthropicToolMessage(id: string, model: string, text: string, calls: readonly WireToolCall[], usage: TokenUsage): unknown {
+  const content: unknown[] = text ? [{ type: 'text', text }] : [];
+  for (const call of calls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: parseOrEmpty(call.arguments) });
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: usage.input, output_tokens: usage.output },
+  };
+}
+
+/** Arguments split in two, as vendors split them across deltas (never mid-way through nothing). */
+function argumentPieces(json: string): string[] {
+  if (json.length < 2) return [json];
+  const middle = Math.floor(json.length / 2);
+  return [json.slice(0, middle), json.slice(middle)];
+}
+
+function parseOrEmpty(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return {};
+  }
+}
+
 const anthropicErrorTypes: Readonly<Record<number, string>> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
