@@ -16,7 +16,7 @@ import {
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder, type EmbedSource } from './embedder.ts';
+import { CachingEmbedder, type Embedder, embeddingText, type EmbedSource } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
@@ -793,8 +793,7 @@ export class WorkspaceIndex implements Disposable {
     const before = this.embedder.embeddedCount;
     const embedded = await this.embedder.embed(
       toEmbed.map(({ file, chunk }) => ({
-        hash: chunk.hash,
-        text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text,
+        text: embeddingText(chunk),
         // Where the text came from, for the audit log of a remote embedder.
         source: { root: file.root, path: file.path, startLine: chunk.startLine, endLine: chunk.endLine },
       })),

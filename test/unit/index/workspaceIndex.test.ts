@@ -109,6 +109,23 @@ test('incremental update re-embeds only the changed chunk; stale chunks disappea
   assert.equal(index.status().chunks, 2);
 });
 
+test('renaming a class re-embeds its methods: the vector is keyed by the embedded text, symbol included', async (t) => {
+  const method = (name: string) => `  ${name}() {\n${Array.from({ length: 12 }, (_, i) => `    this.${name}Step${i}();`).join('\n')}\n  }\n`;
+  const source = (className: string) => `export class ${className} {\n${method('load')}\n${method('save')}}\n`;
+  const { open, write, root, embedder } = setup(t, { 'a.ts': source('Ledger') });
+  // Short chunks, so each method is one and `save`'s lines do not include the class's name.
+  const index = await open({ chunker: { minLines: 2, maxLines: 20 } });
+  await index.refresh();
+  assert.ok(embedder.texts.some((text) => text.startsWith('Ledger.save\n')));
+  embedder.texts = [];
+  // `save`'s lines are unchanged; only the name they are embedded under is new.
+  write('a.ts', source('Journal'));
+  await index.applyChanges({ changed: [join(root, 'a.ts')] });
+  assert.ok(embedder.texts.some((text) => text.startsWith('Journal.save\n')), embedder.texts.map((text) => text.split('\n')[0]).join(' | '));
+  const [hit] = await index.search('this.saveStep3()', { retrievers: ['keyword'] });
+  assert.equal(hit?.symbol, 'Journal.save');
+});
+
 test('rename and delete arrive as one batch; the renamed file keeps its vectors', async (t) => {
   const { open, root, embedder } = setup(t);
   const index = await open();
