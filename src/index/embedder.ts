@@ -96,6 +96,11 @@ export class CachingEmbedder {
     return out as Float32Array[];
   }
 
+  /** Drops every cached vector: a rebuild must not be served what the index held before. */
+  forget(): void {
+    this.cache.clear();
+  }
+
   /** One query vector, never cached (queries rarely repeat and must not evict chunks). */
   async embedQuery(text: string, signal: AbortSignal, source?: EmbedSource): Promise<Float32Array> {
     const [vector] = await this.inner.embed([text], signal, source ? [source] : undefined);

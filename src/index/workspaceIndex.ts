@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { abortReason, SerialQueue, yieldToEventLoop } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
@@ -23,7 +24,8 @@ import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } fro
 import { KeywordIndex } from './keywordIndex.ts';
 import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
-import { moveChunkStore, openChunkStore, type StoreChoice } from './openChunkStore.ts';
+import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
+import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
 
@@ -194,6 +196,8 @@ export class WorkspaceIndex implements Disposable {
   private readonly logger: Logger;
   private readonly fs: IndexFileSystem;
   private store: ChunkStore;
+  /** Held for every change to the storage: other windows on it write through the same lock. */
+  private readonly lock: StorageLock;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
   private readonly vectors: MatrixVectorStore;
@@ -229,6 +233,7 @@ export class WorkspaceIndex implements Disposable {
     this.logger = options.logger ?? nullLogger;
     this.fs = options.fs ?? nodeIndexFileSystem;
     this.store = store;
+    this.lock = new StorageLock(options.storeDirectory);
     this.embedder = new CachingEmbedder(options.embedder);
     this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
     this.vectors = new MatrixVectorStore(options.embedder.dimensions, options.vectorSearch);
@@ -294,6 +299,8 @@ export class WorkspaceIndex implements Disposable {
       this.capMessage = found.capMessage;
       if (found.capMessage) this.logger.warn(found.capMessage);
       await this.queue.run(() => this.chooseStore(found.files.length));
+      // What another window on this storage saved is read, not indexed a second time.
+      await this.queue.run(() => this.reloadChangedShards());
 
       const jobs = new Map<number, ShardJob>();
       const jobFor = (shard: number) => {
@@ -392,6 +399,29 @@ export class WorkspaceIndex implements Disposable {
     });
   }
 
+  /**
+   * Indexes every file again from scratch: the shards and the snapshot are deleted first and no
+   * vector is reused, so a bad index (wrong vectors, a shard that reads well but lies) is replaced
+   * whole, where `refresh()` would skip every file whose size and time did not change. Search finds
+   * less until it is done; cancelling keeps what was saved, and the next refresh goes on.
+   */
+  async rebuild(signal: AbortSignal = new AbortController().signal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
+    await this.queue.run(() =>
+      this.underLock(async () => {
+        await this.store.clear();
+        await fsp.rm(this.snapshotPath, { force: true });
+        this.clearMemory();
+        this.embedder.forget();
+        this.contentSkips.clear();
+        this.repairedShards.clear();
+        this.shardFingerprints = await this.fingerprintShards();
+        this.snapshotFingerprints = undefined;
+      }),
+    );
+    this.fireStatus();
+    return this.refresh(signal, onProgress);
+  }
+
   /** The best chunks for a query: vector and BM25 results fused by reciprocal rank, overlaps removed. */
   async search(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<SearchHit[]> {
     const top = options.top ?? 10;
@@ -483,13 +513,73 @@ export class WorkspaceIndex implements Disposable {
   private async chooseStore(fileCount: number): Promise<void> {
     if ((this.options.store ?? 'auto') !== 'auto') return;
     const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
-    if (kind === this.store.kind || (this.catalog.size > 0 && kind === 'vectra')) return;
-    const started = performance.now();
-    this.store = this.catalog.size === 0 ? (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
-    this.shardFingerprints = await this.fingerprintShards();
+    if (kind === this.store.kind) return;
+    // Decided under the lock from what is on disk: another window may have moved or filled the store.
+    await this.underLock(async () => {
+      if (kind === this.store.kind) return;
+      const empty = (await this.fingerprintShards()).every((fingerprint) => fingerprint === 'missing');
+      if (!empty && kind === 'vectra') return;
+      const started = performance.now();
+      this.store = empty ? (await openChunkStoreHoldingLock(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
+      this.shardFingerprints = await this.fingerprintShards();
+      this.snapshotFingerprints = undefined;
+      const moved = empty ? '' : ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)`;
+      this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
+    });
+  }
+
+  /**
+   * Runs `work` holding the storage's writer lock, on the store the manifest names now: another
+   * window may have moved it to the other kind while this one waited.
+   */
+  private underLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      await this.followStoreOnDisk();
+      return work();
+    });
+  }
+
+  private async followStoreOnDisk(): Promise<void> {
+    const onDisk = await readManifest(this.options.storeDirectory);
+    const mine = this.store.manifest;
+    if (!onDisk || (onDisk.store === mine.store && onDisk.formatVersion === mine.formatVersion)) return;
+    if (onDisk.embedderId !== mine.embedderId || onDisk.dimensions !== mine.dimensions || onDisk.shardCount !== mine.shardCount || onDisk.formatVersion !== mine.formatVersion) {
+      throw new Error(`Another window rebuilt this index with ${String(onDisk.embedderId)}; reload this window to use it.`);
+    }
+    this.logger.info(`Another window moved the index to the ${onDisk.store === 'vectra' ? 'vectra' : 'binary shard'} store; following it.`);
+    this.store = createChunkStore(this.options.storeDirectory, { ...mine, store: onDisk.store === 'vectra' ? 'vectra' : 'binary' });
+    // Every shard file is new: read them all again (the same files, plus what the other window changed).
+    this.shardFingerprints = this.shardFingerprints.map(() => 'moved');
     this.snapshotFingerprints = undefined;
-    const moved = this.catalog.size > 0 ? ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)` : '';
-    this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
+    await this.reloadChangedShards();
+  }
+
+  /** Reads into memory the shards written since memory reflected them (by another window on this storage). */
+  private async reloadChangedShards(): Promise<void> {
+    const now = await this.fingerprintShards();
+    for (let shard = 0; shard < now.length; shard++) {
+      if (now[shard] === this.shardFingerprints[shard] || this.shardFingerprints[shard] === 'corrupt') continue;
+      const read = await this.store.read(shard);
+      if (read.kind === 'corrupt') continue;
+      this.syncShard(shard, read.kind === 'ok' ? read.files : [], new Set());
+      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+    }
+  }
+
+  /**
+   * Makes memory hold exactly `files` for one shard: the files in `fresh` are always replaced,
+   * the others only when memory lacks them or holds another version (another window wrote them).
+   */
+  private syncShard(shard: number, files: readonly StoredFile[], fresh: ReadonlySet<string>): void {
+    const keys = new Set(files.map((file) => fileKeyOf(file.root, file.path)));
+    for (const key of [...(this.shardMembers.get(shard) ?? [])]) if (!keys.has(key)) this.removeFromMemory(key);
+    for (const file of files) {
+      const key = fileKeyOf(file.root, file.path);
+      const known = this.catalog.get(key);
+      if (!fresh.has(key) && known && known.hash === file.hash && known.size === file.size && known.mtimeMs === file.mtimeMs && known.slots.length === file.chunks.length) continue;
+      this.removeFromMemory(key);
+      this.addToMemory(file);
+    }
   }
 
   private shardOf(fileKey: string): number {
@@ -600,13 +690,17 @@ export class WorkspaceIndex implements Disposable {
     } else if (read.kind === 'invalid') {
       this.logger.warn(`The index snapshot is unusable (${read.detail}); reading the shards instead.`);
     }
+    this.clearMemory();
+    return undefined;
+  }
+
+  private clearMemory(): void {
     this.vectors.clear();
     this.keywords = new KeywordIndex();
     this.catalog.clear();
     this.slots.length = 0;
     this.hashToSlot.clear();
     this.shardMembers.clear();
-    return undefined;
   }
 
   /** Memory from a snapshot whose vectors are already rows 0 to n - 1: chunk `i` becomes slot `i`. */
@@ -817,19 +911,24 @@ export class WorkspaceIndex implements Disposable {
     }
 
     if (signal.aborted) throw abortReason(signal);
-    for (const key of removed) onDisk.delete(key);
-    for (const file of stored) onDisk.set(fileKeyOf(file.root, file.path), file);
-    await this.store.write(shard, [...onDisk.values()]);
-    this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+    // Another window may have saved this shard since it was read: its files are kept by reading
+    // the shard again under the lock and applying only this job's changes to it.
+    const saved = await this.underLock(async () => {
+      const latest = await this.store.read(shard);
+      const files = new Map<string, StoredFile>();
+      if (latest.kind === 'ok') for (const file of latest.files) files.set(fileKeyOf(file.root, file.path), file);
+      for (const key of removed) files.delete(key);
+      for (const file of stored) files.set(fileKeyOf(file.root, file.path), file);
+      await this.store.write(shard, [...files.values()]);
+      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+      return [...files.values()];
+    });
 
     // On disk now: only from here does memory (and so search) see the change.
     for (const key of removed) {
       if (this.removeFromMemory(key)) totals.removedFiles++;
     }
-    for (const file of stored) {
-      this.removeFromMemory(fileKeyOf(file.root, file.path));
-      this.addToMemory(file);
-    }
+    this.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
   }
 
   private addToMemory(file: StoredFile): void {
