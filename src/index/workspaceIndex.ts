@@ -13,7 +13,6 @@ import {
   type DiscoveredFile,
   discoverFiles,
   type DiscoveryOptions,
-  emptySkipCounts,
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
@@ -25,6 +24,7 @@ import { KeywordIndex } from './keywordIndex.ts';
 import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
+import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
 import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
@@ -76,7 +76,7 @@ export interface IndexStatus {
   readonly store: StoreKind;
   readonly files: number;
   readonly chunks: number;
-  /** Up to a few thousand skipped files, each with its reason; `skippedCounts` has the totals. */
+  /** The first few skipped files of each reason (`skippedFiles` pages through all); `skippedCounts` has the totals. */
   readonly skipped: readonly SkippedFile[];
   readonly skippedCounts: Readonly<Record<SkipReason, number>>;
   /** Set when the file cap (groundwork.index.maxFiles) was reached, written for the user. */
@@ -211,9 +211,7 @@ export class WorkspaceIndex implements Disposable {
   private roots: readonly IndexRoot[];
   private discoveryOptions: DiscoveryOptions;
   private filters = new Map<string, FileFilter>();
-  private discoverySkips: readonly SkippedFile[] = [];
-  private discoveryCounts: Record<SkipReason, number> = emptySkipCounts();
-  private readonly contentSkips = new Map<string, SkippedFile>();
+  private readonly skips = new SkippedFiles();
   private capMessage: string | undefined;
   private readonly repairedShards = new Set<number>();
   private state: IndexStatus['state'] = 'loading';
@@ -259,22 +257,25 @@ export class WorkspaceIndex implements Disposable {
   }
 
   status(): IndexStatus {
-    const skippedCounts = { ...this.discoveryCounts };
-    for (const skip of this.contentSkips.values()) skippedCounts[skip.reason]++;
     return {
       state: this.state,
       embedderId: this.embedder.id,
       store: this.store.kind,
       files: this.catalog.size,
       chunks: this.vectors.size,
-      skipped: [...this.discoverySkips, ...this.contentSkips.values()],
-      skippedCounts,
+      skipped: this.skips.sample(),
+      skippedCounts: this.skips.counts(),
       ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
       ...(this.progress !== undefined ? { progress: this.progress } : {}),
       repairedShards: [...this.repairedShards],
       ...(this.loaded !== undefined ? { load: this.loaded } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /** One page of the files skipped for `reason`; the status carries only the first few. */
+  skippedFiles(reason: SkipReason, offset = 0, limit = 200): SkippedPage {
+    return this.skips.page(reason, Math.max(0, offset), Math.max(0, Math.min(limit, 1000)));
   }
 
   /** New roots or discovery settings (index.exclude, maxFileSizeKb, maxFiles); call `refresh()` after. */
@@ -294,8 +295,7 @@ export class WorkspaceIndex implements Disposable {
       this.setProgress({ phase: 'discovering', doneFiles: 0, totalFiles: 0 }, onProgress);
       for (const filter of this.filters.values()) filter.invalidate();
       const found = await discoverFiles(this.roots, this.fs, this.discoveryOptions, signal);
-      this.discoverySkips = found.skipped;
-      this.discoveryCounts = { ...found.skippedCounts };
+      this.skips.setDiscovered(found.skipped, found.skippedCounts);
       this.capMessage = found.capMessage;
       if (found.capMessage) this.logger.warn(found.capMessage);
       await this.queue.run(() => this.chooseStore(found.files.length));
@@ -319,7 +319,7 @@ export class WorkspaceIndex implements Disposable {
       for (const key of this.catalog.keys()) {
         if (!seen.has(key)) jobFor(this.shardOf(key)).deletes.add(key);
       }
-      for (const key of [...this.contentSkips.keys()]) if (!seen.has(key)) this.contentSkips.delete(key);
+      this.skips.retain((key) => seen.has(key));
 
       const totalFiles = [...jobs.values()].reduce((sum, job) => sum + job.upserts.length, 0);
       let doneFiles = 0;
@@ -354,7 +354,7 @@ export class WorkspaceIndex implements Disposable {
       const key = fileKeyOf(located.root.id, located.path);
       // A deleted folder arrives as one event: drop every file under it.
       for (const known of this.catalog.keys()) if (known === key || known.startsWith(`${key}/`)) deletes.add(known);
-      this.contentSkips.delete(key);
+      this.skips.forget(key);
     }
     for (const absolutePath of changed) {
       const located = this.locate(absolutePath);
@@ -371,8 +371,11 @@ export class WorkspaceIndex implements Disposable {
       const overCap = !verdict && !this.catalog.has(key) && this.catalog.size + upserts.length >= this.discoveryOptions.maxFiles;
       if (verdict || overCap) {
         const skip = verdict ?? { reason: 'overCap' as const, detail: `more than ${this.discoveryOptions.maxFiles} files` };
-        this.contentSkips.set(key, { root: located.root.id, path: located.path, ...skip });
-        if (this.catalog.has(key)) deletes.add(key);
+        const indexed = this.catalog.has(key);
+        // A file under an ignored or generated folder that was never indexed is not listed one by
+        // one: discovery lists its folder, and a build writes thousands of them on every run.
+        if (indexed || (skip.reason !== 'ignored' && skip.reason !== 'generated')) this.skips.record(key, { root: located.root.id, path: located.path, ...skip });
+        if (indexed) deletes.add(key);
         continue;
       }
       deletes.delete(key);
@@ -412,7 +415,7 @@ export class WorkspaceIndex implements Disposable {
         await fsp.rm(this.snapshotPath, { force: true });
         this.clearMemory();
         this.embedder.forget();
-        this.contentSkips.clear();
+        this.skips.clearLater();
         this.repairedShards.clear();
         this.shardFingerprints = await this.fingerprintShards();
         this.snapshotFingerprints = undefined;
@@ -840,7 +843,7 @@ export class WorkspaceIndex implements Disposable {
       // Checked again here: a file re-indexed from the catalog may have become secret since.
       const secret = secretFileReason(file.path);
       if (secret !== undefined) {
-        this.contentSkips.set(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
+        this.skips.record(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
         removed.add(key);
         continue;
       }
@@ -856,11 +859,11 @@ export class WorkspaceIndex implements Disposable {
           ? { reason: 'tooLarge' as const, detail: `${formatBytes(bytes.length)} > ${formatBytes(this.discoveryOptions.maxFileSizeBytes)}` }
           : contentVerdict(bytes);
       if (verdict) {
-        this.contentSkips.set(key, { root: file.root, path: file.path, ...verdict });
+        this.skips.record(key, { root: file.root, path: file.path, ...verdict });
         removed.add(key);
         continue;
       }
-      this.contentSkips.delete(key);
+      this.skips.forget(key);
       const text = new TextDecoder().decode(bytes);
       const hash = contentHash(text);
       const previous = onDisk.get(key);
