@@ -808,6 +808,8 @@ export class WorkspaceIndex implements Disposable {
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
   private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: MutableTotals): Promise<void> {
+    // Taken before the read: a write landing between the two makes them differ, never hides.
+    const readFingerprint = await this.store.fingerprint(shard);
     const read = await this.store.read(shard);
     const onDisk = new Map<string, StoredFile>();
     if (read.kind === 'ok') {
@@ -916,8 +918,10 @@ export class WorkspaceIndex implements Disposable {
     if (signal.aborted) throw abortReason(signal);
     // Another window may have saved this shard since it was read: its files are kept by reading
     // the shard again under the lock and applying only this job's changes to it.
+    const store = this.store;
     const saved = await this.underLock(async () => {
-      const latest = await this.store.read(shard);
+      const unchanged = this.store === store && (await this.store.fingerprint(shard)) === readFingerprint;
+      const latest = unchanged ? read : await this.store.read(shard);
       const files = new Map<string, StoredFile>();
       if (latest.kind === 'ok') for (const file of latest.files) files.set(fileKeyOf(file.root, file.path), file);
       for (const key of removed) files.delete(key);
