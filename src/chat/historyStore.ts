@@ -67,10 +67,7 @@ export class HistoryStore {
     const record = {
       version: historyVersion,
       activeId: history.activeId,
-      conversations: history.conversations.slice(0, historyLimits.conversations).map((conversation) => ({
-        ...conversation,
-        messages: conversation.messages.slice(-historyLimits.messagesPerConversation),
-      })),
+      conversations: history.conversations.slice(0, historyLimits.conversations).map(keepNewestMessages),
     };
     return this.writes.run(async () => {
       await this.storage.update(historyKey, record);
@@ -81,6 +78,19 @@ export class HistoryStore {
   flush(): Promise<void> {
     return this.writes.idle();
   }
+}
+
+/**
+ * A conversation cut to its newest messages. The summary counts the messages it covers from the
+ * first one stored, so it counts the dropped ones out: uncorrected, it would claim to cover kept
+ * messages it never saw, and the window would send it in their place.
+ */
+function keepNewestMessages(conversation: Conversation): Conversation {
+  const dropped = Math.max(0, conversation.messages.length - historyLimits.messagesPerConversation);
+  if (dropped === 0) return conversation;
+  const { summary, ...rest } = conversation;
+  const messages = conversation.messages.slice(dropped);
+  return summary ? { ...rest, messages, summary: { text: summary.text, coversMessages: Math.max(0, summary.coversMessages - dropped) } } : { ...rest, messages };
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';

@@ -16,7 +16,8 @@ export function isAbandonedTemp(name: string): boolean {
   return writer !== null && !isProcessAlive(Number(writer[1]));
 }
 
-function isProcessAlive(pid: number): boolean {
+/** Whether a process of this machine with that id runs (this one included). */
+export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

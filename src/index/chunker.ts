@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Node } from 'web-tree-sitter';
+import { embeddingText } from './embedder.ts';
 import { languageForPath } from './languages.ts';
 import type { TreeSitterParsers } from './treeSitterParsers.ts';
 
@@ -11,7 +12,7 @@ export interface Chunk {
   /** The enclosing definition, e.g. `Parser.parseExpression`; undefined for top-level glue. */
   readonly symbol?: string;
   readonly text: string;
-  /** sha256 of the text (first 32 hex digits): the embedding cache key. */
+  /** sha256 of what is embedded, symbol and text (first 32 hex digits): chunks with one hash share a vector. */
   readonly hash: string;
 }
 
@@ -91,7 +92,7 @@ export class Chunker {
           language: info.id,
           ...(span.symbol !== undefined ? { symbol: span.symbol } : {}),
           text: chunkText,
-          hash: contentHash(chunkText),
+          hash: contentHash(embeddingText({ ...(span.symbol !== undefined ? { symbol: span.symbol } : {}), text: chunkText })),
         };
       });
   }

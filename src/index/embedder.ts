@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { abortReason } from '../common/async.ts';
 
 /**
@@ -24,15 +25,25 @@ export interface Embedder {
   embed(texts: readonly string[], signal: AbortSignal, sources?: readonly EmbedSource[]): Promise<number[][]>;
 }
 
+/**
+ * What is embedded for a chunk: the name of its enclosing definition, then its text. The name
+ * makes a method findable by its class, so renaming the class changes the vector of a method
+ * whose text did not change: whatever keys a vector must cover exactly this text.
+ */
+export function embeddingText(chunk: { readonly symbol?: string; readonly text: string }): string {
+  return chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text;
+}
+
 export interface CachingEmbedderOptions {
-  /** Entries kept in memory, keyed by content hash; the oldest go first. */
+  /** Entries kept in memory, keyed by the hash of the embedded text; the oldest go first. */
   readonly capacity?: number;
   readonly batchSize?: number;
 }
 
 /**
- * Batches embedding calls and remembers vectors by (content hash, embedder id), so an unchanged
- * chunk is never embedded twice even when its file is re-chunked or renamed.
+ * Batches embedding calls and remembers vectors by (hash of the text sent, embedder id), so an
+ * unchanged chunk is never embedded twice even when its file is re-chunked or renamed, and a
+ * changed text (the chunk's or its symbol's) is never answered with an old vector.
  */
 export class CachingEmbedder {
   readonly inner: Embedder;
@@ -56,17 +67,13 @@ export class CachingEmbedder {
     return this.inner.dimensions;
   }
 
-  /** Seeds the cache with a vector already stored in the index. */
-  remember(hash: string, vector: Float32Array): void {
-    this.put(hash, vector);
-  }
-
-  /** Vectors for items keyed by content hash; only cache misses reach the inner embedder. */
-  async embed(items: readonly { readonly hash: string; readonly text: string; readonly source?: EmbedSource }[], signal: AbortSignal): Promise<Float32Array[]> {
+  /** A vector per text; only texts not seen before reach the inner embedder. */
+  async embed(items: readonly { readonly text: string; readonly source?: EmbedSource }[], signal: AbortSignal): Promise<Float32Array[]> {
     const out = new Array<Float32Array | undefined>(items.length);
+    const keys = items.map((item) => this.key(item.text));
     const missing: number[] = [];
     for (let i = 0; i < items.length; i++) {
-      const hit = this.cache.get(this.key(items[i].hash));
+      const hit = this.cache.get(keys[i]);
       if (hit) out[i] = hit;
       else missing.push(i);
     }
@@ -83,10 +90,15 @@ export class CachingEmbedder {
       batch.forEach((itemIndex, j) => {
         const vector = normalized(vectors[j], this.inner.dimensions, this.inner.id);
         out[itemIndex] = vector;
-        this.put(items[itemIndex].hash, vector);
+        this.put(keys[itemIndex], vector);
       });
     }
     return out as Float32Array[];
+  }
+
+  /** Drops every cached vector: a rebuild must not be served what the index held before. */
+  forget(): void {
+    this.cache.clear();
   }
 
   /** One query vector, never cached (queries rarely repeat and must not evict chunks). */
@@ -95,12 +107,11 @@ export class CachingEmbedder {
     return normalized(vector, this.inner.dimensions, this.inner.id);
   }
 
-  private key(hash: string): string {
-    return `${this.inner.id}\u0000${hash}`;
+  private key(text: string): string {
+    return `${this.inner.id}\u0000${createHash('sha256').update(text).digest('base64')}`;
   }
 
-  private put(hash: string, vector: Float32Array): void {
-    const key = this.key(hash);
+  private put(key: string, vector: Float32Array): void {
     this.cache.delete(key);
     this.cache.set(key, vector);
     if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);

@@ -4,6 +4,7 @@ import { isAbandonedTemp, writeAtomic } from './atomicWrite.ts';
 import { snapshotFileName } from './indexSnapshot.ts';
 import type { ChunkStore, StoreKind, StoreManifest } from './chunkStore.ts';
 import { ShardStore } from './shardStore.ts';
+import { StorageLock } from './storageLock.ts';
 import { VectraStore } from './vectraStore.ts';
 
 /** Bumped when the layout of the manifest or of either store changes: old stores are rebuilt. */
@@ -23,19 +24,30 @@ export function createChunkStore(directory: string, manifest: StoreManifest): Ch
   return manifest.store === 'vectra' ? new VectraStore(directory, manifest) : new ShardStore(directory, manifest);
 }
 
+/** The manifest on disk, or undefined when there is none or it does not parse. */
+export async function readManifest(directory: string): Promise<Partial<StoreManifest> | undefined> {
+  try {
+    return JSON.parse(await fsp.readFile(join(directory, 'manifest.json'), 'utf8')) as Partial<StoreManifest>;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens the store in `directory`, creating it. When the manifest names another embedder, size,
  * format or store kind, the old shards are deleted (`reset`): vectors of different models cannot
- * be compared, and a store of the other kind is rebuilt rather than converted.
+ * be compared, and a store of the other kind is rebuilt rather than converted. Everything it
+ * deletes, it deletes holding the storage's writer lock: another window may be moving the store.
  */
 export async function openChunkStore(directory: string, wanted: WantedStore): Promise<{ store: ChunkStore; reset: boolean }> {
   await fsp.mkdir(directory, { recursive: true });
-  let existing: Partial<StoreManifest> | undefined;
-  try {
-    existing = JSON.parse(await fsp.readFile(join(directory, 'manifest.json'), 'utf8')) as Partial<StoreManifest>;
-  } catch {
-    existing = undefined;
-  }
+  return new StorageLock(directory).run(() => openChunkStoreHoldingLock(directory, wanted));
+}
+
+/** `openChunkStore` for a caller that already holds the storage's writer lock. */
+export async function openChunkStoreHoldingLock(directory: string, wanted: WantedStore): Promise<{ store: ChunkStore; reset: boolean }> {
+  await fsp.mkdir(directory, { recursive: true });
+  const existing = await readManifest(directory);
   const matches =
     existing !== undefined &&
     existing.formatVersion === storeFormatVersion &&
@@ -60,7 +72,8 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
   if (matches) {
     const store = createChunkStore(directory, manifest);
     await store.removeLeftovers();
-    // Shards of the other kind: a move (moveChunkStore) killed after its manifest switched.
+    // Shards of the other kind: a move (moveChunkStore) killed before or after its manifest
+    // switched. Not a move under way: that holds the lock this runs under.
     await createChunkStore(directory, { ...manifest, store: manifest.store === 'vectra' ? 'binary' : 'vectra' }).clear();
     return { store, reset: false };
   }
@@ -75,7 +88,9 @@ export async function openChunkStore(directory: string, wanted: WantedStore): Pr
  * Moves every shard of `from` into a new store of `kind` in the same folder, without re-indexing:
  * each shard is read and written whole, then the manifest switches and the old shards go. Killed
  * midway, the manifest still names the old store, which is intact; the next move starts over. A
- * shard that reads as corrupt is left behind, and the index re-indexes its files.
+ * shard that reads as corrupt is left behind, and the index re-indexes its files. The caller holds
+ * the storage's writer lock for the whole move, so no other window writes the old store meanwhile
+ * or clears the new one as leftovers.
  */
 export async function moveChunkStore(from: ChunkStore, kind: StoreKind): Promise<ChunkStore> {
   const manifest: StoreManifest = { ...from.manifest, store: kind };

@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { abortReason, SerialQueue, yieldToEventLoop } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
@@ -12,18 +13,19 @@ import {
   type DiscoveredFile,
   discoverFiles,
   type DiscoveryOptions,
-  emptySkipCounts,
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder, type EmbedSource } from './embedder.ts';
+import { CachingEmbedder, type Embedder, embeddingText, type EmbedSource } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
 import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
-import { moveChunkStore, openChunkStore, type StoreChoice } from './openChunkStore.ts';
+import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
+import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
+import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
 
@@ -74,7 +76,7 @@ export interface IndexStatus {
   readonly store: StoreKind;
   readonly files: number;
   readonly chunks: number;
-  /** Up to a few thousand skipped files, each with its reason; `skippedCounts` has the totals. */
+  /** The first few skipped files of each reason (`skippedFiles` pages through all); `skippedCounts` has the totals. */
   readonly skipped: readonly SkippedFile[];
   readonly skippedCounts: Readonly<Record<SkipReason, number>>;
   /** Set when the file cap (groundwork.index.maxFiles) was reached, written for the user. */
@@ -194,6 +196,8 @@ export class WorkspaceIndex implements Disposable {
   private readonly logger: Logger;
   private readonly fs: IndexFileSystem;
   private store: ChunkStore;
+  /** Held for every change to the storage: other windows on it write through the same lock. */
+  private readonly lock: StorageLock;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
   private readonly vectors: MatrixVectorStore;
@@ -207,9 +211,7 @@ export class WorkspaceIndex implements Disposable {
   private roots: readonly IndexRoot[];
   private discoveryOptions: DiscoveryOptions;
   private filters = new Map<string, FileFilter>();
-  private discoverySkips: readonly SkippedFile[] = [];
-  private discoveryCounts: Record<SkipReason, number> = emptySkipCounts();
-  private readonly contentSkips = new Map<string, SkippedFile>();
+  private readonly skips = new SkippedFiles();
   private capMessage: string | undefined;
   private readonly repairedShards = new Set<number>();
   private state: IndexStatus['state'] = 'loading';
@@ -229,6 +231,7 @@ export class WorkspaceIndex implements Disposable {
     this.logger = options.logger ?? nullLogger;
     this.fs = options.fs ?? nodeIndexFileSystem;
     this.store = store;
+    this.lock = new StorageLock(options.storeDirectory);
     this.embedder = new CachingEmbedder(options.embedder);
     this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
     this.vectors = new MatrixVectorStore(options.embedder.dimensions, options.vectorSearch);
@@ -254,22 +257,25 @@ export class WorkspaceIndex implements Disposable {
   }
 
   status(): IndexStatus {
-    const skippedCounts = { ...this.discoveryCounts };
-    for (const skip of this.contentSkips.values()) skippedCounts[skip.reason]++;
     return {
       state: this.state,
       embedderId: this.embedder.id,
       store: this.store.kind,
       files: this.catalog.size,
       chunks: this.vectors.size,
-      skipped: [...this.discoverySkips, ...this.contentSkips.values()],
-      skippedCounts,
+      skipped: this.skips.sample(),
+      skippedCounts: this.skips.counts(),
       ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
       ...(this.progress !== undefined ? { progress: this.progress } : {}),
       repairedShards: [...this.repairedShards],
       ...(this.loaded !== undefined ? { load: this.loaded } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /** One page of the files skipped for `reason`; the status carries only the first few. */
+  skippedFiles(reason: SkipReason, offset = 0, limit = 200): SkippedPage {
+    return this.skips.page(reason, Math.max(0, offset), Math.max(0, Math.min(limit, 1000)));
   }
 
   /** New roots or discovery settings (index.exclude, maxFileSizeKb, maxFiles); call `refresh()` after. */
@@ -289,11 +295,12 @@ export class WorkspaceIndex implements Disposable {
       this.setProgress({ phase: 'discovering', doneFiles: 0, totalFiles: 0 }, onProgress);
       for (const filter of this.filters.values()) filter.invalidate();
       const found = await discoverFiles(this.roots, this.fs, this.discoveryOptions, signal);
-      this.discoverySkips = found.skipped;
-      this.discoveryCounts = { ...found.skippedCounts };
+      this.skips.setDiscovered(found.skipped, found.skippedCounts);
       this.capMessage = found.capMessage;
       if (found.capMessage) this.logger.warn(found.capMessage);
       await this.queue.run(() => this.chooseStore(found.files.length));
+      // What another window on this storage saved is read, not indexed a second time.
+      await this.queue.run(() => this.reloadChangedShards());
 
       const jobs = new Map<number, ShardJob>();
       const jobFor = (shard: number) => {
@@ -312,7 +319,7 @@ export class WorkspaceIndex implements Disposable {
       for (const key of this.catalog.keys()) {
         if (!seen.has(key)) jobFor(this.shardOf(key)).deletes.add(key);
       }
-      for (const key of [...this.contentSkips.keys()]) if (!seen.has(key)) this.contentSkips.delete(key);
+      this.skips.retain((key) => seen.has(key));
 
       const totalFiles = [...jobs.values()].reduce((sum, job) => sum + job.upserts.length, 0);
       let doneFiles = 0;
@@ -347,7 +354,7 @@ export class WorkspaceIndex implements Disposable {
       const key = fileKeyOf(located.root.id, located.path);
       // A deleted folder arrives as one event: drop every file under it.
       for (const known of this.catalog.keys()) if (known === key || known.startsWith(`${key}/`)) deletes.add(known);
-      this.contentSkips.delete(key);
+      this.skips.forget(key);
     }
     for (const absolutePath of changed) {
       const located = this.locate(absolutePath);
@@ -364,8 +371,11 @@ export class WorkspaceIndex implements Disposable {
       const overCap = !verdict && !this.catalog.has(key) && this.catalog.size + upserts.length >= this.discoveryOptions.maxFiles;
       if (verdict || overCap) {
         const skip = verdict ?? { reason: 'overCap' as const, detail: `more than ${this.discoveryOptions.maxFiles} files` };
-        this.contentSkips.set(key, { root: located.root.id, path: located.path, ...skip });
-        if (this.catalog.has(key)) deletes.add(key);
+        const indexed = this.catalog.has(key);
+        // A file under an ignored or generated folder that was never indexed is not listed one by
+        // one: discovery lists its folder, and a build writes thousands of them on every run.
+        if (indexed || (skip.reason !== 'ignored' && skip.reason !== 'generated')) this.skips.record(key, { root: located.root.id, path: located.path, ...skip });
+        if (indexed) deletes.add(key);
         continue;
       }
       deletes.delete(key);
@@ -390,6 +400,29 @@ export class WorkspaceIndex implements Disposable {
         await this.queue.run(() => this.processShard(shard, job, signal, totals));
       }
     });
+  }
+
+  /**
+   * Indexes every file again from scratch: the shards and the snapshot are deleted first and no
+   * vector is reused, so a bad index (wrong vectors, a shard that reads well but lies) is replaced
+   * whole, where `refresh()` would skip every file whose size and time did not change. Search finds
+   * less until it is done; cancelling keeps what was saved, and the next refresh goes on.
+   */
+  async rebuild(signal: AbortSignal = new AbortController().signal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
+    await this.queue.run(() =>
+      this.underLock(async () => {
+        await this.store.clear();
+        await fsp.rm(this.snapshotPath, { force: true });
+        this.clearMemory();
+        this.embedder.forget();
+        this.skips.clearLater();
+        this.repairedShards.clear();
+        this.shardFingerprints = await this.fingerprintShards();
+        this.snapshotFingerprints = undefined;
+      }),
+    );
+    this.fireStatus();
+    return this.refresh(signal, onProgress);
   }
 
   /** The best chunks for a query: vector and BM25 results fused by reciprocal rank, overlaps removed. */
@@ -483,13 +516,73 @@ export class WorkspaceIndex implements Disposable {
   private async chooseStore(fileCount: number): Promise<void> {
     if ((this.options.store ?? 'auto') !== 'auto') return;
     const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
-    if (kind === this.store.kind || (this.catalog.size > 0 && kind === 'vectra')) return;
-    const started = performance.now();
-    this.store = this.catalog.size === 0 ? (await openChunkStore(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
-    this.shardFingerprints = await this.fingerprintShards();
+    if (kind === this.store.kind) return;
+    // Decided under the lock from what is on disk: another window may have moved or filled the store.
+    await this.underLock(async () => {
+      if (kind === this.store.kind) return;
+      const empty = (await this.fingerprintShards()).every((fingerprint) => fingerprint === 'missing');
+      if (!empty && kind === 'vectra') return;
+      const started = performance.now();
+      this.store = empty ? (await openChunkStoreHoldingLock(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
+      this.shardFingerprints = await this.fingerprintShards();
+      this.snapshotFingerprints = undefined;
+      const moved = empty ? '' : ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)`;
+      this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
+    });
+  }
+
+  /**
+   * Runs `work` holding the storage's writer lock, on the store the manifest names now: another
+   * window may have moved it to the other kind while this one waited.
+   */
+  private underLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      await this.followStoreOnDisk();
+      return work();
+    });
+  }
+
+  private async followStoreOnDisk(): Promise<void> {
+    const onDisk = await readManifest(this.options.storeDirectory);
+    const mine = this.store.manifest;
+    if (!onDisk || (onDisk.store === mine.store && onDisk.formatVersion === mine.formatVersion)) return;
+    if (onDisk.embedderId !== mine.embedderId || onDisk.dimensions !== mine.dimensions || onDisk.shardCount !== mine.shardCount || onDisk.formatVersion !== mine.formatVersion) {
+      throw new Error(`Another window rebuilt this index with ${String(onDisk.embedderId)}; reload this window to use it.`);
+    }
+    this.logger.info(`Another window moved the index to the ${onDisk.store === 'vectra' ? 'vectra' : 'binary shard'} store; following it.`);
+    this.store = createChunkStore(this.options.storeDirectory, { ...mine, store: onDisk.store === 'vectra' ? 'vectra' : 'binary' });
+    // Every shard file is new: read them all again (the same files, plus what the other window changed).
+    this.shardFingerprints = this.shardFingerprints.map(() => 'moved');
     this.snapshotFingerprints = undefined;
-    const moved = this.catalog.size > 0 ? ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)` : '';
-    this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
+    await this.reloadChangedShards();
+  }
+
+  /** Reads into memory the shards written since memory reflected them (by another window on this storage). */
+  private async reloadChangedShards(): Promise<void> {
+    const now = await this.fingerprintShards();
+    for (let shard = 0; shard < now.length; shard++) {
+      if (now[shard] === this.shardFingerprints[shard] || this.shardFingerprints[shard] === 'corrupt') continue;
+      const read = await this.store.read(shard);
+      if (read.kind === 'corrupt') continue;
+      this.syncShard(shard, read.kind === 'ok' ? read.files : [], new Set());
+      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+    }
+  }
+
+  /**
+   * Makes memory hold exactly `files` for one shard: the files in `fresh` are always replaced,
+   * the others only when memory lacks them or holds another version (another window wrote them).
+   */
+  private syncShard(shard: number, files: readonly StoredFile[], fresh: ReadonlySet<string>): void {
+    const keys = new Set(files.map((file) => fileKeyOf(file.root, file.path)));
+    for (const key of [...(this.shardMembers.get(shard) ?? [])]) if (!keys.has(key)) this.removeFromMemory(key);
+    for (const file of files) {
+      const key = fileKeyOf(file.root, file.path);
+      const known = this.catalog.get(key);
+      if (!fresh.has(key) && known && known.hash === file.hash && known.size === file.size && known.mtimeMs === file.mtimeMs && known.slots.length === file.chunks.length) continue;
+      this.removeFromMemory(key);
+      this.addToMemory(file);
+    }
   }
 
   private shardOf(fileKey: string): number {
@@ -600,13 +693,17 @@ export class WorkspaceIndex implements Disposable {
     } else if (read.kind === 'invalid') {
       this.logger.warn(`The index snapshot is unusable (${read.detail}); reading the shards instead.`);
     }
+    this.clearMemory();
+    return undefined;
+  }
+
+  private clearMemory(): void {
     this.vectors.clear();
     this.keywords = new KeywordIndex();
     this.catalog.clear();
     this.slots.length = 0;
     this.hashToSlot.clear();
     this.shardMembers.clear();
-    return undefined;
   }
 
   /** Memory from a snapshot whose vectors are already rows 0 to n - 1: chunk `i` becomes slot `i`. */
@@ -711,6 +808,8 @@ export class WorkspaceIndex implements Disposable {
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
   private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: MutableTotals): Promise<void> {
+    // Taken before the read: a write landing between the two makes them differ, never hides.
+    const readFingerprint = await this.store.fingerprint(shard);
     const read = await this.store.read(shard);
     const onDisk = new Map<string, StoredFile>();
     if (read.kind === 'ok') {
@@ -746,7 +845,7 @@ export class WorkspaceIndex implements Disposable {
       // Checked again here: a file re-indexed from the catalog may have become secret since.
       const secret = secretFileReason(file.path);
       if (secret !== undefined) {
-        this.contentSkips.set(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
+        this.skips.record(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
         removed.add(key);
         continue;
       }
@@ -762,11 +861,11 @@ export class WorkspaceIndex implements Disposable {
           ? { reason: 'tooLarge' as const, detail: `${formatBytes(bytes.length)} > ${formatBytes(this.discoveryOptions.maxFileSizeBytes)}` }
           : contentVerdict(bytes);
       if (verdict) {
-        this.contentSkips.set(key, { root: file.root, path: file.path, ...verdict });
+        this.skips.record(key, { root: file.root, path: file.path, ...verdict });
         removed.add(key);
         continue;
       }
-      this.contentSkips.delete(key);
+      this.skips.forget(key);
       const text = new TextDecoder().decode(bytes);
       const hash = contentHash(text);
       const previous = onDisk.get(key);
@@ -793,8 +892,7 @@ export class WorkspaceIndex implements Disposable {
     const before = this.embedder.embeddedCount;
     const embedded = await this.embedder.embed(
       toEmbed.map(({ file, chunk }) => ({
-        hash: chunk.hash,
-        text: chunk.symbol ? `${chunk.symbol}\n${chunk.text}` : chunk.text,
+        text: embeddingText(chunk),
         // Where the text came from, for the audit log of a remote embedder.
         source: { root: file.root, path: file.path, startLine: chunk.startLine, endLine: chunk.endLine },
       })),
@@ -818,19 +916,26 @@ export class WorkspaceIndex implements Disposable {
     }
 
     if (signal.aborted) throw abortReason(signal);
-    for (const key of removed) onDisk.delete(key);
-    for (const file of stored) onDisk.set(fileKeyOf(file.root, file.path), file);
-    await this.store.write(shard, [...onDisk.values()]);
-    this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+    // Another window may have saved this shard since it was read: its files are kept by reading
+    // the shard again under the lock and applying only this job's changes to it.
+    const store = this.store;
+    const saved = await this.underLock(async () => {
+      const unchanged = this.store === store && (await this.store.fingerprint(shard)) === readFingerprint;
+      const latest = unchanged ? read : await this.store.read(shard);
+      const files = new Map<string, StoredFile>();
+      if (latest.kind === 'ok') for (const file of latest.files) files.set(fileKeyOf(file.root, file.path), file);
+      for (const key of removed) files.delete(key);
+      for (const file of stored) files.set(fileKeyOf(file.root, file.path), file);
+      await this.store.write(shard, [...files.values()]);
+      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+      return [...files.values()];
+    });
 
     // On disk now: only from here does memory (and so search) see the change.
     for (const key of removed) {
       if (this.removeFromMemory(key)) totals.removedFiles++;
     }
-    for (const file of stored) {
-      this.removeFromMemory(fileKeyOf(file.root, file.path));
-      this.addToMemory(file);
-    }
+    this.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
   }
 
   private addToMemory(file: StoredFile): void {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { abortReason } from '../common/async.ts';
 import type { TextEdit } from '../common/text.ts';
 import type { PlacedFileEdit } from './editPlacement.ts';
 import { introducedPlaceholders } from '../safety/secretRedactor.ts';
@@ -31,16 +30,6 @@ export interface FileBase {
 export interface StaleFile {
   readonly path: string;
   readonly reason: 'changed' | 'deleted' | 'created';
-}
-
-/**
- * Where an edit set is written. The shell backs it with the workspace (open documents first,
- * then disk); tests use a Map. `read` gives undefined for a missing file.
- */
-export interface EditTarget {
-  read(path: string): Promise<string | undefined>;
-  write(path: string, text: string): Promise<void>;
-  remove(path: string): Promise<void>;
 }
 
 export function hashText(text: string): string {
@@ -91,42 +80,4 @@ export function checkStale(set: EditSet, current: (path: string) => string | und
 export function staleError(stale: readonly StaleFile[]): RefactorError {
   const words = { changed: 'changed since the refactor was requested', deleted: 'was deleted', created: 'was created meanwhile' } as const;
   return new RefactorError('stale', stale.map((file) => ({ path: file.path, block: undefined, message: words[file.reason] })));
-}
-
-/**
- * Writes every file of the set or none: stale files stop it before anything is written, and a
- * write failing midway puts back the files already written (and removes those created).
- */
-export async function applyEditSet(set: EditSet, target: EditTarget, signal?: AbortSignal): Promise<void> {
-  const before = new Map<string, string | undefined>();
-  for (const file of set.files) {
-    if (signal?.aborted) throw abortReason(signal);
-    before.set(file.path, await target.read(file.path));
-  }
-  const stale = checkStale(set, (path) => before.get(path));
-  if (stale.length > 0) throw staleError(stale);
-  if (signal?.aborted) throw abortReason(signal);
-
-  // Past this point cancellation is ignored: stopping halfway is exactly what must not happen.
-  const written: string[] = [];
-  for (const file of set.files) {
-    try {
-      await target.write(file.path, file.newText);
-      written.push(file.path);
-    } catch (error) {
-      const failedRollback: string[] = [];
-      for (const path of written.reverse()) {
-        const old = before.get(path);
-        try {
-          if (old === undefined) await target.remove(path);
-          else await target.write(path, old);
-        } catch {
-          failedRollback.push(path);
-        }
-      }
-      const problems = [{ path: file.path, block: undefined, message: `could not be written: ${error instanceof Error ? error.message : String(error)}` }];
-      for (const path of failedRollback) problems.push({ path, block: undefined, message: 'could not be put back; check it by hand' });
-      throw new RefactorError('write', problems, { cause: error });
-    }
-  }
 }

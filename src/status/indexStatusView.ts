@@ -1,3 +1,4 @@
+import type { SkippedFile } from '../index/discovery.ts';
 import type { SkipReason } from '../index/fileFilter.ts';
 import type { IndexLoad, IndexStatus } from '../index/workspaceIndex.ts';
 import { escapeHtml } from '../common/format.ts';
@@ -36,13 +37,32 @@ const reasonLabels: Readonly<Record<SkipReason, string>> = {
   overCap: 'Over the file cap (groundwork.index.maxFiles)',
 };
 
-/** The body of "Groundwork: Show Index Status": what is indexed, and each skipped file with why. */
-export function renderIndexStatus(status: IndexStatus): string {
+/** Past this many files a rebuild takes minutes of the machine's time, so it is asked for first. */
+export const rebuildAskFiles = 2000;
+
+/**
+ * The question "Rebuild Index" asks before it deletes the index, or undefined when it just goes:
+ * a large index takes long to build again, and a remote embedder is paid for every chunk.
+ */
+export function rebuildQuestion(status: IndexStatus | undefined, remoteEmbedder: boolean): string | undefined {
+  if (!status) return undefined;
+  const large = status.files >= rebuildAskFiles;
+  const paid = remoteEmbedder && status.chunks > 0;
+  if (!large && !paid) return undefined;
+  const cost = paid ? ` and its ${status.chunks.toLocaleString('en-US')} chunks sent to the embedding model again` : '';
+  return `Rebuild the index of ${status.files.toLocaleString('en-US')} files? Every file is read${cost}; search finds less until it is done.`;
+}
+
+/**
+ * The body of "Groundwork: Show Index Status": what is indexed, and the skipped files with why.
+ * `listed` is the first page of each reason when the caller fetched one; else the status's few.
+ */
+export function renderIndexStatus(status: IndexStatus, listed: readonly SkippedFile[] = status.skipped): string {
   const skippedTotal = Object.values(status.skippedCounts).reduce((sum, count) => sum + count, 0);
   const sections = (Object.keys(reasonLabels) as SkipReason[])
     .filter((reason) => status.skippedCounts[reason] > 0)
     .map((reason) => {
-      const files = status.skipped.filter((file) => file.reason === reason);
+      const files = listed.filter((file) => file.reason === reason);
       const rows = files
         .map((file) => `<tr><td>${escapeHtml(`${file.root}/${file.path}`)}</td><td>${escapeHtml(file.detail)}</td></tr>`)
         .join('\n');

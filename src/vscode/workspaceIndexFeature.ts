@@ -6,15 +6,16 @@ import { folderLabels } from '../common/folderLabels.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Settings } from '../common/settings.ts';
 import type { QueryOrigin, Snippet } from '../completion/types.ts';
-import { discoveryOptionsFromSettings, type IndexRoot } from '../index/discovery.ts';
+import { discoveryOptionsFromSettings, type IndexRoot, type SkippedFile } from '../index/discovery.ts';
+import type { SkipReason } from '../index/fileFilter.ts';
 import type { Embedder } from '../index/embedder.ts';
 import { typingPathSearchOptions } from '../index/typingPathSearch.ts';
 import { IndexWorkerClient } from '../index/worker/indexWorkerClient.ts';
 import type { WorkerEmbedderSpec } from '../index/worker/protocol.ts';
-import type { IndexStatus, SearchHit, SearchOptions } from '../index/workspaceIndex.ts';
+import type { IndexProgress, IndexStatus, SearchHit, SearchOptions } from '../index/workspaceIndex.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { mergeSourceRefs } from '../llm/contentFilter.ts';
-import { describeIndexStatus, renderIndexStatus } from '../status/indexStatusView.ts';
+import { describeIndexStatus, rebuildQuestion, renderIndexStatus } from '../status/indexStatusView.ts';
 import { readWorkspaceFile } from './documents.ts';
 import { staticPanelHtml } from './webviewHtml.ts';
 
@@ -41,6 +42,8 @@ export class WorkspaceIndexFeature extends DisposableBase {
   private client: IndexWorkerClient | undefined;
   private opening: Promise<IndexWorkerClient | undefined> | undefined;
   private status: IndexStatus | undefined;
+  /** The skipped files the open status panel lists: a page of each reason, fetched when it was shown. */
+  private listed: readonly SkippedFile[] | undefined;
   private pending = { changed: new Set<string>(), deleted: new Set<string>(), renamed: [] as { from: string; to: string }[] };
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private panel: vscode.WebviewPanel | undefined;
@@ -170,22 +173,23 @@ export class WorkspaceIndexFeature extends DisposableBase {
     }
   }
 
-  /** The first build shows cancellable progress; later refreshes only move the status bar. */
-  private async refresh(client: IndexWorkerClient, firstBuild: boolean): Promise<void> {
+  /** The first build (and a rebuild) shows cancellable progress; later refreshes only move the status bar. */
+  private async refresh(client: IndexWorkerClient, firstBuild: boolean, rebuild = false): Promise<void> {
     const run = async (signal: AbortSignal, report?: (message: string) => void) => {
       try {
-        const result = await client.refresh(signal, (progress) => {
+        const onProgress = (progress: IndexProgress) => {
           if (progress.phase === 'indexing') report?.(`${progress.doneFiles}/${progress.totalFiles} files`);
-        });
-        this.deps.logger.info(`index refreshed: ${result.indexedFiles} indexed, ${result.removedFiles} removed, ${result.unchangedFiles} unchanged`);
+        };
+        const result = rebuild ? await client.rebuild(signal, onProgress) : await client.refresh(signal, onProgress);
+        this.deps.logger.info(`index ${rebuild ? 'rebuilt' : 'refreshed'}: ${result.indexedFiles} indexed, ${result.removedFiles} removed, ${result.unchangedFiles} unchanged`);
       } catch (error) {
         if (!isCancellation(error)) this.fail(error);
       }
       this.render(await client.fetchStatus().catch(() => this.status));
     };
-    if (!firstBuild) return run(this.lifetime.signal);
+    if (!firstBuild && !rebuild) return run(this.lifetime.signal);
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Groundwork: indexing the workspace', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: rebuild ? 'Groundwork: rebuilding the index' : 'Groundwork: indexing the workspace', cancellable: true },
       async (progress, token) => {
         const signal = AbortSignal.any([this.lifetime.signal, cancellationSignal(token)]);
         await run(signal, (message) => progress.report({ message }));
@@ -246,7 +250,9 @@ export class WorkspaceIndexFeature extends DisposableBase {
       void vscode.window.showInformationMessage('Groundwork: the index is off (groundwork.index.enabled) or there is no folder open.');
       return;
     }
-    await this.refresh(client, true);
+    const question = rebuildQuestion(client.status ?? this.status, this.deps.settings.get('index.embedder') === 'remote');
+    if (question && (await vscode.window.showWarningMessage(question, { modal: true }, 'Rebuild')) !== 'Rebuild') return;
+    await this.refresh(client, false, true);
   }
 
   /** "Groundwork: Search Codebase…": the index's hybrid search as a quick pick that opens the hit. */
@@ -311,15 +317,20 @@ export class WorkspaceIndexFeature extends DisposableBase {
         enableScripts: false,
         localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'media')],
       });
-      this.panel.onDidDispose(() => (this.panel = undefined));
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.listed = undefined;
+      });
     }
     this.panel.reveal();
+    // Status messages carry a few skipped files of each reason; the panel lists a page of each.
+    this.listed = client ? await skippedPages(client, status).catch(() => undefined) : undefined;
     this.renderPanel(status);
   }
 
   private renderPanel(status: IndexStatus): void {
     const panel = this.panel!;
-    panel.webview.html = staticPanelHtml(panel.webview, this.deps.context.extensionUri, 'Groundwork Index', renderIndexStatus(status));
+    panel.webview.html = staticPanelHtml(panel.webview, this.deps.context.extensionUri, 'Groundwork Index', renderIndexStatus(status, this.listed));
   }
 }
 
@@ -333,6 +344,13 @@ const emptyStatus: IndexStatus = {
   skippedCounts: { ignored: 0, secret: 0, binary: 0, generated: 0, tooLarge: 0, overCap: 0 },
   repairedShards: [],
 };
+
+/** The first page of skipped files of every reason that has any. */
+async function skippedPages(client: IndexWorkerClient, status: IndexStatus): Promise<SkippedFile[]> {
+  const reasons = (Object.keys(status.skippedCounts) as SkipReason[]).filter((reason) => status.skippedCounts[reason] > 0);
+  const pages = await Promise.all(reasons.map((reason) => client.skippedFiles(reason, 0, 200)));
+  return pages.flatMap((page) => page.files);
+}
 
 /** An AbortSignal that aborts when the token is cancelled. */
 function cancellationSignal(token: vscode.CancellationToken): AbortSignal {

@@ -18,7 +18,7 @@ let nextEmbedId = 1;
 let index: WorkspaceIndex | undefined;
 const logger = new SinkLogger({ log: (level, message) => send({ type: 'log', level, message }) });
 
-// Status carries the skipped-file list: send it when the state changes, else at most 5 times a second.
+// Status goes when the state changes, else at most 5 times a second (progress moves fast).
 let lastStatusAt = 0;
 let lastState: IndexStatus['state'] | undefined;
 let statusTimer: NodeJS.Timeout | undefined;
@@ -82,6 +82,8 @@ async function handle<M extends IndexMethod>(id: number, method: M, params: Inde
       return requireIndex().status() as Result;
     case 'refresh':
       return (await requireIndex().refresh(signal, (progress) => send({ type: 'progress', id, progress }))) as Result;
+    case 'rebuild':
+      return (await requireIndex().rebuild(signal, (progress) => send({ type: 'progress', id, progress }))) as Result;
     case 'applyChanges':
       return (await requireIndex().applyChanges(params as IndexMethods['applyChanges']['params'], signal)) as Result;
     case 'search': {
@@ -94,6 +96,10 @@ async function handle<M extends IndexMethod>(id: number, method: M, params: Inde
     }
     case 'status':
       return requireIndex().status() as Result;
+    case 'skippedFiles': {
+      const { reason, offset, limit } = params as IndexMethods['skippedFiles']['params'];
+      return requireIndex().skippedFiles(reason, offset, limit) as Result;
+    }
     case 'close':
       await index?.flush();
       index?.dispose();

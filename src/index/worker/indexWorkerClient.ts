@@ -5,6 +5,8 @@ import { Emitter, type Event } from '../../common/event.ts';
 import { type Logger, nullLogger } from '../../common/logger.ts';
 import type { DiscoveryOptions, IndexRoot } from '../discovery.ts';
 import type { Embedder, EmbedSource } from '../embedder.ts';
+import type { SkipReason } from '../fileFilter.ts';
+import type { SkippedPage } from '../skippedFiles.ts';
 import type { FileChanges, FileHit, IndexProgress, IndexStatus, SearchHit, SearchOptions, UpdateResult } from '../workspaceIndex.ts';
 import type { HostToWorker, IndexMethod, IndexMethods, WorkerOpenOptions, WorkerToHost } from './protocol.ts';
 
@@ -75,6 +77,14 @@ export class IndexWorkerClient implements Disposable {
 
   refresh(signal?: AbortSignal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
     return this.request('refresh', {}, signal, onProgress);
+  }
+
+  rebuild(signal?: AbortSignal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
+    return this.request('rebuild', {}, signal, onProgress);
+  }
+
+  skippedFiles(reason: SkipReason, offset = 0, limit = 200, signal?: AbortSignal): Promise<SkippedPage> {
+    return this.request('skippedFiles', { reason, offset, limit }, signal);
   }
 
   applyChanges(changes: FileChanges, signal?: AbortSignal): Promise<UpdateResult> {

@@ -1,6 +1,8 @@
 import type { LogLevel } from '../../common/logger.ts';
 import type { DiscoveryOptions, IndexRoot } from '../discovery.ts';
 import type { EmbedSource } from '../embedder.ts';
+import type { SkipReason } from '../fileFilter.ts';
+import type { SkippedPage } from '../skippedFiles.ts';
 import type {
   FileChanges,
   FileHit,
@@ -35,10 +37,13 @@ export interface IndexMethods {
   open: { params: WorkerOpenOptions; result: IndexStatus };
   configure: { params: { readonly roots?: readonly IndexRoot[]; readonly discovery?: Partial<DiscoveryOptions> }; result: IndexStatus };
   refresh: { params: Record<string, never>; result: UpdateResult };
+  /** Indexes every file again from scratch (WorkspaceIndex.rebuild). */
+  rebuild: { params: Record<string, never>; result: UpdateResult };
   applyChanges: { params: FileChanges; result: UpdateResult };
   search: { params: { readonly query: string; readonly options: SearchOptions }; result: SearchHit[] };
   searchFiles: { params: { readonly query: string; readonly options: SearchOptions }; result: FileHit[] };
   status: { params: Record<string, never>; result: IndexStatus };
+  skippedFiles: { params: { readonly reason: SkipReason; readonly offset: number; readonly limit: number }; result: SkippedPage };
   /** Waits for pending writes; the host terminates the worker after. */
   close: { params: Record<string, never>; result: null };
 }

@@ -109,3 +109,23 @@ test('a message with malformed optional fields makes the record invalid rather t
   const fixed = { ...record, conversations: [{ ...record.conversations[0]!, messages: [{ id: 'm', role: 'user', text: 'x', time: 1 }] }] };
   assert.equal(parseHistory(fixed)?.conversations.length, 1);
 });
+
+test('a conversation cut to its newest messages keeps a summary that counts only the kept ones', async () => {
+  const storage = new MemoryKeyValue();
+  const session = new ChatSession({ store: new HistoryStore(storage), newId: ids(), now: () => 1 });
+  const extra = 30;
+  for (let i = 0; i < historyLimits.messagesPerConversation + extra; i++) session.append(i % 2 === 0 ? user(`q${i}`) : answer(`a${i}`));
+  // The summary saw the first 50 messages: after the cut, 30 of them are gone, so it covers the first 20 kept.
+  session.setSummary(session.active.id, { text: 'the early part', coversMessages: 50 });
+  await session.flush();
+
+  const reloaded = new ChatSession({ store: new HistoryStore(storage), newId: ids() }).active;
+  assert.equal(reloaded.messages.length, historyLimits.messagesPerConversation);
+  assert.equal(reloaded.messages[0]?.text, `q${extra}`);
+  assert.deepEqual(reloaded.summary, { text: 'the early part', coversMessages: 50 - extra });
+
+  // A summary that covered only messages now dropped covers none of the kept ones.
+  session.setSummary(session.active.id, { text: 'only the dropped part', coversMessages: 10 });
+  await session.flush();
+  assert.equal(new ChatSession({ store: new HistoryStore(storage), newId: ids() }).active.summary?.coversMessages, 0);
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptySkipCounts } from '../../../src/index/discovery.ts';
 import type { IndexStatus } from '../../../src/index/workspaceIndex.ts';
-import { describeIndexStatus, renderIndexStatus } from '../../../src/status/indexStatusView.ts';
+import { describeIndexStatus, rebuildAskFiles, rebuildQuestion, renderIndexStatus } from '../../../src/status/indexStatusView.ts';
 
 const base: IndexStatus = {
   state: 'idle',
@@ -43,4 +43,18 @@ test('the status view says how the index was loaded', () => {
   assert.match(renderIndexStatus({ ...base, load: { source: 'snapshot', shardsRead: 0, milliseconds: 420 } }), /Loaded in 0\.4 s from the snapshot\./);
   assert.match(renderIndexStatus({ ...base, load: { source: 'snapshot', shardsRead: 2, milliseconds: 1500 } }), /Loaded in 1\.5 s from the snapshot, and 2 shards saved after it\./);
   assert.match(renderIndexStatus({ ...base, load: { source: 'shards', shardsRead: 12, milliseconds: 3000 } }), /from 12 shards \(no usable snapshot yet\)/);
+});
+
+test('Rebuild Index asks first for a large index, or when every chunk would go to a paid embedder again', () => {
+  assert.equal(rebuildQuestion(base, false), undefined);
+  assert.match(rebuildQuestion({ ...base, files: rebuildAskFiles, chunks: 9000 }, false) ?? '', /^Rebuild the index of 2,000 files\?/);
+  assert.match(rebuildQuestion(base, true) ?? '', /its 40 chunks sent to the embedding model again/);
+  assert.equal(rebuildQuestion({ ...base, files: 0, chunks: 0 }, true), undefined);
+});
+
+test('the status view lists the page of skipped files it was given, not only the status\'s few', () => {
+  const listed = Array.from({ length: 50 }, (_, i) => ({ root: 'app', path: `out/${i}.bin`, reason: 'binary' as const, detail: 'binary content' }));
+  const html = renderIndexStatus({ ...base, skippedCounts: { ...base.skippedCounts, binary: 80 } }, listed);
+  assert.match(html, /app\/out\/49\.bin/);
+  assert.match(html, /and 30 more/);
 });

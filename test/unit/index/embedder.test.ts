@@ -42,7 +42,7 @@ test('the local embedder gives unit vectors that put related code closer than un
   assert.equal(embedder.id, 'local-hash-v1-256');
 });
 
-test('the caching embedder batches, and never embeds the same content hash twice', async () => {
+test('the caching embedder batches, and never embeds the same text twice', async () => {
   const calls: number[] = [];
   const inner: Embedder = {
     id: 'fake',
@@ -54,11 +54,11 @@ test('the caching embedder batches, and never embeds the same content hash twice
     },
   };
   const embedder = new CachingEmbedder(inner);
-  const items = Array.from({ length: 7 }, (_, i) => ({ hash: `h${i}`, text: 'x'.repeat(i + 1) }));
+  const items = Array.from({ length: 7 }, (_, i) => ({ text: 'x'.repeat(i + 1) }));
   const first = await embedder.embed(items, signal);
   assert.deepEqual(calls, [3, 3, 1]);
   assert.ok(Math.abs(dot(first[2], first[2]) - 1) < 1e-6);
-  const again = await embedder.embed([...items.slice(0, 3), { hash: 'new', text: 'y' }], signal);
+  const again = await embedder.embed([...items.slice(0, 3), { text: 'y' }], signal);
   assert.deepEqual(calls, [3, 3, 1, 1]);
   assert.deepEqual(again[0], first[0]);
   assert.equal(embedder.embeddedCount, 8);
@@ -66,5 +66,5 @@ test('the caching embedder batches, and never embeds the same content hash twice
 
 test('a wrong vector size from the embedder is an error, not a silent corruption', async () => {
   const embedder = new CachingEmbedder({ id: 'bad', dimensions: 4, embed: async (texts) => texts.map(() => [1, 2]) });
-  await assert.rejects(embedder.embed([{ hash: 'a', text: 'a' }], signal), /2 dimensions, expected 4/);
+  await assert.rejects(embedder.embed([{ text: 'a' }], signal), /2 dimensions, expected 4/);
 });

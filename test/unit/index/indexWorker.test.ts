@@ -144,3 +144,25 @@ async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(check(), 'the host embedder\'s signal was aborted');
 }
+
+test('through the worker, Rebuild Index indexes every file again and skipped files are read a page at a time', async (t) => {
+  const files: Record<string, string> = { 'queue.ts': 'export class JobQueue {}\n' };
+  for (let i = 0; i < 30; i++) files[`assets/icon${i}.png`] = 'png';
+  const { root, store } = workspace(t, files);
+  const client = new IndexWorkerClient({ workerPath });
+  t.after(() => client.close());
+  await client.open({ storeDirectory: store, roots: [{ id: 'ws', path: root }], embedder: { kind: 'local' } });
+  await client.refresh();
+  assert.equal((await client.refresh()).indexedFiles, 0);
+  const phases: string[] = [];
+  const rebuilt = await client.rebuild(undefined, (progress) => phases.push(progress.phase));
+  assert.equal(rebuilt.indexedFiles, 1);
+  assert.equal(phases.at(-1), 'done');
+
+  const status = await client.fetchStatus();
+  assert.equal(status.skippedCounts.binary, 30);
+  assert.ok(status.skipped.length < 30);
+  const pages = [await client.skippedFiles('binary', 0, 20), await client.skippedFiles('binary', 20, 20)];
+  assert.deepEqual(pages.map((page) => page.files.length), [20, 10]);
+  assert.equal(new Set(pages.flatMap((page) => page.files.map((file) => file.path))).size, 30);
+});

@@ -109,6 +109,23 @@ test('incremental update re-embeds only the changed chunk; stale chunks disappea
   assert.equal(index.status().chunks, 2);
 });
 
+test('renaming a class re-embeds its methods: the vector is keyed by the embedded text, symbol included', async (t) => {
+  const method = (name: string) => `  ${name}() {\n${Array.from({ length: 12 }, (_, i) => `    this.${name}Step${i}();`).join('\n')}\n  }\n`;
+  const source = (className: string) => `export class ${className} {\n${method('load')}\n${method('save')}}\n`;
+  const { open, write, root, embedder } = setup(t, { 'a.ts': source('Ledger') });
+  // Short chunks, so each method is one and `save`'s lines do not include the class's name.
+  const index = await open({ chunker: { minLines: 2, maxLines: 20 } });
+  await index.refresh();
+  assert.ok(embedder.texts.some((text) => text.startsWith('Ledger.save\n')));
+  embedder.texts = [];
+  // `save`'s lines are unchanged; only the name they are embedded under is new.
+  write('a.ts', source('Journal'));
+  await index.applyChanges({ changed: [join(root, 'a.ts')] });
+  assert.ok(embedder.texts.some((text) => text.startsWith('Journal.save\n')), embedder.texts.map((text) => text.split('\n')[0]).join(' | '));
+  const [hit] = await index.search('this.saveStep3()', { retrievers: ['keyword'] });
+  assert.equal(hit?.symbol, 'Journal.save');
+});
+
 test('rename and delete arrive as one batch; the renamed file keeps its vectors', async (t) => {
   const { open, root, embedder } = setup(t);
   const index = await open();
@@ -286,4 +303,52 @@ test('a .gitignore change re-checks the workspace', async (t) => {
   await index.applyChanges({ changed: [join(root, '.gitignore')] });
   assert.equal(index.status().files, 4); // src (3) + .gitignore itself
   assert.equal(index.status().skipped.find((s) => s.path === 'docs/')?.reason, 'ignored');
+});
+
+test('Rebuild Index builds a bad index again from scratch, where a refresh would skip every unchanged file', async (t) => {
+  const { open, embedder } = setup(t);
+  // A broken embedder leaves the index with meaningless vectors, under the right embedder id.
+  const working = embedder.embed.bind(embedder);
+  embedder.embed = async (texts) => texts.map(() => Array.from({ length: 64 }, () => 1));
+  const index = await open();
+  await index.refresh();
+  embedder.embed = working;
+  assert.deepEqual(await index.refresh(), { indexedFiles: 0, removedFiles: 0, unchangedFiles: 0, embeddedChunks: 0 });
+
+  const chunks = index.status().chunks;
+  embedder.texts = [];
+  const result = await index.rebuild();
+  assert.equal(result.indexedFiles, 4);
+  // No vector of the bad index is reused, not even from the embedder's cache.
+  assert.equal(result.embeddedChunks, chunks);
+  assert.equal(embedder.texts.length, chunks);
+  assert.equal((await index.search('revoke a user session', { retrievers: ['vector'] }))[0]?.path, 'src/auth/session.ts');
+  const reopened = await open();
+  assert.equal(reopened.status().files, 4);
+  assert.equal((await reopened.search('revoke a user session', { retrievers: ['vector'] }))[0]?.path, 'src/auth/session.ts');
+});
+
+test('skipped files are counted per reason, listed a page at a time, and a status message stays small', async (t) => {
+  const { open, write, root } = setup(t, { ...sources, '.gitignore': 'scratch/\n' });
+  const index = await open();
+  await index.refresh();
+  const before = index.status().skippedCounts;
+  // A build writes thousands of files under a generated or an ignored folder, twice; the watcher reports each.
+  const generated = Array.from({ length: 3000 }, (_, i) => `${i % 2 === 0 ? 'target' : 'scratch'}/out${i}.ts`);
+  for (const path of generated) write(path, 'export {};\n');
+  for (let round = 0; round < 2; round++) await index.applyChanges({ changed: generated.map((path) => join(root, path)) });
+  const images = Array.from({ length: 60 }, (_, i) => `assets/image${i}.png`);
+  for (const path of images) write(path, 'not really a png');
+  await index.applyChanges({ changed: images.map((path) => join(root, path)) });
+
+  const status = index.status();
+  assert.equal(status.files, 5);
+  assert.equal(status.skippedCounts.generated, before.generated);
+  assert.equal(status.skippedCounts.ignored, before.ignored);
+  assert.equal(status.skippedCounts.binary, 60);
+  assert.ok(status.skipped.filter((file) => file.reason === 'binary').length < 60);
+  assert.ok(JSON.stringify(status).length < 20_000, `${JSON.stringify(status).length} bytes`);
+  const paged = [0, 25, 50].flatMap((offset) => index.skippedFiles('binary', offset, 25).files.map((file) => file.path));
+  assert.deepEqual(new Set(paged), new Set(images));
+  assert.equal(index.skippedFiles('binary', 50, 25).total, 60);
 });
