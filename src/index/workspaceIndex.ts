@@ -21,7 +21,9 @@ import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './file
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
-import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
+import { rankFiles, type RankSignal } from './fileRanking.ts';
+import { analyzeQuery } from './queryAnalysis.ts';
+import { fileScores, reciprocalRankFusion, type Retriever, type ScoredList } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { moveChunkStore, openChunkStore, type StoreChoice } from './openChunkStore.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
@@ -132,7 +134,9 @@ export interface FileHit {
   readonly absolutePath: string;
   readonly score: number;
   readonly retrievers: readonly Retriever[];
-  /** The file's best chunks, best first. */
+  /** Why it ranks here: which retrievers found it, whether the query names it, whether its kind was ranked down. */
+  readonly signals: readonly RankSignal[];
+  /** The file's best chunks, best first (none when only the whole-file score found it). */
   readonly chunks: readonly SearchHit[];
 }
 
@@ -405,42 +409,60 @@ export class WorkspaceIndex implements Disposable {
   }
 
   /**
-   * The best files for a query. Each retriever's chunk scores are summed per file first (decaying
-   * weights), then the two file lists are fused by score: fusing chunks first let a file's many
-   * middling chunks outrank the file one retriever was sure of.
+   * The best files for a query, ranked by fileRanking.ts: each retriever's chunk scores summed
+   * per file (decaying weights), whole-file BM25 from the same postings, fused by score, then
+   * weighed by what each file is (source, docs, tests…) to what the query asks.
    */
   async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
     const top = options.top ?? 10;
+    const candidates = Math.max(100, top * 10);
+    const analysis = analyzeQuery(query);
     const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(query, Math.max(100, top * 10), options, signal, lists);
-    const files = new Map<string, { hit: SearchHit; score: number; retrievers: Set<Retriever>; chunks: SearchHit[] }>();
+    const fused = await this.fusedHits(query, candidates, options, signal, lists);
+    // Files are numbered for the ranking; a file outside the wanted roots gets no number.
+    const rootFilter = options.roots ? new Set(options.roots) : undefined;
+    const keys: string[] = [];
+    const numbers = new Map<string, number>();
+    const groupOf = new Int32Array(this.slots.length).fill(-1);
+    this.slots.forEach((meta, slot) => {
+      if (!meta) return;
+      let number = numbers.get(meta.fileKey);
+      if (number === undefined) {
+        const file = this.catalog.get(meta.fileKey);
+        if (!file || (rootFilter && !rootFilter.has(file.root))) return;
+        numbers.set(meta.fileKey, (number = keys.length));
+        keys.push(meta.fileKey);
+      }
+      groupOf[slot] = number;
+    });
+    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
+    const chunksOf = new Map<number, SearchHit[]>();
     for (const hit of fused) {
-      const key = fileKeyOf(hit.root, hit.path);
-      const entry = files.get(key) ?? { hit, score: 0, retrievers: new Set<Retriever>(), chunks: [] };
-      for (const retriever of hit.retrievers) entry.retrievers.add(retriever);
-      entry.chunks.push(hit);
-      files.set(key, entry);
+      const number = numbers.get(fileKeyOf(hit.root, hit.path));
+      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
     }
-    // Files are numbered for the fusion; hits fusedHits dropped (other roots) stay dropped.
-    const keys = [...files.keys()];
-    const numbers = new Map(keys.map((key, i) => [key, i]));
-    const fileOf = (id: number) => {
-      const key = this.slots[id]?.fileKey;
-      return key === undefined ? undefined : numbers.get(key);
+    const perFile = (retriever: Retriever) => {
+      const list = lists.find((l) => l.retriever === retriever);
+      return list ? fileScores(list.items, fileOf) : undefined;
     };
-    const fileLists = lists.map((list) => ({ retriever: list.retriever, items: fileScores(list.items, fileOf) }));
-    for (const item of scoreFusion(fileLists, fileFusionWeights)) files.get(keys[item.id])!.score = item.score;
-    return [...files.values()]
-      .sort((a, b) => b.score - a.score)
-      .slice(0, top)
-      .map((entry) => ({
-        root: entry.hit.root,
-        path: entry.hit.path,
-        absolutePath: entry.hit.absolutePath,
+    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
+    const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
+    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
+    return ranked.slice(0, top).map((entry) => {
+      const file = this.catalog.get(keys[entry.id])!;
+      const chunks = chunksOf.get(entry.id) ?? [];
+      const retrievers = new Set<Retriever>(chunks.flatMap((chunk) => chunk.retrievers));
+      if (entry.signals.includes('whole-file')) retrievers.add('keyword');
+      return {
+        root: file.root,
+        path: file.path,
+        absolutePath: this.absolutePath(file.root, file.path),
         score: entry.score,
-        retrievers: [...entry.retrievers],
-        chunks: entry.chunks.slice(0, 3),
-      }));
+        retrievers: [...retrievers],
+        signals: entry.signals,
+        chunks: chunks.slice(0, 3),
+      };
+    });
   }
 
   /**
