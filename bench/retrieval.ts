@@ -27,8 +27,8 @@ import { parseArgs } from 'node:util';
 import { releaseRoot, strippedRoot } from './npmRelease.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
 import type { Retriever } from '../src/index/rankFusion.ts';
-import { fileKind, isAboutCode } from '../src/index/fileKinds.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
+import { type Scores, scoreRanking } from './retrievalScores.ts';
 import { WholeFileBm25 } from './wholeFileBm25.ts';
 
 interface Row {
@@ -56,32 +56,9 @@ interface Totals {
   count: number;
 }
 
-interface Scores {
-  readonly r5: number;
-  readonly r10: number;
-  readonly hit10: number;
-  readonly mrr: number;
-  readonly prose: number;
-  readonly listed: number;
-}
-
 /** The index's modes; `bm25-file` is the whole-file baseline (bench/wholeFileBm25.ts). */
 const modes: Record<string, readonly Retriever[]> = { hybrid: ['vector', 'keyword'], vector: ['vector'], keyword: ['keyword'] };
 
-export function scoreRanking(files: readonly string[], goldFiles: readonly string[]): Scores {
-  const gold = new Set(goldFiles);
-  const found = (k: number) => files.slice(0, k).filter((path) => gold.has(path)).length / gold.size;
-  const firstRank = files.findIndex((path) => gold.has(path));
-  const top = files.slice(0, 10);
-  return {
-    r5: found(5),
-    r10: found(10),
-    hit10: firstRank >= 0 && firstRank < 10 ? 1 : 0,
-    mrr: firstRank < 0 ? 0 : 1 / (firstRank + 1),
-    prose: top.filter((path) => !gold.has(path) && isAboutCode(fileKind(path))).length,
-    listed: top.length,
-  };
-}
 
 async function evaluate(datasetPath: string, coarse: boolean, keptStores: string | undefined): Promise<void> {
   const rows = readFileSync(datasetPath, 'utf8')

@@ -3,7 +3,7 @@
  * blog post that mentions everything must not stand in for it. The kinds are coarse on purpose:
  * they steer ranking, they do not hide anything.
  */
-export type FileKind = 'source' | 'test' | 'fixture' | 'docs' | 'changelog' | 'template' | 'generated' | 'config' | 'example';
+export type FileKind = 'source' | 'declaration' | 'test' | 'fixture' | 'docs' | 'changelog' | 'template' | 'generated' | 'config' | 'example';
 
 const changelogName = /^(changelog|changes|history|releases?|news|upgrading|migrating)([-_.][\w.-]*)?\.(md|markdown|txt|rst)$|^(changelog|history|changes)$/i;
 const templatePath = /(^|\/)\.github\/|(^|\/)(issue|pull_request)_template/i;
@@ -28,6 +28,8 @@ export function fileKind(path: string): FileKind {
   // Code inside a docs site (its components, its build) is not the library a bug is in.
   if (docsSegment.test(path) || exampleSegment.test(path)) return 'example';
   if (configName.test(path)) return 'config';
+  // Type declarations restate the API the source implements; a behaviour lives in the source.
+  if (/\.d\.(m|c)?ts$|\.js\.flow$/.test(name)) return 'declaration';
   return 'source';
 }
 

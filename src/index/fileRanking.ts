@@ -22,8 +22,9 @@ export interface FileEvidence {
 }
 
 /**
- * Whole-file BM25 leads: it is fair to length and matched the issue-style sets best; the chunk
- * lists add where one passage answers, and the local embedder's cosine stays the weaker signal.
+ * Whole-file BM25 leads: it is fair to length, where chunk sums let a long file win by matching
+ * in many places; the chunk lists add where one passage answers, and the local embedder's cosine
+ * (hashed features, no IDF) stays the weaker signal (README, Retrieval).
  */
 export const fileSignalWeights = { vector: 0.6, keyword: 0.5, wholeFile: 1 } as const;
 
@@ -33,25 +34,28 @@ export const fileSignalWeights = { vector: 0.6, keyword: 0.5, wholeFile: 1 } as 
  * findable (a factor, not a filter), so a file named in the query or matching nothing else still
  * shows.
  */
-const kindFactor: Readonly<Record<FileKind, number>> = {
+export const kindFactors: Readonly<Record<FileKind, number>> = {
   source: 1,
-  config: 0.8,
+  config: 0.5,
+  declaration: 0.7,
   example: 0.6,
-  test: 0.5,
-  docs: 0.35,
-  fixture: 0.3,
-  generated: 0.3,
-  template: 0.25,
-  changelog: 0.2,
+  test: 0.3,
+  docs: 0.2,
+  fixture: 0.2,
+  generated: 0.2,
+  template: 0.1,
+  changelog: 0.1,
 };
 
-/** A file the query names by path or file name gains this share of the best score. */
-const namedBoost = 0.6;
+export const tuning = {
+  /** A file the query names by path or file name gains this share of the best score. */
+  namedBoost: 0.6,
+};
 
 export function kindWeight(kind: FileKind, query: QueryAnalysis): number {
-  if (kind === 'docs' || kind === 'example') return query.wantsDocs ? 1 : kindFactor[kind];
-  if (kind === 'test' || kind === 'fixture') return query.wantsTests ? 1 : kindFactor[kind];
-  return kindFactor[kind];
+  if (kind === 'docs' || kind === 'example') return query.wantsDocs ? 1 : kindFactors[kind];
+  if (kind === 'test' || kind === 'fixture') return query.wantsTests ? 1 : kindFactors[kind];
+  return kindFactors[kind];
 }
 
 /** True when the query names this path: its whole path, a path suffix, or its file name. */
@@ -90,7 +94,8 @@ export function rankFiles(evidence: FileEvidence, pathOf: (id: number) => string
     let score = entry.score * factor;
     if (factor < 1) entry.signals.add('ranked-down');
     if (namedBy(path, query)) {
-      score += namedBoost * best;
+      // Scaled by the kind too: a bare file name also names that file's test and its fixtures.
+      score += tuning.namedBoost * best * factor;
       entry.signals.add('named');
     }
     ranked.push({ id, score, kind, signals: [...entry.signals] });

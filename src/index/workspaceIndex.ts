@@ -21,7 +21,7 @@ import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './file
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
-import { rankFiles, type RankSignal } from './fileRanking.ts';
+import { type RankedFile, rankFiles, type RankSignal } from './fileRanking.ts';
 import { analyzeQuery } from './queryAnalysis.ts';
 import { fileScores, reciprocalRankFusion, type Retriever, type ScoredList } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
@@ -394,16 +394,24 @@ export class WorkspaceIndex implements Disposable {
     });
   }
 
-  /** The best chunks for a query: vector and BM25 results fused by reciprocal rank, overlaps removed. */
+  /**
+   * The best chunks for a query, for chat's context and completion: vector and BM25 chunks fused
+   * by reciprocal rank, then taken in the file ranking's order (searchFiles), each file's best
+   * chunk first, then each file's second, so a changelog's many matching passages do not crowd
+   * out the source. Overlapping windows of one file are one place to the reader: the better kept.
+   */
   async search(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<SearchHit[]> {
     const top = options.top ?? 10;
-    const fused = await this.fusedHits(query, Math.max(50, top * 5), options, signal);
+    const { ranked, chunksOf } = await this.rankedFiles(query, Math.max(50, top * 5), options, signal);
+    const perFile = ranked.map((file) => chunksOf.get(file.id) ?? []).filter((chunks) => chunks.length > 0);
     const out: SearchHit[] = [];
-    for (const hit of fused) {
-      // Overlapping windows of one file are one place to the reader: keep the better.
-      if (out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
-      out.push(hit);
-      if (out.length >= top) break;
+    for (let round = 0; out.length < top && perFile.some((chunks) => chunks.length > round); round++) {
+      for (const chunks of perFile) {
+        const hit = chunks[round];
+        if (!hit || out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
+        out.push(hit);
+        if (out.length >= top) break;
+      }
     }
     return out;
   }
@@ -415,39 +423,7 @@ export class WorkspaceIndex implements Disposable {
    */
   async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
     const top = options.top ?? 10;
-    const candidates = Math.max(100, top * 10);
-    const analysis = analyzeQuery(query);
-    const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(query, candidates, options, signal, lists);
-    // Files are numbered for the ranking; a file outside the wanted roots gets no number.
-    const rootFilter = options.roots ? new Set(options.roots) : undefined;
-    const keys: string[] = [];
-    const numbers = new Map<string, number>();
-    const groupOf = new Int32Array(this.slots.length).fill(-1);
-    this.slots.forEach((meta, slot) => {
-      if (!meta) return;
-      let number = numbers.get(meta.fileKey);
-      if (number === undefined) {
-        const file = this.catalog.get(meta.fileKey);
-        if (!file || (rootFilter && !rootFilter.has(file.root))) return;
-        numbers.set(meta.fileKey, (number = keys.length));
-        keys.push(meta.fileKey);
-      }
-      groupOf[slot] = number;
-    });
-    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
-    const chunksOf = new Map<number, SearchHit[]>();
-    for (const hit of fused) {
-      const number = numbers.get(fileKeyOf(hit.root, hit.path));
-      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
-    }
-    const perFile = (retriever: Retriever) => {
-      const list = lists.find((l) => l.retriever === retriever);
-      return list ? fileScores(list.items, fileOf) : undefined;
-    };
-    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
-    const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
-    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
+    const { ranked, keys, chunksOf } = await this.rankedFiles(query, Math.max(100, top * 10), options, signal);
     return ranked.slice(0, top).map((entry) => {
       const file = this.catalog.get(keys[entry.id])!;
       const chunks = chunksOf.get(entry.id) ?? [];
@@ -514,6 +490,43 @@ export class WorkspaceIndex implements Disposable {
 
   private shardOf(fileKey: string): number {
     return shardOf(this.store.manifest, fileKey);
+  }
+
+  /** Files ranked by fileRanking.ts, numbered by `keys`, with each file's fused chunk hits. */
+  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: string[]; chunksOf: Map<number, SearchHit[]> }> {
+    const analysis = analyzeQuery(query);
+    const lists: ScoredList[] = [];
+    const fused = await this.fusedHits(query, candidates, options, signal, lists);
+    // Files are numbered for the ranking; a file outside the wanted roots gets no number.
+    const rootFilter = options.roots ? new Set(options.roots) : undefined;
+    const keys: string[] = [];
+    const numbers = new Map<string, number>();
+    const groupOf = new Int32Array(this.slots.length).fill(-1);
+    this.slots.forEach((meta, slot) => {
+      if (!meta) return;
+      let number = numbers.get(meta.fileKey);
+      if (number === undefined) {
+        const file = this.catalog.get(meta.fileKey);
+        if (!file || (rootFilter && !rootFilter.has(file.root))) return;
+        numbers.set(meta.fileKey, (number = keys.length));
+        keys.push(meta.fileKey);
+      }
+      groupOf[slot] = number;
+    });
+    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
+    const chunksOf = new Map<number, SearchHit[]>();
+    for (const hit of fused) {
+      const number = numbers.get(fileKeyOf(hit.root, hit.path));
+      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
+    }
+    const perFile = (retriever: Retriever) => {
+      const list = lists.find((l) => l.retriever === retriever);
+      return list ? fileScores(list.items, fileOf) : undefined;
+    };
+    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
+    const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
+    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
+    return { ranked, keys, chunksOf };
   }
 
   /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
