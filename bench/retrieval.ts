@@ -101,7 +101,8 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
           const scores = scoreRanking(files, row.gold_files);
           add('all', mode, scores);
           if (row.split) add(row.split, mode, scores);
-          if (row.repo) add(`${row.repo}${row.split ? ` ${row.split}` : ''}`, mode, scores);
+          if (row.repo) add(row.repo, mode, scores);
+          if (row.repo && row.split) add(`${row.repo} ${row.split}`, mode, scores);
         }
       }
       index.dispose();
