@@ -47,10 +47,8 @@ export const kindFactors: Readonly<Record<FileKind, number>> = {
   changelog: 0.1,
 };
 
-export const tuning = {
-  /** A file the query names by path or file name gains this share of the best score. */
-  namedBoost: 0.6,
-};
+/** A file the query names by path or file name gains this share of the best score. */
+const namedBoost = 0.6;
 
 export function kindWeight(kind: FileKind, query: QueryAnalysis): number {
   if (kind === 'docs' || kind === 'example') return query.wantsDocs ? 1 : kindFactors[kind];
@@ -95,7 +93,7 @@ export function rankFiles(evidence: FileEvidence, pathOf: (id: number) => string
     if (factor < 1) entry.signals.add('ranked-down');
     if (namedBy(path, query)) {
       // Scaled by the kind too: a bare file name also names that file's test and its fixtures.
-      score += tuning.namedBoost * best * factor;
+      score += namedBoost * best * factor;
       entry.signals.add('named');
     }
     ranked.push({ id, score, kind, signals: [...entry.signals] });

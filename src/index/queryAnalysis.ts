@@ -8,15 +8,13 @@ export interface QueryAnalysis {
   readonly weights: ReadonlyMap<string, number>;
   /** Paths and file names the query names ("lib/core/Axios.js", "http.js"), lower case. */
   readonly mentionedFiles: readonly string[];
-  /** A bug report, stack trace or error: about source code. */
-  readonly aboutBehaviour: boolean;
-  /** Asks how to configure or use something, or for the docs themselves. */
+  /** Asks how to configure or use something, or for the docs themselves, and reports no failure. */
   readonly wantsDocs: boolean;
   /** Names tests, specs or fixtures. */
   readonly wantsTests: boolean;
 }
 
-export const termWeights = {
+const termWeights = {
   /** Code a query carries counts this much more than its prose: it names what the code names. */
   code: 2,
   /** A term that only ever appears in the prose of a query. */
@@ -47,15 +45,15 @@ export function analyzeQuery(query: string): QueryAnalysis {
   if (title.length < query.trim().length && !title.startsWith('#')) for (const term of codeTermCounts(title).keys()) weights.set(term, Math.max(termWeights.title, weights.get(term) ?? 0));
   const mentionedFiles = [...new Set([...(query.match(fileMention) ?? [])].map((path) => path.toLowerCase().replace(/^(\.\/|\/)+/, '')))];
   const hasTrace = /^\s*at\s+\S+/m.test(query) || /\(\S+:\d+:\d+\)/.test(query);
+  // A bug report, a stack trace or an error is about source code, whatever else it says.
   const aboutBehaviour = hasTrace || behaviourWords.test(query);
   return {
     terms: [...weights.keys()],
     weights,
     mentionedFiles,
-    aboutBehaviour,
     // A bug report mentions "install" and "configure" in its environment section: docs intent
     // counts only when the question is not a report of broken behaviour.
-    wantsDocs: docsWords.test(query) && !hasTrace && !behaviourWords.test(query),
+    wantsDocs: docsWords.test(query) && !aboutBehaviour,
     wantsTests: testWords.test(query) || mentionedFiles.some((path) => testFile.test(path)),
   };
 }
