@@ -149,6 +149,13 @@ interface CatalogEntry {
   readonly slots: readonly number[];
 }
 
+/** The files numbered for the file ranking, and each chunk slot's file number (-1: none). */
+interface FileGroups {
+  readonly keys: readonly string[];
+  readonly numbers: ReadonlyMap<string, number>;
+  readonly groupOf: Int32Array;
+}
+
 interface SlotMeta {
   readonly fileKey: string;
   readonly startLine: number;
@@ -218,6 +225,8 @@ export class WorkspaceIndex implements Disposable {
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
   private loaded: IndexLoad | undefined;
+  /** File numbering for the file ranking, built on the first query after the catalog changes. */
+  private fileGroups: FileGroups | undefined;
   /** Per shard, the fingerprint of the shard file memory reflects; `corrupt` for one that could not be read. */
   private shardFingerprints: string[] = [];
   /** Per shard, what the snapshot on disk reflects; undefined when there is none. */
@@ -493,26 +502,11 @@ export class WorkspaceIndex implements Disposable {
   }
 
   /** Files ranked by fileRanking.ts, numbered by `keys`, with each file's fused chunk hits. */
-  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: string[]; chunksOf: Map<number, SearchHit[]> }> {
+  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: readonly string[]; chunksOf: Map<number, SearchHit[]> }> {
     const analysis = analyzeQuery(query);
     const lists: ScoredList[] = [];
     const fused = await this.fusedHits(query, candidates, options, signal, lists);
-    // Files are numbered for the ranking; a file outside the wanted roots gets no number.
-    const rootFilter = options.roots ? new Set(options.roots) : undefined;
-    const keys: string[] = [];
-    const numbers = new Map<string, number>();
-    const groupOf = new Int32Array(this.slots.length).fill(-1);
-    this.slots.forEach((meta, slot) => {
-      if (!meta) return;
-      let number = numbers.get(meta.fileKey);
-      if (number === undefined) {
-        const file = this.catalog.get(meta.fileKey);
-        if (!file || (rootFilter && !rootFilter.has(file.root))) return;
-        numbers.set(meta.fileKey, (number = keys.length));
-        keys.push(meta.fileKey);
-      }
-      groupOf[slot] = number;
-    });
+    const { keys, numbers, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
     const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
     const chunksOf = new Map<number, SearchHit[]>();
     for (const hit of fused) {
@@ -527,6 +521,29 @@ export class WorkspaceIndex implements Disposable {
     const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
     const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
     return { ranked, keys, chunksOf };
+  }
+
+  /**
+   * Numbers the files (in `roots` only, when given) and maps each chunk slot to its file's number,
+   * -1 for none. Kept between queries until the catalog changes: at 100,000 chunks building it
+   * is most of what the file ranking adds to a query.
+   */
+  private numberFiles(roots: ReadonlySet<string> | undefined): FileGroups {
+    const keys: string[] = [];
+    const numbers = new Map<string, number>();
+    const groupOf = new Int32Array(this.slots.length).fill(-1);
+    this.slots.forEach((meta, slot) => {
+      if (!meta) return;
+      let number = numbers.get(meta.fileKey);
+      if (number === undefined) {
+        const file = this.catalog.get(meta.fileKey);
+        if (!file || (roots && !roots.has(file.root))) return;
+        numbers.set(meta.fileKey, (number = keys.length));
+        keys.push(meta.fileKey);
+      }
+      groupOf[slot] = number;
+    });
+    return { keys, numbers, groupOf };
   }
 
   /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
@@ -637,6 +654,7 @@ export class WorkspaceIndex implements Disposable {
     this.keywords = new KeywordIndex();
     this.catalog.clear();
     this.slots.length = 0;
+    this.fileGroups = undefined;
     this.hashToSlot.clear();
     this.shardMembers.clear();
     return undefined;
@@ -883,6 +901,7 @@ export class WorkspaceIndex implements Disposable {
 
   /** Records a file in the catalog and among its shard's members. */
   private catalogFile(key: string, file: Omit<CatalogEntry, 'slots'>, slots: readonly number[]): void {
+    this.fileGroups = undefined;
     this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
     const shard = this.shardOf(key);
     if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
@@ -900,6 +919,7 @@ export class WorkspaceIndex implements Disposable {
       this.keywords.remove(slot);
     }
     this.catalog.delete(key);
+    this.fileGroups = undefined;
     this.shardMembers.get(this.shardOf(key))?.delete(key);
     return true;
   }
