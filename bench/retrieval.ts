@@ -10,8 +10,10 @@
  * fetched with `npm pack` into the cache when missing; with "strip": "comments" too, at a copy
  * of it without comments and doc files, built once beside it (bench/docstringDataset.ts). Each
  * root is indexed once with the local embedder, then every query is run hybrid, vector-only and
- * keyword-only, and recall@5, recall@10 and MRR over files are printed, per "split" too when
- * rows have one.
+ * keyword-only, beside the whole-file BM25 baseline (bench/wholeFileBm25.ts), and recall@5,
+ * recall@10, hit@10, MRR and prose@10 (the share of the top 10 that is docs, changelogs, templates,
+ * fixtures or generated files and not an answer) are printed, per "split" and "repo" too when
+ * rows have them.
  *
  * --keep-stores DIR keeps the indexes between runs, for trying search-time changes (fusion, file
  * ranking, query handling) quickly. A change to chunking or tokens needs a fresh DIR: only the
@@ -26,6 +28,8 @@ import { releaseRoot, strippedRoot } from './npmRelease.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
 import type { Retriever } from '../src/index/rankFusion.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
+import { type Scores, scoreRanking } from './retrievalScores.ts';
+import { WholeFileBm25 } from './wholeFileBm25.ts';
 
 interface Row {
   readonly root: string;
@@ -37,16 +41,24 @@ interface Row {
   readonly strip?: string;
   /** "dev" or "heldout": tune on the one, check on the other. */
   readonly split?: string;
+  /** "owner/name" (bench/issueDataset.ts): numbers are printed per repository too. */
+  readonly repo?: string;
 }
 
 interface Totals {
   r5: number;
   r10: number;
+  hit10: number;
   mrr: number;
+  /** Top-10 files that are docs, changelogs, templates, fixtures or generated, and not answers. */
+  prose: number;
+  listed: number;
   count: number;
 }
 
+/** The index's modes; `bm25-file` is the whole-file baseline (bench/wholeFileBm25.ts). */
 const modes: Record<string, readonly Retriever[]> = { hybrid: ['vector', 'keyword'], vector: ['vector'], keyword: ['keyword'] };
+
 
 async function evaluate(datasetPath: string, coarse: boolean, keptStores: string | undefined): Promise<void> {
   const rows = readFileSync(datasetPath, 'utf8')
@@ -62,12 +74,15 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
   const storeBase = keptStores ?? mkdtempSync(join(tmpdir(), 'gw-retrieval-'));
   // Totals per mode, for all rows ('all') and per split.
   const totals = new Map<string, Record<string, Totals>>();
-  const add = (group: string, mode: string, r5: number, r10: number, mrr: number) => {
+  const add = (group: string, mode: string, scores: Scores) => {
     if (!totals.has(group)) totals.set(group, {});
-    const entry = (totals.get(group)![mode] ??= { r5: 0, r10: 0, mrr: 0, count: 0 });
-    entry.r5 += r5;
-    entry.r10 += r10;
-    entry.mrr += mrr;
+    const entry = (totals.get(group)![mode] ??= { r5: 0, r10: 0, hit10: 0, mrr: 0, prose: 0, listed: 0, count: 0 });
+    entry.r5 += scores.r5;
+    entry.r10 += scores.r10;
+    entry.hit10 += scores.hit10;
+    entry.mrr += scores.mrr;
+    entry.prose += scores.prose;
+    entry.listed += scores.listed;
     entry.count++;
   };
   const started = performance.now();
@@ -77,15 +92,17 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
     for (const [root, group] of byRoot) {
       const index = await WorkspaceIndex.open({ storeDirectory: join(storeBase, createHash('sha256').update(root).digest('hex').slice(0, 16)), roots: [{ id: 'root', path: root }], embedder: new LocalEmbedder(), ...(coarse ? { vectorSearch: { coarseFrom: 1 } } : {}) });
       await index.refresh();
+      const baseline = await WholeFileBm25.over(root);
       for (const row of group) {
-        const gold = new Set(row.gold_files);
-        for (const [mode, retrievers] of Object.entries(modes)) {
-          const files = (await index.searchFiles(row.query, { top: 10, retrievers })).map((hit) => hit.path);
-          const found = (k: number) => files.slice(0, k).filter((path) => gold.has(path)).length / gold.size;
-          const firstRank = files.findIndex((path) => gold.has(path));
-          const scores = [found(5), found(10), firstRank < 0 ? 0 : 1 / (firstRank + 1)] as const;
-          add('all', mode, ...scores);
-          if (row.split) add(row.split, mode, ...scores);
+        const rankings: [string, string[]][] = [];
+        for (const [mode, retrievers] of Object.entries(modes)) rankings.push([mode, (await index.searchFiles(row.query, { top: 10, retrievers })).map((hit) => hit.path)]);
+        rankings.push(['bm25-file', baseline.search(row.query, 10)]);
+        for (const [mode, files] of rankings) {
+          const scores = scoreRanking(files, row.gold_files);
+          add('all', mode, scores);
+          if (row.split) add(row.split, mode, scores);
+          if (row.repo) add(row.repo, mode, scores);
+          if (row.repo && row.split) add(`${row.repo} ${row.split}`, mode, scores);
         }
       }
       index.dispose();
@@ -94,11 +111,13 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
     if (!keptStores) rmSync(storeBase, { recursive: true, force: true });
   }
   console.log(`${rows.length} queries over ${new Set(rows.map(rootOf)).size} roots from ${datasetPath} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  console.log('rows      mode      recall@5  recall@10  MRR@10');
+  const width = Math.max(14, ...[...totals].map(([group, byMode]) => `${group} (${Object.values(byMode)[0]?.count ?? 0})`.length + 2));
+  console.log(`${'rows'.padEnd(width)}${'mode'.padEnd(10)}recall@5  recall@10  hit@10    MRR@10    prose@10`);
   for (const [group, byMode] of totals) {
     for (const [mode, total] of Object.entries(byMode)) {
       const f = (value: number) => (value / total.count).toFixed(3).padStart(8);
-      console.log(`${`${group} (${total.count})`.padEnd(14)}${mode.padEnd(8)} ${f(total.r5)}  ${f(total.r10)}  ${f(total.mrr)}`);
+      const prose = (total.prose / Math.max(1, total.listed)).toFixed(3).padStart(8);
+      console.log(`${`${group} (${total.count})`.padEnd(width)}${mode.padEnd(9)} ${f(total.r5)}  ${f(total.r10)}  ${f(total.hit10)}  ${f(total.mrr)}  ${prose}`);
     }
   }
 }

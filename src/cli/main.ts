@@ -80,8 +80,9 @@ export async function runCli(argv: readonly string[], out: (text: string) => voi
       const options = { top };
       if (values.files) {
         const hits = await index.searchFiles(query, options, signal);
-        if (values.json) out(`${JSON.stringify(hits.map(({ chunks: _chunks, ...hit }) => hit), null, 2)}\n`);
-        else out(hits.map((hit, i) => `${i + 1}. ${hit.path}  ${hit.score.toFixed(4)}  [${hit.retrievers.join('+')}]`).join('\n') + '\n');
+        // Why each file ranks: its signals, and the lines of its best passages.
+        if (values.json) out(`${JSON.stringify(hits.map(({ chunks, ...hit }) => ({ ...hit, lines: chunks.map((chunk) => [chunk.startLine, chunk.endLine]) })), null, 2)}\n`);
+        else out(hits.map((hit, i) => `${i + 1}. ${hit.path}  ${hit.score.toFixed(4)}  [${hit.signals.join('+')}]${hit.chunks[0] ? `  lines ${hit.chunks[0].startLine}-${hit.chunks[0].endLine}` : ''}`).join('\n') + '\n');
       } else {
         const hits = await index.search(query, options, signal);
         if (values.json) out(`${JSON.stringify(hits, null, 2)}\n`);

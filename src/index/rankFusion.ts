@@ -15,12 +15,6 @@ export interface ScoredList {
 export type RetrieverWeights = Readonly<Partial<Record<Retriever, number>>>;
 
 /**
- * The local embedder's cosine is the weaker signal (hashed features, no IDF), so it counts 0.6
- * of BM25 when files are fused: best on the release set's dev rows among 0.4-1.5 (README).
- */
-export const fileFusionWeights: RetrieverWeights = { vector: 0.6, keyword: 1 };
-
-/**
  * Reciprocal rank fusion: each list adds 1 / (k + rank) for every item it holds. It needs no
  * score calibration between cosine and BM25, and an item both retrievers found rises to the top.
  */

@@ -21,7 +21,9 @@ import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './file
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
 import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { KeywordIndex } from './keywordIndex.ts';
-import { fileFusionWeights, fileScores, reciprocalRankFusion, type Retriever, type ScoredList, scoreFusion } from './rankFusion.ts';
+import { type RankedFile, rankFiles, type RankSignal } from './fileRanking.ts';
+import { analyzeQuery } from './queryAnalysis.ts';
+import { fileScores, reciprocalRankFusion, type Retriever, type ScoredList } from './rankFusion.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
 import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
@@ -136,7 +138,9 @@ export interface FileHit {
   readonly absolutePath: string;
   readonly score: number;
   readonly retrievers: readonly Retriever[];
-  /** The file's best chunks, best first. */
+  /** Why it ranks here: which retrievers found it, whether the query names it, whether its kind was ranked down. */
+  readonly signals: readonly RankSignal[];
+  /** The file's best chunks, best first (none when only the whole-file score found it). */
   readonly chunks: readonly SearchHit[];
 }
 
@@ -147,6 +151,13 @@ interface CatalogEntry {
   readonly size: number;
   readonly mtimeMs: number;
   readonly slots: readonly number[];
+}
+
+/** The files numbered for the file ranking, and each chunk slot's file number (-1: none). */
+interface FileGroups {
+  readonly keys: readonly string[];
+  readonly numbers: ReadonlyMap<string, number>;
+  readonly groupOf: Int32Array;
 }
 
 interface SlotMeta {
@@ -218,6 +229,8 @@ export class WorkspaceIndex implements Disposable {
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
   private loaded: IndexLoad | undefined;
+  /** File numbering for the file ranking, built on the first query after the catalog changes. */
+  private fileGroups: FileGroups | undefined;
   /** Per shard, the fingerprint of the shard file memory reflects; `corrupt` for one that could not be read. */
   private shardFingerprints: string[] = [];
   /** Per shard, what the snapshot on disk reflects; undefined when there is none. */
@@ -425,57 +438,51 @@ export class WorkspaceIndex implements Disposable {
     return this.refresh(signal, onProgress);
   }
 
-  /** The best chunks for a query: vector and BM25 results fused by reciprocal rank, overlaps removed. */
+  /**
+   * The best chunks for a query, for chat's context and completion: vector and BM25 chunks fused
+   * by reciprocal rank, then taken in the file ranking's order (searchFiles), each file's best
+   * chunk first, then each file's second, so a changelog's many matching passages do not crowd
+   * out the source. Overlapping windows of one file are one place to the reader: the better kept.
+   */
   async search(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<SearchHit[]> {
     const top = options.top ?? 10;
-    const fused = await this.fusedHits(query, Math.max(50, top * 5), options, signal);
+    const { ranked, chunksOf } = await this.rankedFiles(query, Math.max(50, top * 5), options, signal);
+    const perFile = ranked.map((file) => chunksOf.get(file.id) ?? []).filter((chunks) => chunks.length > 0);
     const out: SearchHit[] = [];
-    for (const hit of fused) {
-      // Overlapping windows of one file are one place to the reader: keep the better.
-      if (out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
-      out.push(hit);
-      if (out.length >= top) break;
+    for (let round = 0; out.length < top && perFile.some((chunks) => chunks.length > round); round++) {
+      for (const chunks of perFile) {
+        const hit = chunks[round];
+        if (!hit || out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
+        out.push(hit);
+        if (out.length >= top) break;
+      }
     }
     return out;
   }
 
   /**
-   * The best files for a query. Each retriever's chunk scores are summed per file first (decaying
-   * weights), then the two file lists are fused by score: fusing chunks first let a file's many
-   * middling chunks outrank the file one retriever was sure of.
+   * The best files for a query, ranked by fileRanking.ts: each retriever's chunk scores summed
+   * per file (decaying weights), whole-file BM25 from the same postings, fused by score, then
+   * weighed by what each file is (source, docs, tests…) to what the query asks.
    */
   async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
     const top = options.top ?? 10;
-    const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(query, Math.max(100, top * 10), options, signal, lists);
-    const files = new Map<string, { hit: SearchHit; score: number; retrievers: Set<Retriever>; chunks: SearchHit[] }>();
-    for (const hit of fused) {
-      const key = fileKeyOf(hit.root, hit.path);
-      const entry = files.get(key) ?? { hit, score: 0, retrievers: new Set<Retriever>(), chunks: [] };
-      for (const retriever of hit.retrievers) entry.retrievers.add(retriever);
-      entry.chunks.push(hit);
-      files.set(key, entry);
-    }
-    // Files are numbered for the fusion; hits fusedHits dropped (other roots) stay dropped.
-    const keys = [...files.keys()];
-    const numbers = new Map(keys.map((key, i) => [key, i]));
-    const fileOf = (id: number) => {
-      const key = this.slots[id]?.fileKey;
-      return key === undefined ? undefined : numbers.get(key);
-    };
-    const fileLists = lists.map((list) => ({ retriever: list.retriever, items: fileScores(list.items, fileOf) }));
-    for (const item of scoreFusion(fileLists, fileFusionWeights)) files.get(keys[item.id])!.score = item.score;
-    return [...files.values()]
-      .sort((a, b) => b.score - a.score)
-      .slice(0, top)
-      .map((entry) => ({
-        root: entry.hit.root,
-        path: entry.hit.path,
-        absolutePath: entry.hit.absolutePath,
+    const { ranked, keys, chunksOf } = await this.rankedFiles(query, Math.max(100, top * 10), options, signal);
+    return ranked.slice(0, top).map((entry) => {
+      const file = this.catalog.get(keys[entry.id])!;
+      const chunks = chunksOf.get(entry.id) ?? [];
+      const retrievers = new Set<Retriever>(chunks.flatMap((chunk) => chunk.retrievers));
+      if (entry.signals.includes('whole-file')) retrievers.add('keyword');
+      return {
+        root: file.root,
+        path: file.path,
+        absolutePath: this.absolutePath(file.root, file.path),
         score: entry.score,
-        retrievers: [...entry.retrievers],
-        chunks: entry.chunks.slice(0, 3),
-      }));
+        retrievers: [...retrievers],
+        signals: entry.signals,
+        chunks: chunks.slice(0, 3),
+      };
+    });
   }
 
   /**
@@ -490,9 +497,12 @@ export class WorkspaceIndex implements Disposable {
     const vector = this.vectors.get(slot);
     if (!meta || !vector) return 0;
     // Three rounds: one leaves the loops half compiled (a first query of 50–60 ms, against 19).
+    const groups = (this.fileGroups ??= this.numberFiles(undefined));
     for (let round = 0; round < 3; round++) {
       this.vectors.search(vector, 50);
-      this.keywords.search(queryTerms(`${meta.fileKey} ${meta.symbol ?? ''}`), 50);
+      const terms = queryTerms(`${meta.fileKey} ${meta.symbol ?? ''}`);
+      this.keywords.search(terms, 50);
+      this.keywords.searchGroups(terms, groups.groupOf, groups.keys.length, 50);
     }
     return performance.now() - started;
   }
@@ -587,6 +597,51 @@ export class WorkspaceIndex implements Disposable {
 
   private shardOf(fileKey: string): number {
     return shardOf(this.store.manifest, fileKey);
+  }
+
+  /** Files ranked by fileRanking.ts, numbered by `keys`, with each file's fused chunk hits. */
+  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: readonly string[]; chunksOf: Map<number, SearchHit[]> }> {
+    const analysis = analyzeQuery(query);
+    const lists: ScoredList[] = [];
+    const fused = await this.fusedHits(query, candidates, options, signal, lists);
+    const { keys, numbers, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
+    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
+    const chunksOf = new Map<number, SearchHit[]>();
+    for (const hit of fused) {
+      const number = numbers.get(fileKeyOf(hit.root, hit.path));
+      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
+    }
+    const perFile = (retriever: Retriever) => {
+      const list = lists.find((l) => l.retriever === retriever);
+      return list ? fileScores(list.items, fileOf) : undefined;
+    };
+    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
+    const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
+    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
+    return { ranked, keys, chunksOf };
+  }
+
+  /**
+   * Numbers the files (in `roots` only, when given) and maps each chunk slot to its file's number,
+   * -1 for none. Kept between queries until the catalog changes: at 100,000 chunks building it
+   * is most of what the file ranking adds to a query.
+   */
+  private numberFiles(roots: ReadonlySet<string> | undefined): FileGroups {
+    const keys: string[] = [];
+    const numbers = new Map<string, number>();
+    const groupOf = new Int32Array(this.slots.length).fill(-1);
+    this.slots.forEach((meta, slot) => {
+      if (!meta) return;
+      let number = numbers.get(meta.fileKey);
+      if (number === undefined) {
+        const file = this.catalog.get(meta.fileKey);
+        if (!file || (roots && !roots.has(file.root))) return;
+        numbers.set(meta.fileKey, (number = keys.length));
+        keys.push(meta.fileKey);
+      }
+      groupOf[slot] = number;
+    });
+    return { keys, numbers, groupOf };
   }
 
   /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
@@ -702,6 +757,7 @@ export class WorkspaceIndex implements Disposable {
     this.keywords = new KeywordIndex();
     this.catalog.clear();
     this.slots.length = 0;
+    this.fileGroups = undefined;
     this.hashToSlot.clear();
     this.shardMembers.clear();
   }
@@ -960,6 +1016,7 @@ export class WorkspaceIndex implements Disposable {
 
   /** Records a file in the catalog and among its shard's members. */
   private catalogFile(key: string, file: Omit<CatalogEntry, 'slots'>, slots: readonly number[]): void {
+    this.fileGroups = undefined;
     this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
     const shard = this.shardOf(key);
     if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
@@ -977,6 +1034,7 @@ export class WorkspaceIndex implements Disposable {
       this.keywords.remove(slot);
     }
     this.catalog.delete(key);
+    this.fileGroups = undefined;
     this.shardMembers.get(this.shardOf(key))?.delete(key);
     return true;
   }

@@ -34,6 +34,9 @@ export interface RetrievedSnippet {
 
 export type RetrieveContext = (query: string, signal: AbortSignal) => Promise<readonly RetrievedSnippet[]>;
 
+/** Workspace paths for a query, best first: the index's file ranking. */
+export type FindFiles = (query: string, limit: number, signal: AbortSignal) => Promise<readonly string[]>;
+
 export interface RefactorProgress {
   readonly done: number;
   readonly total: number;
@@ -45,6 +48,8 @@ export interface RefactorPlannerOptions {
   readonly model: RefactorModel;
   readonly restorer?: ReplyRestorer;
   readonly retrieve?: RetrieveContext;
+  /** The file ranking, which orders Cross-File Refactor's proposal; without it, snippets' order does. */
+  readonly findFiles?: FindFiles;
   /** Prompt tokens per request; work is split to stay under it. */
   readonly maxPromptTokens?: number;
   /** Tokens of retrieval context per cross-file request. */
@@ -104,6 +109,7 @@ export class RefactorPlanner {
   private readonly model: RefactorModel;
   private readonly restorer: ReplyRestorer;
   private readonly retrieve: RetrieveContext | undefined;
+  private readonly findFiles: FindFiles | undefined;
   private readonly maxPromptTokens: number;
   private readonly contextTokens: number;
   private readonly wholeFileMaxLines: number;
@@ -118,6 +124,7 @@ export class RefactorPlanner {
     this.model = options.model;
     this.restorer = options.restorer ?? { restore: (text) => text };
     this.retrieve = options.retrieve;
+    this.findFiles = options.findFiles;
     this.maxPromptTokens = options.maxPromptTokens ?? 24_000;
     this.contextTokens = options.contextTokens ?? 4_000;
     this.wholeFileMaxLines = options.wholeFileMaxLines ?? defaultWholeFileMaxLines;
@@ -126,13 +133,18 @@ export class RefactorPlanner {
     this.logger = options.logger ?? nullLogger;
   }
 
-  /** Files retrieval finds for a cross-file instruction, best first, for the user to confirm. */
+  /**
+   * Files retrieval finds for a cross-file instruction, best first, for the user to confirm. The
+   * file ranking orders them when there is one: it weighs whole files and what they are, where
+   * the first appearance of a snippet favours whichever file has the single best passage.
+   */
   async proposeFiles(instruction: string, signal: AbortSignal, limit = 8): Promise<ProposedFile[]> {
-    if (!this.retrieve) return [];
-    const snippets = await this.retrieve(instruction, signal);
+    if (!this.retrieve && !this.findFiles) return [];
+    const snippets = this.retrieve ? await this.retrieve(instruction, signal) : [];
     const byPath = new Map<string, RetrievedSnippet[]>();
     for (const snippet of snippets) byPath.set(snippet.path, [...(byPath.get(snippet.path) ?? []), snippet]);
-    return [...byPath].slice(0, limit).map(([path, found]) => ({ path, snippets: found }));
+    const paths = this.findFiles ? await this.findFiles(instruction, limit, signal) : [...byPath.keys()];
+    return paths.slice(0, limit).map((path) => ({ path, snippets: byPath.get(path) ?? [] }));
   }
 
   /** The requests a command becomes: one when it fits, else per file, per slice or per group of files. */

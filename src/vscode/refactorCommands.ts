@@ -5,7 +5,7 @@ import { type IndexSearch, retrievalFromIndex } from '../chat/indexRetrieval.ts'
 import type { Logger } from '../common/logger.ts';
 import type { DocumentSnapshot, Range } from '../common/text.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';
-import { type ProposedFile, type RefactorOutcome, RefactorPlanner, type ReplyRestorer, type RetrieveContext } from '../refactor/refactorPlanner.ts';
+import { type FindFiles, type ProposedFile, type RefactorOutcome, RefactorPlanner, type ReplyRestorer, type RetrieveContext } from '../refactor/refactorPlanner.ts';
 import type { DiagnosticInfo, RefactorCommand, TestFileTarget } from '../refactor/refactorRequest.ts';
 import { locateTestFile } from '../refactor/testFileLocator.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
@@ -24,6 +24,8 @@ export interface RefactorFeatureDependencies {
   readonly search?: IndexSearch;
   /** Retrieval given directly (tests, or another source); wins over `search`. */
   readonly retrieve?: RetrieveContext;
+  /** The index's file ranking, which orders Cross-File Refactor's proposed files. */
+  readonly findFiles?: FindFiles;
 }
 
 // Snippets asked of the index per cross-file instruction; the planner keeps what fits its budget.
@@ -72,6 +74,7 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
       model: deps.gateway,
       restorer: deps.redactor,
       ...(retrieve ? { retrieve } : {}),
+      ...(deps.findFiles ? { findFiles: deps.findFiles } : {}),
       isReadable: (path) => deps.policy.isAllowed(path),
       logger: deps.logger,
     });
@@ -200,7 +203,7 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
     const proposedPaths = proposed.map((file) => file.path).filter(allowed);
     const preselected = proposedPaths.length > 0 ? proposedPaths : openEditorPaths().filter(allowed);
     const workspace = (await vscode.workspace.findFiles('**/*', excludedFolders, 2000)).map(enginePath).filter(allowed).sort();
-    const reasons = new Map(proposed.map((file) => [file.path, `${file.snippets.length} relevant passage${file.snippets.length === 1 ? '' : 's'}`]));
+    const reasons = new Map(proposed.map((file) => [file.path, file.snippets.length === 0 ? 'ranked by the index' : `${file.snippets.length} relevant passage${file.snippets.length === 1 ? '' : 's'}`]));
     const items: (vscode.QuickPickItem & { path: string })[] = [
       ...preselected.map((path) => ({ label: path, path, picked: true, description: reasons.get(path) ?? 'open in the editor' })),
       ...workspace.filter((path) => !preselected.includes(path)).map((path) => ({ label: path, path, picked: false })),

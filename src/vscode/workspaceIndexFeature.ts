@@ -97,6 +97,15 @@ export class WorkspaceIndexFeature extends DisposableBase {
     return hits.map((hit) => ({ ...hit, enginePath: multiRoot ? `${hit.root}/${hit.path}` : hit.path }));
   }
 
+  /** The file ranking (the index's searchFiles), as paths the editor side opens; nothing when the index is off. */
+  async searchFiles(query: string, top: number, signal: AbortSignal): Promise<string[]> {
+    const client = this.client;
+    if (!client) return [];
+    const hits = await client.searchFiles(query, { top }, signal);
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    return hits.map((hit) => (multiRoot ? `${hit.root}/${hit.path}` : hit.path));
+  }
+
   /**
    * The completion engine's index port: the best few chunks with their text, read fresh, and only
    * from files the access policy allows now (ignore rules may have changed since indexing).

@@ -172,18 +172,26 @@ test('Cross-File Refactor changes two files in one step, and one undo restores b
   const originals = [read(orderFile()), read(taxFile())];
   await server.reset();
   await server.script({ kind: 'text', text: renameReply, path: '/chat/completions' });
-  await openFromExplorer('order.ts');
-  await openFromExplorer('tax.ts');
+  // Every editor closed: the files must come from the index's file ranking, not from the
+  // fallback to open editors.
+  await workbench.runCommand('View: Close All Editors');
+  await workbench.waitForIndexReady();
   await workbench.runCommand('Groundwork: Cross-File Refactor…');
   await workbench.answerInput('Cross-File Refactor', 'rename taxFor to computeTax');
 
-  // Retrieval's proposals (or else the open editors) come ticked; the user corrects the list.
+  // Retrieval's proposals come ticked; the user corrects the list.
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'files to change' }).waitFor({ timeout: 30_000 });
   const rows = page.locator('.quick-input-list .monaco-list-row');
   await rows.first().waitFor({ timeout: 30_000 });
   const wanted = ['src/order.ts', 'src/tax.ts'];
   const offered = await rows.evaluateAll((nodes) => nodes.map((node) => ({ label: node.getAttribute('aria-label') ?? '', checked: node.getAttribute('aria-checked') === 'true' })));
-  assert.ok(offered.some((row) => row.label.startsWith('src/tax.ts')), 'tax.ts is offered');
+  assert.equal(await page.locator('.tabs-container .tab').count(), 0, 'no editor is open');
+  for (const path of wanted) {
+    const row = offered.find((entry) => entry.label.startsWith(path));
+    assert.ok(row?.checked, `${path} is proposed by the index`);
+    assert.doesNotMatch(row.label, /open in the editor/);
+  }
+  assert.ok(offered[0]!.label.startsWith('src/tax.ts'), 'the file that defines taxFor is proposed first');
   for (const [index, row] of offered.entries()) {
     const path = /^[^\s,]+/.exec(row.label)?.[0] ?? '';
     // A click on the row's label toggles its checkbox.
@@ -208,13 +216,13 @@ test('Cross-File Refactor changes two files in one step, and one undo restores b
   assert.doesNotMatch(read(orderFile()) + read(taxFile()), /taxFor/);
 
   // A change across files is one undo step. VS Code may ask whether to undo it in every file.
-  await workbench.focusEditor('order.ts');
+  await openFromExplorer('order.ts');
   await page.keyboard.press('Control+Z');
   const undoEverywhere = workbench.dialogButton(/Undo in 2 Files/);
   if (await undoEverywhere.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await undoEverywhere.click();
   await workbench.saveAll();
   await waitUntil(() => read(orderFile()) === originals[0] && read(taxFile()) === originals[1], 'both files restored by one undo');
-  await workbench.focusEditor('tax.ts');
+  await openFromExplorer('tax.ts');
   const editorText = (await page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
   assert.match(editorText, /export function taxFor\(/);
   assert.doesNotMatch(editorText, /computeTax/);

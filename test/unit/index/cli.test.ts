@@ -35,9 +35,11 @@ test('groundwork index then search, as a user runs them', (t) => {
   assert.equal(search.status, 0, search.stderr);
   assert.match(search.stdout, /^1\. src\/invoice\.py:1-3 {2}\d\.\d{4} {2}compute_invoice_total {2}\[vector\+keyword\]\n$/);
 
-  const json = JSON.parse(run('search', '--root', root, '--json', '--files', 'evict least recently used').stdout) as { path: string; score: number }[];
+  const json = JSON.parse(run('search', '--root', root, '--json', '--files', 'evict least recently used').stdout) as { path: string; score: number; signals: string[]; lines: [number, number][] }[];
   assert.equal(json[0].path, 'src/cache.ts');
   assert.ok(json[0].score > 0);
+  assert.ok(json[0].signals.includes('whole-file'), 'the result says which retrievers found it');
+  assert.ok(json[0].lines.length > 0 && json[0].lines[0][0] >= 1, 'and which lines');
 
   const again = run('index', '--root', root);
   assert.match(again.stderr, /0 updated, 0 removed, 0 chunks embedded/);

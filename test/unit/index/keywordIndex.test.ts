@@ -109,3 +109,29 @@ test('a snapshot that does not add up is refused', async () => {
   assert.throws(() => KeywordIndex.fromSnapshot({ ...good, terms: ['a', 'a'] }, 1), /twice/);
   assert.equal(KeywordIndex.fromSnapshot(good, 1).search(['b'], 1)[0].id, 0);
 });
+
+test('whole-file search scores a file as one document: the textbook BM25 of its chunks summed, not a sum over its chunks', () => {
+  const index = new KeywordIndex();
+  // File 0: a long changelog, 12 chunks each mentioning "timeout" once among other words.
+  // File 1: the source, one chunk that says "timeout" three times and names what it does.
+  const chunks: [number, number, Map<string, number>][] = [];
+  for (let i = 0; i < 12; i++) chunks.push([i, 0, new Map([['timeout', 1], [`release${i}`, 3], ['fixed', 2], ['version', 2]])]);
+  chunks.push([12, 1, new Map([['timeout', 3], ['request', 2], ['reject', 1]])]);
+  chunks.push([13, 2, new Map([['request', 1], ['retry', 4]])]);
+  for (const [slot, , counts] of chunks) index.add(slot, termCountsOf(counts), new Map());
+  const groupOf = Int32Array.from(chunks.map(([, file]) => file));
+  const files = new Map<number, Map<string, number>>();
+  for (const [, file, counts] of chunks) {
+    const sum = files.get(file) ?? new Map<string, number>();
+    for (const [term, count] of counts) sum.set(term, (sum.get(term) ?? 0) + count);
+    files.set(file, sum);
+  }
+  const query = ['timeout', 'request'];
+  assert.deepEqual(index.searchGroups(query, groupOf, 3, 3).map((hit) => hit.id), referenceBm25(files, query, 3));
+  assert.equal(index.searchGroups(query, groupOf, 3, 3)[0].id, 1, 'the short source file, not the long changelog');
+  // Chunk by chunk, the changelog's twelve matches are twelve hits.
+  assert.equal(index.search(['timeout'], 20).filter((hit) => hit.id < 12).length, 12);
+  // A term's weight scales its contribution.
+  const weighted = index.searchGroups(['retry', 'timeout'], groupOf, 3, 3, new Map([['timeout', 10]]));
+  assert.equal(weighted[0].id, 1);
+});

@@ -317,3 +317,19 @@ test('Generate Tests creates the test file beside the edit set base of "no file"
   assert.deepEqual(outcome.editSet.files.map((file) => [file.path, file.created, file.baseHash]), [['test/unit/cart.test.ts', true, null]]);
   assert.match(outcome.editSet.files[0]!.newText, /^import \{ test \}/);
 });
+
+test('Cross-File Refactor proposes files in the file ranking order, not in the order their snippets came', async () => {
+  const retrieve = async () => [
+    { path: 'CHANGELOG.md', startLine: 1, endLine: 1, text: '- old() is deprecated, use neo()' },
+    { path: 'src/b.ts', startLine: 3, endLine: 3, text: 'export const b = old();' },
+  ];
+  const findFiles = async (query: string, limit: number) => {
+    assert.equal(query, 'use neo() instead of old()');
+    return ['src/old.ts', 'src/b.ts', 'src/a.ts', 'CHANGELOG.md'].slice(0, limit);
+  };
+  const engine = planner(new FakeModel(() => []), { retrieve, findFiles });
+  const proposed = await engine.proposeFiles('use neo() instead of old()', new AbortController().signal, 3);
+  assert.deepEqual(proposed.map((file) => file.path), ['src/old.ts', 'src/b.ts', 'src/a.ts']);
+  assert.deepEqual(proposed[1]!.snippets.map((snippet) => snippet.startLine), [3], 'the snippets still say why');
+  assert.deepEqual(proposed[0]!.snippets, []);
+});

@@ -1,0 +1,129 @@
+/**
+ * Builds an issue-style retrieval set from public repositories' git history: for a commit that
+ * fixes an issue ("Fixes #123", "closes #45", "(#678)"), the query is the issue's text as its
+ * author wrote it (or, where that text could not be had, the squash-merged pull request's
+ * description in the commit body), the gold files the non-test source files the commit changed,
+ * and the root the repository's tree at the commit's parent.
+ *
+ *   node bench/issueDataset.ts --mirrors DIR --candidates OUT.json
+ *       lists the fixing commits of every repository mirror under DIR (owner+name/repo, bare git)
+ *   node bench/issueDataset.ts --mirrors DIR [--texts TEXTS.json] --out DATA_DIR
+ *       writes DATA_DIR/issues.jsonl and the base trees under DATA_DIR/trees/
+ *
+ * TEXTS.json, if given, maps "owner/name#N" to the issue's own text; without it every query is
+ * the commit body (for a squash-merged pull request, its description). Third-party trees and texts stay in DATA_DIR, outside the repository. Every third row of
+ * each repository is "heldout", to be looked at only after tuning on the "dev" rows.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface FixCommit {
+  readonly repo: string;
+  readonly issue: number;
+  readonly commit: string;
+  readonly parent: string;
+  readonly subject: string;
+  /** The commit body without trailers (the squash-merged PR's description, if any). */
+  readonly body: string;
+  readonly gold: readonly string[];
+}
+
+/** Most gold files: a commit touching more is a sweep, not a bug fix one searches for. */
+const maxGold = 4;
+/** Most rows per repository, so one big history does not outweigh the rest. */
+const maxPerRepo = 24;
+/** Shortest query worth asking: a title alone is a different task. */
+const minQueryChars = 60;
+
+const codeFile = /\.(m|c)?(j|t)sx?$/;
+const testPath = /(^|\/)(tests?|test-[^/]+|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|benchmarks?|examples?|e2e)\/|(^|\/)test\.[^/]+$|\.(test|spec|test-d)\.[^/]+$/i;
+
+/** The issue a commit message says it fixes, if any. */
+export function fixedIssue(message: string): number | undefined {
+  const match = /\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\s*:?\s+(?:https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/issues\/|#)(\d+)/i.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Files that answer a fix: changed non-test code present before the fix. */
+export function goldFiles(changed: readonly string[], existedBefore: (path: string) => boolean): string[] {
+  return changed.filter((path) => codeFile.test(path) && !testPath.test(path) && !path.endsWith('.d.ts') && existedBefore(path));
+}
+
+/** A commit body without sign-offs, co-authors and bare issue references. */
+export function cleanBody(body: string): string {
+  return body
+    .split('\n')
+    .filter((line) => !/^\s*(signed-off-by|co-authored-by|reviewed-by|pr-url|pr-close):/i.test(line))
+    .join('\n')
+    .trim();
+}
+
+function git(mirror: string, ...args: string[]): string {
+  return execFileSync('git', ['--git-dir', mirror, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+export function fixCommits(repo: string, mirror: string): FixCommit[] {
+  const log = git(mirror, 'log', '--no-merges', '--format=%x1e%H %P%x1f%s%x1f%b', 'HEAD');
+  const out: FixCommit[] = [];
+  const seen = new Set<number>();
+  for (const record of log.split('\x1e')) {
+    const [hashes, subject = '', body = ''] = record.split('\x1f');
+    const [commit, parent, ...more] = (hashes ?? '').trim().split(' ');
+    if (!commit || !parent || more.length > 0) continue;
+    const issue = fixedIssue(`${subject}\n${body}`);
+    if (issue === undefined || seen.has(issue)) continue;
+    const changed = git(mirror, 'diff', '--name-only', '--no-renames', '--diff-filter=M', parent, commit).split('\n').filter(Boolean);
+    const gold = goldFiles(changed, () => true);
+    if (gold.length === 0 || gold.length > maxGold) continue;
+    seen.add(issue);
+    out.push({ repo, issue, commit, parent, subject, body: cleanBody(body), gold });
+  }
+  return out;
+}
+
+function mirrors(dir: string): { repo: string; mirror: string }[] {
+  return readdirSync(dir)
+    .filter((name) => name.includes('+') && existsSync(join(dir, name, 'repo')))
+    .sort()
+    .map((name) => ({ repo: name.replace('+', '/'), mirror: join(dir, name, 'repo') }));
+}
+
+function build(mirrorDir: string, textsPath: string | undefined, outDir: string): void {
+  const texts = textsPath ? (JSON.parse(readFileSync(textsPath, 'utf8')) as Record<string, string>) : {};
+  const rows: string[] = [];
+  const counts = { issue: 0, body: 0 };
+  for (const { repo, mirror } of mirrors(mirrorDir)) {
+    let kept = 0;
+    for (const fix of fixCommits(repo, mirror)) {
+      if (kept >= maxPerRepo) break;
+      const issueText = texts[`${repo}#${fix.issue}`];
+      const query = issueText ?? (fix.body.length >= minQueryChars ? `${fix.subject}\n\n${fix.body}` : undefined);
+      if (!query || query.length < minQueryChars) continue;
+      const tree = join(outDir, 'trees', `${repo.replace('/', '+')}@${fix.parent.slice(0, 12)}`);
+      if (!existsSync(tree)) {
+        mkdirSync(tree, { recursive: true });
+        execFileSync('sh', ['-c', `git --git-dir "$1" archive "$2" | tar -x -C "$3"`, 'sh', mirror, fix.parent, tree]);
+      }
+      const split = kept % 3 === 2 ? 'heldout' : 'dev';
+      rows.push(JSON.stringify({ root: tree, query, gold_files: fix.gold, split, repo, issue: fix.issue, commit: fix.commit, source: issueText ? 'issue' : 'commit' }));
+      counts[issueText ? 'issue' : 'body']++;
+      kept++;
+    }
+    console.log(`${repo}: ${kept} rows`);
+  }
+  writeFileSync(join(outDir, 'issues.jsonl'), rows.join('\n') + '\n');
+  console.log(`wrote ${rows.length} rows (${counts.issue} issue texts, ${counts.body} commit bodies) to ${join(outDir, 'issues.jsonl')}`);
+}
+
+const isMain = process.argv[1]?.endsWith('issueDataset.ts');
+if (isMain) {
+  const { values } = parseArgs({ options: { mirrors: { type: 'string' }, candidates: { type: 'string' }, texts: { type: 'string' }, out: { type: 'string' } } });
+  if (values.mirrors && values.candidates) {
+    const all = mirrors(values.mirrors).flatMap(({ repo, mirror }) => fixCommits(repo, mirror));
+    writeFileSync(values.candidates, JSON.stringify(all, null, 1));
+    console.log(`${all.length} fixing commits`);
+  } else if (values.mirrors && values.out) build(values.mirrors, values.texts, values.out);
+  else console.error('Usage: node bench/issueDataset.ts --mirrors DIR (--candidates OUT.json | [--texts TEXTS.json] --out DATA_DIR)');
+}
