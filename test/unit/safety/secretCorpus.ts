@@ -29,7 +29,7 @@ const passwordChars = alnum + '!%^*_-+=.~';
 
 const createRandom = seededRandom;
 
-class Generator {
+export class Generator {
   private readonly random: () => number;
 
   constructor(seed: number) {
