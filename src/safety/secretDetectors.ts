@@ -52,7 +52,7 @@ function tryVendorToken(text: string, start: number, candidates: Candidate[]): n
   const which = match.findIndex((group, index) => index > 0 && group !== undefined);
   const format = vendorTokenFormats[which - 1]!;
   // The body after the prefix's words (`s.`, `test_pub_`, `API-`) is what must look random.
-  const body = format.loose ? value.replace(/^(?:[A-Za-z]+[._-])+/, '') : value;
+  const body = format.loose ? value.replace(/^(?:[a-z]+[._-])+|^[A-Z]+-/, '') : value;
   if (!vendorValue(value) || (format.loose && !randomBody(body))) return -1;
   candidates.push({ start, end: start + value.length, kind: format.kind, priority: 2 });
   return start + value.length;
@@ -158,6 +158,15 @@ function namedValue(text: string, candidates: Candidate[], verdict: NameVerdict,
   candidates.push({ start, end: start + value.length, kind: verdict.kind, priority: 0 });
 }
 
+/** `?token=…` in a status badge's URL (Codecov, Shields and the like): a token meant to be published. */
+function isBadgeParameter(text: string, nameStart: number): boolean {
+  const before = text.charAt(nameStart - 1);
+  if (before !== '?' && before !== '&' && before !== ';') return false;
+  const url = text.slice(Math.max(0, nameStart - 300), nameStart);
+  const scheme = url.lastIndexOf('://');
+  return scheme >= 0 && /badge|shields\.io|\/graph\/|\.svg\b|\.png\b/i.test(url.slice(scheme));
+}
+
 /**
  * Algolia's search-only keys are public by design and sit in every DocSearch and Docusaurus
  * config next to `indexName`; admin keys have the same shape but are not configured that way.
@@ -205,7 +214,7 @@ function namedValues(text: string, candidates: Candidate[]): void {
     // callee to look at next (`auth = HTTPBasicAuth("ops", "…")`).
     nameKeyword.lastIndex = valueGroup?.quoted === false ? Math.max(end, match.indices![valueGroup.group]![0]) : Math.max(end, match.index + match[0].length);
     const verdict = nameVerdict(match[2] ?? '');
-    if (!verdict || !valueGroup) continue;
+    if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
     const separator = match[3]!;
     if (separator === ',' && !valueGroup.quoted) continue;
     const span = match.indices![valueGroup.group]!;

@@ -43,9 +43,13 @@ export function vendorValue(value: string): boolean {
 
 /** Short or common vendor prefixes (`s.`, `API-`): the body must be random, not an identifier or a word run. */
 export function randomBody(value: string): boolean {
-  if (!/\d/.test(value) || madeOfWords(value)) return false;
+  if (madeOfWords(value)) return false;
+  // Long mixed-case bodies may lack a digit by chance; shorter ones are identifiers without one.
+  if (!/\d/.test(value)) return value.length >= 30 && /[a-z]/.test(value) && /[A-Z]/.test(value) && shannonEntropy(value) >= 4;
   // Lower-case hex bodies (`test_pub_…`) have no capitals to show; their spread of digits does.
   if (/^[0-9a-f_]+$/.test(value)) return value.length >= 24 && /[a-f]/.test(value) && shannonEntropy(value) >= 3.2;
+  // One case only (`API-` keys are upper case): long enough that an identifier would show words.
+  if (/^[A-Z0-9]+$|^[a-z0-9]+$/.test(value)) return value.length >= 20 && shannonEntropy(value) >= 3.8;
   return /[a-z]/.test(value) && /[A-Z]/.test(value) && shannonEntropy(value) >= 3.5;
 }
 
@@ -224,11 +228,22 @@ function isMemberAccess(value: string): boolean {
  * is itself a long random key (`FLWSECK_TEST-9f2c…`, `shippo_test_4be1…`).
  */
 function isExampleValue(value: string): boolean {
-  if (hasWord(exampleWords, value)) return true;
-  if (!hasWord(markerWords, value)) return false;
+  // Written in leetspeak (`topS3cr3tP4$$w0rd`), an example is still an example.
+  const plain = /[0-9$@]/.test(value) ? value.replace(/3/g, 'e').replace(/4|@/g, 'a').replace(/0/g, 'o').replace(/1/g, 'i').replace(/\$/g, 's') : value;
+  if (hasWord(exampleWords, value) || hasWord(exampleWords, plain)) return true;
+  const marked = hasWord(markerWords, value) ? value : hasWord(markerWords, plain) ? plain : undefined;
+  if (marked === undefined) return false;
   markerWords.lastIndex = 0;
-  const rest = value.replace(markerWords, '').replace(/[_\-.]/g, '');
-  return rest.length < 16 || shannonEntropy(rest) < 3.5 || madeOfWords(rest);
+  const rest = marked.replace(markerWords, '').replace(/[_\-.]/g, '');
+  return rest.length < 16 || (!/\d/.test(rest) && rest.length < 30) || shannonEntropy(rest) < 3.5 || madeOfWords(rest);
+}
+
+/** `token_claims_cnf_required_for_signedjwt`: an error code or an identifier, not a key. */
+function isSnakeIdentifier(value: string): boolean {
+  if (!/^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}$/.test(value)) return false;
+  const segments = value.split('_');
+  const wordy = segments.filter((segment) => shortWords.has(segment) || pronounceable(segment)).join('').length;
+  return wordy / segments.join('').length >= 0.5;
 }
 
 /** A base64 JSON object without a signature is a pagination cursor or state blob, not a credential. */
@@ -248,7 +263,7 @@ export function looksLikeSecretValue(value: string, verdict: NameVerdict, quoted
   // Many services issue UUIDs as keys; under a secret name the format says enough.
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return !verdict.weak && !/^[0-]+$/.test(value.replace(/-/g, ''));
   // Client ids and account numbers some vendors issue as long digit runs.
-  if (verdict.vendor && /^\d{14,24}$/.test(value)) return shannonEntropy(value) >= 2.5;
+  if (verdict.vendor && /^\d{14,24}$/.test(value)) return shannonEntropy(value) >= 2.2;
   if (value.length < (isPassword ? 6 : 10) || value.length > 1000) return false;
   // Keys are printable ASCII; anything else is prose (translated messages have no spaces to split on).
   if (!/^[\x21-\x7e]+$/.test(value) || looksLikePlaceholder(value) || isExampleValue(value)) return false;
@@ -258,15 +273,18 @@ export function looksLikeSecretValue(value: string, verdict: NameVerdict, quoted
   if (/^(sha\d*|md5)[-:]|^arn:/i.test(value)) return false;
   if (/^[\d.,:+-]+$/.test(value) || /^(true|false|null|none|nil|undefined)$/i.test(value)) return false;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(value)) return false; // the name of an environment variable
-  if (isEncodedJson(value)) return false;
+  if (isEncodedJson(value) || isSnakeIdentifier(value)) return false;
+  // Under a vendor's name, a long run of random letters and digits is that vendor's key even where
+  // its chunks happen to read as syllables (`is0nbg9ypjyfeybrn`, `eezizsubywvfruhdyftq`).
+  const vendorRandom = verdict.vendor && value.length >= 14 && /^[A-Za-z0-9]+$/.test(value) && shannonEntropy(value) >= 3.6;
   // Letters only: a word or an identifier, unless it is a long random run of mixed case.
-  if (/^[a-z]+([._-][a-z]+)*$/i.test(value) && ((value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g)?.length ?? 0) < 5 || shannonEntropy(value) < 3.5)) return false;
+  if (!vendorRandom && /^[a-z]+([._-][a-z]+)*$/i.test(value) && ((value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g)?.length ?? 0) < 5 || shannonEntropy(value) < 3.5)) return false;
   if (/^[a-z][\w-]*(\.[a-z][\w-]*)+$/i.test(value) && !/\d/.test(value)) return false; // dotted names
   if (!quoted && (/[()[\]{}]/.test(value) || isMemberAccess(value))) return false; // code, not a literal
   // Identifiers and constants (AuthMethodStateV2, urn:ietf:params:oauth:jwt-bearer) are words; so are
   // people's passwords, which give themselves away by a symbol no identifier has.
   const humanPassword = isPassword && /[!@#%^&*+=?~]/.test(value);
-  if (madeOfWords(value) && !humanPassword) return false;
+  if (madeOfWords(value) && !humanPassword && !vendorRandom) return false;
   const entropy = shannonEntropy(value);
   if (verdict.weak && !(value.length >= 20 && /\d/.test(value) && /[a-zA-Z]/.test(value) && entropy >= (/^[0-9a-f]+$/i.test(value) ? 3.5 : 4))) return false;
   // A bare name in code (`token = refreshToken2`) versus a bare key in .env: keys have digits or are random enough.
