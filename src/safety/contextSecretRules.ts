@@ -181,6 +181,14 @@ export const contextRules: readonly ContextRule[] = [
     accept: tokenUser,
   },
   {
+    kind: 'PASSWORD',
+    // Password flags of database and login commands: `mysql -uroot -p…`, `sshpass -p '…'`, `docker login -p …`.
+    pattern: /\b(?:mysql\w*|mariadb\w*|sshpass|mongo\w*|(?:docker|podman|helm)[ \t]+(?:registry[ \t]+)?login)\b[^\n]*?[ \t]-p[ \t]*(["']?)([^\s"'$]{4,200})\1(?=\s|$)/dg,
+    group: 2,
+    priority: 1,
+    accept: (value) => !weakPassword(value, ''),
+  },
+  {
     kind: 'BASIC_AUTH',
     pattern: /(?<![\w-])(?:-u|--user)(?:=|[ \t]+)(["']?)([^\s"':]+:[^\s"'|;&)]*)\1/dg,
     group: 2,

@@ -80,10 +80,13 @@ const isNameChar = (code: number) =>
 /** Tried at the start of each name that holds a keyword: name, separator, then a quoted or bare value. */
 const assignmentAt = new RegExp(
   // the name, optionally quoted as in JSON or a dict
-  '(["\']?)([\\w.$-]+)\\1[ \\t]*\\]?[ \\t]*' +
+  '(["\']?)([\\w.$-]+)\\1[ \\t]*\\]?' +
+    // a declared type before `=`: `apiKey: string =`, `API_KEY: &str =`, Go's `apiKey string =`
+    '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]*\\??=[^=])|[ \\t]+string(?=[ \\t]*=[^=]))?[ \\t]*' +
     // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment; a comma
-    // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be quoted too)
-    '(:=|=>|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*),)[ \\t]*' +
+    // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be
+    // quoted too); a space only before a quoted value or after a flag (checked in code)
+    '(:=|\\?=|=>|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*),|(?<=[\\w\'"])[ \\t]+)[ \\t]*' +
     // a literal wrapped once in a conversion, as in Rust's String::from("…") or Python's b"…"
     '(?:(?:String::from|[A-Z]\\w*::new|Some|Secret\\w*|String|str|bytes|\\[\\]byte|Buffer\\.from|new String)\\([ \\t]*|b(?=["\']))?' +
     '(?:"((?:[^"\\\\\\r\\n]|\\\\.){0,1000})"|\'((?:[^\'\\\\\\r\\n]|\\\\.){0,1000})\'|`([^`\\\\\\r\\n$]{0,1000})`|([^\\s"\'`,;#{}()[\\]<>|]{1,1000}))',
@@ -107,6 +110,7 @@ const xmlNamedValues: readonly RegExp[] = [
 ];
 /** Name and value on two lines or two fields: Kubernetes and Compose `env`, ECS task definitions. */
 const nameValuePairs: readonly RegExp[] = [
+  /variable[ \t]+"([\w-]+)"[ \t]*\{[^}]{0,300}?\bdefault[ \t]*=[ \t]*"([^"\r\n]{1,1000})"/dg,
   /\bname:[ \t]*["']?([\w.-]+)["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:"([^"\r\n]{1,1000})"|'([^'\r\n]{1,1000})'|([^\s#'"]{1,1000}))/dg,
   /"name"\s*:\s*"([\w.-]+)"\s*,\s*"value"\s*:\s*"([^"\r\n]{1,1000})"/dg,
 ];
@@ -139,6 +143,23 @@ function isEnvLine(text: string, nameStart: number, match: RegExpExecArray): boo
   if (i >= 6 && text.slice(i - 5, i + 1) === 'export') i -= 6;
   while (i >= 0 && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i--;
   return i < 0 || text.charAt(i) === '\n';
+}
+
+/** `-e NAME=…`, `--build-arg NAME=…`, `--set name=…`: an assignment handed to a command as one argument. */
+function isFlagArgument(text: string, nameStart: number): boolean {
+  return /(?:^|\s)(?:-e|--env|--build-arg|--set(?:-string)?|-var|--var|--secret)[ \t]+$/.test(text.slice(Math.max(0, nameStart - 16), nameStart));
+}
+
+/**
+ * A name and a value separated by spaces only: `#define API_KEY "…"`, `setx TOKEN "…"`, `--api-key …`,
+ * and `.netrc`'s `password …`. Anywhere else a space between two words is prose or code.
+ */
+function spacedValueCounts(text: string, match: RegExpExecArray, quoted: boolean): boolean {
+  const name = match[2]!;
+  if (quoted || name.startsWith('--')) return true;
+  if (!/^(?:password|passwd)$/i.test(name)) return false;
+  const lineStart = text.lastIndexOf('\n', match.index) + 1;
+  return /^\s*(?:machine\s+\S+\s+)?(?:login\s+\S+\s+)?$/.test(text.slice(lineStart, match.index)) && endsBareValue(text, match.index + match[0].length);
 }
 
 /** The assignment whose name starts at `start`, trying the quoted form (`"apiKey": …`) first. */
@@ -178,20 +199,44 @@ function isPublicSearchKey(text: string, start: number, value: string): boolean 
 }
 
 /** Literals passed to a call whose name announces a secret; returns where the call ends, or -1. */
-function callLiterals(text: string, candidates: Candidate[], name: string, nameEnd: number): number {
+function callLiterals(text: string, candidates: Candidate[], name: string | NameVerdict, nameEnd: number): number {
   callArguments.lastIndex = nameEnd;
   const call = callArguments.exec(text);
   // Most calls pass no literal: the name is only judged when one is passed.
   if (!call || !/["']/.test(call[0])) return -1;
-  const verdict = nameVerdict(name);
+  const verdict = typeof name === 'string' ? nameVerdict(name) : name;
   if (!verdict) return -1;
   quotedArgument.lastIndex = 0;
   for (let literal = quotedArgument.exec(call[0]); literal; literal = quotedArgument.exec(call[0])) {
     const group = literal[1] !== undefined ? 1 : 2;
-    if (!argumentValue.test(literal[group]!)) continue;
-    namedValue(text, candidates, verdict, literal[group]!, nameEnd + literal.indices![group]![0], true);
+    const value = literal[group]!;
+    // Algorithm names (`aes-256-gcm`, `sha256`, `HS512`) share the argument lists of keys.
+    if (!argumentValue.test(value) || /^(?:aes|des|chacha|sha|hs|rs|es|ps|md|blake|hmac)[\w-]*$/i.test(value)) continue;
+    if (verdict.weak && /^[0-9a-f]+$/i.test(value)) continue;
+    namedValue(text, candidates, verdict, value, nameEnd + literal.indices![group]![0], true);
   }
   return nameEnd + call[0].length;
+}
+
+/**
+ * Calls that take a key by position: constructors (`new Stripe("…")`, `Twilio(sid, "…")`) and
+ * signing functions (`jwt.sign(payload, "…")`). Nothing names the literal, so a constructor's
+ * must be a long random key; a signing function's is its secret by definition.
+ */
+const keyTakingCall = /\b(?:new[ \t]+[A-Z][\w.]*|[A-Z][a-z][A-Za-z0-9]*|jwt\.(?:sign|verify|encode|decode)|create(?:Hmac|Cipheriv|Decipheriv)|hmac\.new)(?=[ \t]*\()/g;
+const constructorArgument: NameVerdict = { kind: 'SECRET', vendor: false, weak: true };
+const signingKey: NameVerdict = { kind: 'SECRET', vendor: false };
+
+function positionalKeys(text: string, candidates: Candidate[]): void {
+  keyTakingCall.lastIndex = 0;
+  for (let call = keyTakingCall.exec(text); call; call = keyTakingCall.exec(text)) {
+    const callee = call[0];
+    // `new PublicKey("…")`, `new Hash("…")`: the callee says the literal is no secret.
+    if (/Public|Hash|Digest|Id\b|Uuid|Guid|Color|Date|Url|Uri|Path|Regex|RegExp|Error|Exception|Message|Text|Label/.test(callee)) continue;
+    const verdict = /^(?:new|[A-Z])/.test(callee) ? constructorArgument : signingKey;
+    const end = call.index + callee.length;
+    keyTakingCall.lastIndex = Math.max(end, callLiterals(text, candidates, verdict, end));
+  }
 }
 
 function namedValues(text: string, candidates: Candidate[]): void {
@@ -217,9 +262,10 @@ function namedValues(text: string, candidates: Candidate[]): void {
     if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
     const separator = match[3]!;
     if (separator === ',' && !valueGroup.quoted) continue;
+    if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match, valueGroup.quoted)) continue;
     const span = match.indices![valueGroup.group]!;
-    // Command-line flags (`--password=…`) take a bare value followed by more arguments.
-    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !endsBareValue(text, span[1])) continue;
+    // Command-line flags (`--password=…`, `docker run -e TOKEN=…`) take a bare value followed by more arguments.
+    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !isFlagArgument(text, match.index) && !endsBareValue(text, span[1])) continue;
     // In `.env` and shell lines a bare value is a literal even when it looks like code (`pk.eyJ…`).
     const literal = valueGroup.quoted || isEnvLine(text, match.index, match);
     namedValue(text, candidates, verdict, match[valueGroup.group]!, span[0], literal);
@@ -244,6 +290,7 @@ export function findSecrets(text: string): SecretMatch[] {
   vendorTokens(text, candidates);
   contextTokens(text, candidates);
   namedValues(text, candidates);
+  positionalKeys(text, candidates);
   return resolveOverlaps(candidates);
 }
 
