@@ -12,6 +12,8 @@ export interface ContextRule {
   readonly startGroup?: number;
   /** Vendor formats beat the URL rule, which beats the generic "name = value" rule, on overlap. */
   readonly priority: number;
+  /** A literal every match contains: a text without it is skipped at the cost of one `includes`. */
+  readonly requires?: string;
   readonly accept: (value: string, match: RegExpExecArray, text: string) => boolean;
 }
 
@@ -79,11 +81,11 @@ export const contextRules: readonly ContextRule[] = [
     priority: 2,
     accept: (value) => vendorValue(value) && /[a-z]/.test(value) && /[A-Z0-9]/.test(value) && shannonEntropy(value) >= 4,
   },
-  { kind: 'GCP_PRIVATE_KEY_ID', pattern: /"private_key_id"\s*:\s*"([a-f0-9]{40})"/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'AZURE_STORAGE_KEY', pattern: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{40,86}={0,2})/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'AZURE_SAS_SIGNATURE', pattern: /[?&;]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})/dg, group: 1, priority: 2, accept: vendorValue },
+  { kind: 'GCP_PRIVATE_KEY_ID', requires: 'private_key_id', pattern: /"private_key_id"\s*:\s*"([a-f0-9]{40})"/dg, group: 1, priority: 2, accept: vendorValue },
+  { kind: 'AZURE_STORAGE_KEY', requires: 'Key', pattern: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{40,86}={0,2})/dg, group: 1, priority: 2, accept: vendorValue },
+  { kind: 'AZURE_SAS_SIGNATURE', requires: 'sig=', pattern: /[?&;]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})/dg, group: 1, priority: 2, accept: vendorValue },
   {
-    kind: 'AZURE_CLIENT_SECRET',
+    kind: 'AZURE_CLIENT_SECRET', requires: 'Q~',
     // Entra ID client secrets: three characters, a digit, then `Q~`. The scan keys on `Q~`.
     pattern: /(?<=(?<![A-Za-z0-9_~.+/-])([A-Za-z0-9_~.]{3}\d))Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/dg,
     group: 0,
@@ -92,7 +94,7 @@ export const contextRules: readonly ContextRule[] = [
     accept: vendorValue,
   },
   {
-    kind: 'MAILCHIMP_KEY',
+    kind: 'MAILCHIMP_KEY', requires: '-us',
     pattern: /(?<=(?<![A-Za-z0-9_-])([0-9a-f]{32}))-us\d{1,2}(?![A-Za-z0-9_-])/dg,
     group: 0,
     startGroup: 1,
@@ -109,7 +111,7 @@ export const contextRules: readonly ContextRule[] = [
     accept: (value) => randomEnough(value.replace(/^(?:\||%7C)/, '')),
   },
   {
-    kind: 'TELEGRAM_BOT_TOKEN',
+    kind: 'TELEGRAM_BOT_TOKEN', requires: ':AA',
     pattern: /(?<=(?<![A-Za-z0-9_:])(\d{8,10})):AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/dg,
     group: 0,
     startGroup: 1,
@@ -117,7 +119,7 @@ export const contextRules: readonly ContextRule[] = [
     accept: vendorValue,
   },
   {
-    kind: 'MAXMIND_KEY',
+    kind: 'MAXMIND_KEY', requires: '_mmk',
     pattern: /(?<=(?<![A-Za-z0-9_])([A-Za-z0-9]{6}_[A-Za-z0-9]{29}))_mmk(?![A-Za-z0-9_])/dg,
     group: 0,
     startGroup: 1,
@@ -125,24 +127,24 @@ export const contextRules: readonly ContextRule[] = [
     accept: () => true,
   },
   {
-    kind: 'TERRAFORM_TOKEN',
+    kind: 'TERRAFORM_TOKEN', requires: '.atlasv1.',
     pattern: /(?<=(?<![A-Za-z0-9_])([A-Za-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/dg,
     group: 0,
     startGroup: 1,
     priority: 2,
     accept: vendorValue,
   },
-  { kind: 'SLACK_WEBHOOK', pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/+-]{20,})/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'DISCORD_WEBHOOK', pattern: /discord(?:app)?\.com\/api\/webhooks\/(\d{15,20}\/[A-Za-z0-9_-]{60,70})/dg, group: 1, priority: 2, accept: vendorValue },
+  { kind: 'SLACK_WEBHOOK', requires: 'hooks.slack.com', pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/+-]{20,})/dg, group: 1, priority: 2, accept: vendorValue },
+  { kind: 'DISCORD_WEBHOOK', requires: '/api/webhooks/', pattern: /discord(?:app)?\.com\/api\/webhooks\/(\d{15,20}\/[A-Za-z0-9_-]{60,70})/dg, group: 1, priority: 2, accept: vendorValue },
   {
-    kind: 'TEAMS_WEBHOOK',
+    kind: 'TEAMS_WEBHOOK', requires: '.webhook.office.com',
     pattern: /\.webhook\.office\.com\/webhookb2\/([A-Za-z0-9@/-]{60,}\/IncomingWebhook\/[A-Za-z0-9/-]{40,})/dg,
     group: 1,
     priority: 2,
     accept: vendorValue,
   },
   {
-    kind: 'PRIVATE_KEY',
+    kind: 'PRIVATE_KEY', requires: 'PRIVATE KEY',
     // Only the body goes: the BEGIN/END lines stay, so the model still sees what the value is.
     // The body cannot hold `-----`, so a BEGIN without an END costs a scan to the next dash run only.
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----((?:(?!-----)[\s\S]){1,16000})-----END \1PRIVATE KEY\2-----/dg,
@@ -160,13 +162,14 @@ export const contextRules: readonly ContextRule[] = [
   {
     kind: 'BEARER_TOKEN',
     // `Bearer <token>` anywhere: in a string, a header file, a log line. Long and random only.
+    requires: 'Bearer',
     pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/dg,
     group: 1,
     priority: 1,
     accept: (value) => randomEnough(value) && vendorValue(value) && /\d/.test(value),
   },
   {
-    kind: 'URL_CREDENTIALS',
+    kind: 'URL_CREDENTIALS', requires: '@',
     // The whole `user:password` of scheme://user:password@host goes; scheme, host and path stay.
     pattern: /:\/\/(([^\s:/?#@'"`<>]*):([^\s/?#@'"`<>]+))@(?=[^\s/?#@'"`<>])/dg,
     group: 1,
@@ -174,14 +177,14 @@ export const contextRules: readonly ContextRule[] = [
     accept: urlCredentials,
   },
   {
-    kind: 'URL_CREDENTIALS',
+    kind: 'URL_CREDENTIALS', requires: '@',
     pattern: /:\/\/([A-Za-z0-9_-]{20,100})@(?=[A-Za-z0-9.-]+)/dg,
     group: 1,
     priority: 1,
     accept: tokenUser,
   },
   {
-    kind: 'PASSWORD',
+    kind: 'PASSWORD', requires: '-p',
     // Password flags of database and login commands: `mysql -uroot -p…`, `sshpass -p '…'`, `docker login -p …`.
     pattern: /\b(?:mysql\w*|mariadb\w*|sshpass|mongo\w*|(?:docker|podman|helm)[ \t]+(?:registry[ \t]+)?login)\b[^\n]*?[ \t]-p[ \t]*(["']?)([^\s"'$]{4,200})\1(?=\s|$)/dg,
     group: 2,
@@ -189,7 +192,7 @@ export const contextRules: readonly ContextRule[] = [
     accept: (value) => !weakPassword(value, ''),
   },
   {
-    kind: 'BASIC_AUTH',
+    kind: 'BASIC_AUTH', requires: 'curl',
     pattern: /(?<![\w-])(?:-u|--user)(?:=|[ \t]+)(["']?)([^\s"':]+:[^\s"'|;&)]*)\1/dg,
     group: 2,
     priority: 1,

@@ -23,18 +23,20 @@ const tokenCharBefore = /[A-Za-z0-9_+/-]/;
  * every position costs far more than one pass of a character class; inside a run a token can
  * only start at its beginning or after a `.`, `=`, `~` or `$` (anything else would glue it on).
  */
-const tokenRun = /(?<![A-Za-z0-9_+/=.~$-])[A-Za-z0-9_+/=.~$-]{20,}/g;
+const tokenRun = /(?:^|[^A-Za-z0-9_+/=.~$-])([A-Za-z0-9_+/=.~$-]{20,})/g;
 const tokenStartAfter = /[.=~$]/g;
 
 function vendorTokens(text: string, candidates: Candidate[]): void {
   tokenRun.lastIndex = 0;
-  for (let run = tokenRun.exec(text); run; run = tokenRun.exec(text)) {
-    const runEnd = run.index + run[0].length;
-    let resumeAt = run.index;
-    tryVendorToken(text, run.index, candidates);
+  for (let found = tokenRun.exec(text); found; found = tokenRun.exec(text)) {
+    const run = found[1]!;
+    const runStart = found.index + found[0].length - run.length;
+    const runEnd = runStart + run.length;
+    let resumeAt = runStart;
+    tryVendorToken(text, runStart, candidates);
     tokenStartAfter.lastIndex = 0;
-    for (let mark = tokenStartAfter.exec(run[0]); mark; mark = tokenStartAfter.exec(run[0])) {
-      const start = run.index + mark.index + 1;
+    for (let mark = tokenStartAfter.exec(run); mark; mark = tokenStartAfter.exec(run)) {
+      const start = runStart + mark.index + 1;
       if (start < resumeAt || runEnd - start < 20) continue;
       const end = tryVendorToken(text, start, candidates);
       if (end > 0) resumeAt = end;
@@ -60,6 +62,7 @@ function tryVendorToken(text: string, start: number, candidates: Candidate[]): n
 
 function contextTokens(text: string, candidates: Candidate[]): void {
   for (const rule of contextRules) {
+    if (rule.requires !== undefined && !text.includes(rule.requires)) continue;
     rule.pattern.lastIndex = 0;
     for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
       const value = match[rule.group];
@@ -81,8 +84,8 @@ const isNameChar = (code: number) =>
 const assignmentAt = new RegExp(
   // the name, optionally quoted as in JSON or a dict
   '(["\']?)([\\w.$-]+)\\1[ \\t]*\\]?' +
-    // a declared type before `=`: `apiKey: string =`, `API_KEY: &str =`, Go's `apiKey string =`
-    '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]*\\??=[^=])|[ \\t]+string(?=[ \\t]*=[^=]))?[ \\t]*' +
+    // a declared type before a spaced `=`: `apiKey: string =`, `API_KEY: &str =`, Go's `apiKey string =`
+    '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]+\\??=[ \\t])|[ \\t]+string(?=[ \\t]+=[ \\t]))?[ \\t]*' +
     // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment; a comma
     // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be
     // quoted too); a space only before a quoted value or after a flag (checked in code)
@@ -271,6 +274,8 @@ function namedValues(text: string, candidates: Candidate[]): void {
     namedValue(text, candidates, verdict, match[valueGroup.group]!, span[0], literal);
   }
   for (const pattern of [...xmlNamedValues, ...nameValuePairs]) {
+    // All of them need a closing tag, a `value` or a `default`: most code has none of these.
+    if (!text.includes('</') && !text.includes('value') && !text.includes('default')) break;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       const verdict = nameVerdict(match[1]!);
