@@ -20,27 +20,33 @@ const vendorTokenAt = new RegExp(vendorTokenFormats.map(({ body }) => `(${body})
 const tokenCharBefore = /[A-Za-z0-9_+/-]/;
 /**
  * Runs of token characters at least as long as the shortest format. Trying a hundred formats at
- * every position costs far more than one pass of a character class; inside a run a token can
- * only start at its beginning or after a `.`, `=`, `~` or `$` (anything else would glue it on).
+ * every position costs far more than one pass over the characters; inside a run a token can only
+ * start at its beginning or after a `.`, `=`, `~` or `$` (anything else would glue it on). The
+ * pass is a plain loop over a lookup table: it beats a regular expression of the same class.
  */
-const tokenRun = /(?:^|[^A-Za-z0-9_+/=.~$-])([A-Za-z0-9_+/=.~$-]{20,})/g;
-const tokenStartAfter = /[.=~$]/g;
+const shortestToken = 20;
+const tokenChar = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.~$-') tokenChar[char.charCodeAt(0)] = 1;
+const startMark = (code: number) => code === 46 || code === 61 || code === 126 || code === 36;
 
 function vendorTokens(text: string, candidates: Candidate[]): void {
-  tokenRun.lastIndex = 0;
-  for (let found = tokenRun.exec(text); found; found = tokenRun.exec(text)) {
-    const run = found[1]!;
-    const runStart = found.index + found[0].length - run.length;
-    const runEnd = runStart + run.length;
-    let resumeAt = runStart;
-    tryVendorToken(text, runStart, candidates);
-    tokenStartAfter.lastIndex = 0;
-    for (let mark = tokenStartAfter.exec(run); mark; mark = tokenStartAfter.exec(run)) {
-      const start = runStart + mark.index + 1;
-      if (start < resumeAt || runEnd - start < 20) continue;
-      const end = tryVendorToken(text, start, candidates);
-      if (end > 0) resumeAt = end;
+  let runStart = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0;
+    if (code < 128 && tokenChar[code] === 1) {
+      if (runStart < 0) runStart = i;
+    } else {
+      if (runStart >= 0 && i - runStart >= shortestToken) tokensInRun(text, runStart, i, candidates);
+      runStart = -1;
     }
+  }
+}
+
+function tokensInRun(text: string, runStart: number, runEnd: number, candidates: Candidate[]): void {
+  let resumeAt = Math.max(runStart, tryVendorToken(text, runStart, candidates));
+  for (let i = runStart; i < runEnd - shortestToken; i++) {
+    if (i + 1 < resumeAt || !startMark(text.charCodeAt(i))) continue;
+    resumeAt = Math.max(resumeAt, tryVendorToken(text, i + 1, candidates));
   }
 }
 
@@ -88,8 +94,9 @@ const assignmentAt = new RegExp(
     '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]+\\??=[ \\t])|[ \\t]+string(?=[ \\t]+=[ \\t]))?[ \\t]*' +
     // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment; a comma
     // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be
-    // quoted too); a space only before a quoted value or after a flag (checked in code)
-    '(:=|\\?=|=>|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*),|(?<=[\\w\'"])[ \\t]+)[ \\t]*' +
+    // quoted too); `||` and `??` give a literal fallback; a space only before a quoted value or after
+    // a flag (checked in code)
+    '(:=|\\?=|=>|\\|\\||\\?\\?|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*),|(?<=[\\w\'"])[ \\t]+)[ \\t]*' +
     // a literal wrapped once in a conversion, as in Rust's String::from("…") or Python's b"…"
     '(?:(?:String::from|[A-Z]\\w*::new|Some|Secret\\w*|String|str|bytes|\\[\\]byte|Buffer\\.from|new String)\\([ \\t]*|b(?=["\']))?' +
     '(?:"((?:[^"\\\\\\r\\n]|\\\\.){0,1000})"|\'((?:[^\'\\\\\\r\\n]|\\\\.){0,1000})\'|`([^`\\\\\\r\\n$]{0,1000})`|([^\\s"\'`,;#{}()[\\]<>|]{1,1000}))',
@@ -106,10 +113,12 @@ const callArguments = new RegExp(String.raw`[ \t]*(?:(?:=|:|=>)[ \t]*)?(?:\((?:$
 const argumentValue = /^[\w\-+/=.~!@#$%^&*?:,;]+$/;
 const quotedArgument = /"((?:[^"\\\r\n]|\\.){1,300})"|'((?:[^'\\\r\n]|\\.){1,300})'/dg;
 
-/** XML elements and .NET appSettings entries: `<password>…</password>`, `<add key="ApiKey" value="…"/>`. */
+/** XML elements and .NET appSettings entries: `<password>…</password>`, `<add key="ApiKey" value="…"/>`, `<string name="api_key">…</string>`. */
 const xmlNamedValues: readonly RegExp[] = [
   /<([\w:.-]*?(?:pass|pwd|secret|token|key|auth|credential)[\w:.-]*)(?:\s[^>]*)?>([^<\s]{6,1000})<\/\1>/dgi,
   /<add\s+key="([^"]+)"\s+value="([^"\s]{6,1000})"/dgi,
+  // Android resources, Java properties XML, Maven settings: the name sits in an attribute.
+  /<(?:string|item|entry|property|param|setting)\s+(?:name|key)="([^"]+)"[^>]*>([^<\s]{6,1000})</dgi,
 ];
 /** Name and value on two lines or two fields: Kubernetes and Compose `env`, ECS task definitions. */
 const nameValuePairs: readonly RegExp[] = [
@@ -226,19 +235,27 @@ function callLiterals(text: string, candidates: Candidate[], name: string | Name
  * signing functions (`jwt.sign(payload, "…")`). Nothing names the literal, so a constructor's
  * must be a long random key; a signing function's is its secret by definition.
  */
-const keyTakingCall = /\b(?:new[ \t]+[A-Z][\w.]*|[A-Z][a-z][A-Za-z0-9]*|jwt\.(?:sign|verify|encode|decode)|create(?:Hmac|Cipheriv|Decipheriv)|hmac\.new)(?=[ \t]*\()/g;
+const constructorCall = /\b(?:new[ \t]+[A-Z][\w.]*|[A-Z][a-z][A-Za-z0-9]*)(?=[ \t]*\()/g;
+const signingCall = /\b(?:jwt\.(?:sign|verify|encode|decode)|create(?:Hmac|Cipheriv|Decipheriv)|hmac\.new)(?=[ \t]*\()/g;
+/** A constructor's key is a long literal; a text without one needs no look at its constructors. */
+const longLiteral = /["'][\w\-+/=.~!@#$%^&*?:,;]{20,}["']/;
 const constructorArgument: NameVerdict = { kind: 'SECRET', vendor: false, weak: true };
 const signingKey: NameVerdict = { kind: 'SECRET', vendor: false };
 
 function positionalKeys(text: string, candidates: Candidate[]): void {
-  keyTakingCall.lastIndex = 0;
-  for (let call = keyTakingCall.exec(text); call; call = keyTakingCall.exec(text)) {
+  signingCall.lastIndex = 0;
+  for (let call = signingCall.exec(text); call; call = signingCall.exec(text)) {
+    const end = call.index + call[0].length;
+    signingCall.lastIndex = Math.max(end, callLiterals(text, candidates, signingKey, end));
+  }
+  if (!longLiteral.test(text)) return;
+  constructorCall.lastIndex = 0;
+  for (let call = constructorCall.exec(text); call; call = constructorCall.exec(text)) {
     const callee = call[0];
     // `new PublicKey("…")`, `new Hash("…")`: the callee says the literal is no secret.
     if (/Public|Hash|Digest|Id\b|Uuid|Guid|Color|Date|Url|Uri|Path|Regex|RegExp|Error|Exception|Message|Text|Label/.test(callee)) continue;
-    const verdict = /^(?:new|[A-Z])/.test(callee) ? constructorArgument : signingKey;
     const end = call.index + callee.length;
-    keyTakingCall.lastIndex = Math.max(end, callLiterals(text, candidates, verdict, end));
+    constructorCall.lastIndex = Math.max(end, callLiterals(text, candidates, constructorArgument, end));
   }
 }
 
@@ -264,7 +281,8 @@ function namedValues(text: string, candidates: Candidate[]): void {
     const verdict = nameVerdict(match[2] ?? '');
     if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
     const separator = match[3]!;
-    if (separator === ',' && !valueGroup.quoted) continue;
+    // A comma or a fallback (`process.env.API_KEY || "…"`) counts only before a literal.
+    if ((separator === ',' || separator === '||' || separator === '??') && !valueGroup.quoted) continue;
     if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match, valueGroup.quoted)) continue;
     const span = match.indices![valueGroup.group]!;
     // Command-line flags (`--password=…`, `docker run -e TOKEN=…`) take a bare value followed by more arguments.

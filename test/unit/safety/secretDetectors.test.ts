@@ -90,6 +90,27 @@ test('secrets passed as arguments, to constructors, or set into the environment'
   assert.ok(hidden(`new BasicAWSCredentials("${accessKey}", "${secretKey}")`, secretKey));
 });
 
+test('named values in the declarations of many languages and tools', () => {
+  const value = 'Qz7kL2mX9vB4nR8tW1yP5sD3';
+  const texts = [
+    `const apiKey: string = "${value}";`,
+    `const API_KEY: &str = "${value}";`,
+    `var apiKey string = "${value}"`,
+    `API_KEY ?= ${value}`,
+    `#define API_KEY "${value}"`,
+    `const apiKey = process.env.API_KEY || "${value}";`,
+    `docker run -e API_TOKEN=${value} app`,
+    `variable "api_key" {\n  default = "${value}"\n}`,
+    `<string name="api_key">${value}</string>`,
+    `machine api.heroku.com\n  login me@example.org\n  password ${value}`,
+    `mysql -uroot -p${value} shop`,
+    `new Stripe("${value}")`,
+    `jwt.sign(payload, "${value}")`,
+    'env:\n  - name: API_TOKEN\n    value: "' + value + '"',
+  ];
+  for (const text of texts) assert.ok(hidden(text, value), text);
+});
+
 test('curl -u / --user, URL user:password pairs and Kubernetes Secret data are hidden whole', () => {
   const password = 'Tq8' + chars(alnum, 14) + '!';
   assert.ok(hidden(`curl -u deploy:${password} https://ci.internal/api/json`, password));
