@@ -1,5 +1,5 @@
 import { contextRules, kubernetesSecretValues } from './contextSecretRules.ts';
-import { looksLikeSecretValue, nameVerdict, type NameVerdict, randomBody, vendorValue } from './secretNames.ts';
+import { looksLikeSecretValue, nameVerdict, type NameVerdict, randomBody, secretKindOfName, vendorValue } from './secretNames.ts';
 import { vendorTokenFormats } from './vendorTokenFormats.ts';
 
 export { secretKindOfName } from './secretNames.ts';
@@ -166,12 +166,14 @@ function isFlagArgument(text: string, nameStart: number): boolean {
  * A name and a value separated by spaces only: `#define API_KEY "…"`, `setx TOKEN "…"`, `--api-key …`,
  * and `.netrc`'s `password …`. Anywhere else a space between two words is prose or code.
  */
-function spacedValueCounts(text: string, match: RegExpExecArray, quoted: boolean): boolean {
+function spacedValueCounts(text: string, match: RegExpExecArray): boolean {
   const name = match[2]!;
-  if (quoted || name.startsWith('--')) return true;
+  // Quotes, not backticks: prose in comments and Markdown puts code in backticks after any word.
+  if (match[4] !== undefined || match[5] !== undefined || name.startsWith('--')) return true;
   if (!/^(?:password|passwd)$/i.test(name)) return false;
   const lineStart = text.lastIndexOf('\n', match.index) + 1;
-  return /^\s*(?:machine\s+\S+\s+)?(?:login\s+\S+\s+)?$/.test(text.slice(lineStart, match.index)) && endsBareValue(text, match.index + match[0].length);
+  const netrc = /\b(?:machine|login)\s+\S+\s+$/.test(text.slice(Math.max(0, lineStart - 200), match.index));
+  return netrc && /^\s*(?:machine\s+\S+\s+)?(?:login\s+\S+\s+)?$/.test(text.slice(lineStart, match.index)) && endsBareValue(text, match.index + match[0].length);
 }
 
 /** The assignment whose name starts at `start`, trying the quoted form (`"apiKey": …`) first. */
@@ -268,8 +270,15 @@ function namedValues(text: string, candidates: Candidate[]): void {
     while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
     // One look per name, however many keywords it holds (`secret_token_key`).
     nameKeyword.lastIndex = end;
-    if (/^[ \t]*(?:(?:=|:|=>)[ \t]*)?[([]/.test(text.slice(end, end + 8))) {
-      nameKeyword.lastIndex = Math.max(end, callLiterals(text, candidates, text.slice(start, end), end));
+    const opening = /^[ \t]*((?:=|:|=>)[ \t]*)?[([]/.exec(text.slice(end, end + 8));
+    if (opening) {
+      const name = text.slice(start, end);
+      // A list or tuple counts under a name whose last word is the secret (`auth = ("ops", "…")`),
+      // not one that lists variants of it (`token_variants = ['+i6t-inline']`).
+      const assigned = opening[1] !== undefined;
+      if (!assigned || secretKindOfName(name.replace(/^.*?([A-Za-z0-9]+)$/, '$1')) !== undefined) {
+        nameKeyword.lastIndex = Math.max(end, callLiterals(text, candidates, name, end));
+      }
       continue;
     }
     const match = matchAssignment(text, start);
@@ -283,7 +292,7 @@ function namedValues(text: string, candidates: Candidate[]): void {
     const separator = match[3]!;
     // A comma or a fallback (`process.env.API_KEY || "…"`) counts only before a literal.
     if ((separator === ',' || separator === '||' || separator === '??') && !valueGroup.quoted) continue;
-    if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match, valueGroup.quoted)) continue;
+    if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match)) continue;
     const span = match.indices![valueGroup.group]!;
     // Command-line flags (`--password=…`, `docker run -e TOKEN=…`) take a bare value followed by more arguments.
     if (!valueGroup.quoted && !match[2]!.startsWith('-') && !isFlagArgument(text, match.index) && !endsBareValue(text, span[1])) continue;
