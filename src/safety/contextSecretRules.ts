@@ -45,9 +45,15 @@ function tokenUser(value: string, match: RegExpExecArray, text: string): boolean
   return vendorValue(value) && shannonEntropy(value) >= (/^[0-9a-f]+$/.test(value) ? entropyFloors.hex : 3.6);
 }
 
+/** Where the line holding `index` starts, looking back at most `limit` characters (a text without newlines must not cost a scan per match). */
+export function lineStartWithin(text: string, index: number, limit: number): number {
+  const from = Math.max(0, index - limit);
+  return from + text.slice(from, index).lastIndexOf('\n') + 1;
+}
+
 /** `curl -u user:password`: the pair goes, unless it is a template or an example. */
 function curlUser(value: string, match: RegExpExecArray, text: string): boolean {
-  const lineStart = Math.max(text.lastIndexOf('\n', match.index) + 1, match.index - 600);
+  const lineStart = lineStartWithin(text, match.index, 600);
   // A command continued over lines with `\` still counts as one command.
   const command = text.slice(Math.max(0, lineStart - 400), match.index);
   if (!/\bcurl\b/.test(text.slice(lineStart, match.index)) && !/\bcurl\b[^\n]*\\\r?\n(?:[^\n]*\\\r?\n)*[^\n]*$/.test(command)) return false;

@@ -1,4 +1,4 @@
-import { contextRules, kubernetesSecretValues } from './contextSecretRules.ts';
+import { contextRules, kubernetesSecretValues, lineStartWithin } from './contextSecretRules.ts';
 import { looksLikeSecretValue, nameVerdict, type NameVerdict, randomBody, secretKindOfName, vendorValue } from './secretNames.ts';
 import { vendorTokenFormats } from './vendorTokenFormats.ts';
 
@@ -89,14 +89,15 @@ const isNameChar = (code: number) =>
 /** Tried at the start of each name that holds a keyword: name, separator, then a quoted or bare value. */
 const assignmentAt = new RegExp(
   // the name, optionally quoted as in JSON or a dict
-  '(["\']?)([\\w.$-]+)\\1[ \\t]*\\]?' +
+  // (spaces before a `]` belong to it, so two runs of spaces never compete: that would be quadratic)
+  '(["\']?)([\\w.$-]+)\\1(?:[ \\t]*\\])?' +
     // a declared type before a spaced `=`: `apiKey: string =`, `API_KEY: &str =`, Go's `apiKey string =`
     '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]+\\??=[ \\t])|[ \\t]+string(?=[ \\t]+=[ \\t]))?[ \\t]*' +
     // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment; a comma
     // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be
     // quoted too); `||` and `??` give a literal fallback; a space only before a quoted value or after
     // a flag (checked in code)
-    '(:=|\\?=|=>|\\|\\||\\?\\?|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*),|(?<=[\\w\'"])[ \\t]+)[ \\t]*' +
+    '(:=|\\?=|=>|\\|\\||\\?\\?|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|,(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*,)|(?<=[\\w\'"])[ \\t]+(?=[^ \\t]))[ \\t]*' +
     // a literal wrapped once in a conversion, as in Rust's String::from("…") or Python's b"…"
     '(?:(?:String::from|[A-Z]\\w*::new|Some|Secret\\w*|String|str|bytes|\\[\\]byte|Buffer\\.from|new String)\\([ \\t]*|b(?=["\']))?' +
     '(?:"((?:[^"\\\\\\r\\n]|\\\\.){0,1000})"|\'((?:[^\'\\\\\\r\\n]|\\\\.){0,1000})\'|`([^`\\\\\\r\\n$]{0,1000})`|([^\\s"\'`,;#{}()[\\]<>|]{1,1000}))',
@@ -171,7 +172,7 @@ function spacedValueCounts(text: string, match: RegExpExecArray): boolean {
   // Quotes, not backticks: prose in comments and Markdown puts code in backticks after any word.
   if (match[4] !== undefined || match[5] !== undefined || name.startsWith('--')) return true;
   if (!/^(?:password|passwd)$/i.test(name)) return false;
-  const lineStart = text.lastIndexOf('\n', match.index) + 1;
+  const lineStart = lineStartWithin(text, match.index, 400);
   const netrc = /\b(?:machine|login)\s+\S+\s+$/.test(text.slice(Math.max(0, lineStart - 200), match.index));
   return netrc && /^\s*(?:machine\s+\S+\s+)?(?:login\s+\S+\s+)?$/.test(text.slice(lineStart, match.index)) && endsBareValue(text, match.index + match[0].length);
 }
@@ -284,9 +285,11 @@ function namedValues(text: string, candidates: Candidate[]): void {
     const match = matchAssignment(text, start);
     if (!match) continue;
     const valueGroup = assignedValue(match);
-    // A quoted value is no name (`arn:…:secret:prod` holds no assignment); a bare one may be a
-    // callee to look at next (`auth = HTTPBasicAuth("ops", "…")`).
-    nameKeyword.lastIndex = valueGroup?.quoted === false ? Math.max(end, match.indices![valueGroup.group]![0]) : Math.max(end, match.index + match[0].length);
+    // The value is no name (`arn:…:secret:prod` holds no assignment), unless it is a callee or a
+    // reference with a fallback to look at next (`HTTPBasicAuth("ops", "…")`, `process.env.API_KEY || "…"`).
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 6);
+    const lookInside = valueGroup?.quoted === false && /^[ \t]*(?:\(|\|\||\?\?)/.test(after);
+    nameKeyword.lastIndex = lookInside ? Math.max(end, match.indices![valueGroup.group]![0]) : Math.max(end, match.index + match[0].length);
     const verdict = nameVerdict(match[2] ?? '');
     if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
     const separator = match[3]!;

@@ -151,3 +151,13 @@ test('vendor corpus: recall and precision hold on the development and the held-o
     }
   }
 });
+
+test('hostile text costs linear time: long runs of spaces, flags and names without values', () => {
+  // Quadratic backtracking would take seconds on each of these; linear scanning takes milliseconds.
+  const texts = ['password' + ' '.repeat(80_000) + '\n', 'curl ' + '-u a:b '.repeat(20_000), 'secret:'.repeat(40_000), 'token("' + '\\"'.repeat(40_000)];
+  for (const text of texts) {
+    const started = performance.now();
+    findSecrets(text);
+    assert.ok(performance.now() - started < 1000, `${text.slice(0, 20)}… took ${(performance.now() - started).toFixed(0)} ms`);
+  }
+});
