@@ -101,7 +101,7 @@ const assignmentAt = new RegExp(
     // a literal wrapped once in a conversion, as in Rust's String::from("…") or Python's b"…"
     '(?:(?:String::from|[A-Z]\\w*::new|Some|Secret\\w*|String|str|bytes|\\[\\]byte|Buffer\\.from|new String)\\([ \\t]*|b(?=["\']))?' +
     '(?:"((?:[^"\\\\\\r\\n]|\\\\.){0,1000})"|\'((?:[^\'\\\\\\r\\n]|\\\\.){0,1000})\'|`([^`\\\\\\r\\n$]{0,1000})`|([^\\s"\'`,;#{}()[\\]<>|]{1,1000}))',
-  'dy',
+  'y',
 );
 
 /**
@@ -127,6 +127,11 @@ const nameValuePairs: readonly RegExp[] = [
   /\bname:[ \t]*["']?([\w.-]+)["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:"([^"\r\n]{1,1000})"|'([^'\r\n]{1,1000})'|([^\s#'"]{1,1000}))/dg,
   /"name"\s*:\s*"([\w.-]+)"\s*,\s*"value"\s*:\s*"([^"\r\n]{1,1000})"/dg,
 ];
+
+/** After a name: a call's or a list's opening, possibly assigned (`(`, `= [`, `: (`). */
+const callOpening = /[ \t]*((?:=|:|=>)[ \t]*)?[([]/y;
+/** After a bare value: a call or a fallback, whose inside may hold the literal. */
+const fallbackOrCall = /[ \t]*(?:\(|\|\||\?\?)/y;
 
 /** The group that captured the value in `assignmentAt`: 4, 5 and 6 are quoted, 7 is bare. */
 function assignedValue(match: RegExpExecArray): { group: number; quoted: boolean } | undefined {
@@ -271,7 +276,8 @@ function namedValues(text: string, candidates: Candidate[]): void {
     while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
     // One look per name, however many keywords it holds (`secret_token_key`).
     nameKeyword.lastIndex = end;
-    const opening = /^[ \t]*((?:=|:|=>)[ \t]*)?[([]/.exec(text.slice(end, end + 8));
+    callOpening.lastIndex = end;
+    const opening = callOpening.exec(text);
     if (opening) {
       const name = text.slice(start, end);
       // A list or tuple counts under a name whose last word is the secret (`auth = ("ops", "…")`),
@@ -287,21 +293,24 @@ function namedValues(text: string, candidates: Candidate[]): void {
     const valueGroup = assignedValue(match);
     // The value is no name (`arn:…:secret:prod` holds no assignment), unless it is a callee or a
     // reference with a fallback to look at next (`HTTPBasicAuth("ops", "…")`, `process.env.API_KEY || "…"`).
-    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 6);
-    const lookInside = valueGroup?.quoted === false && /^[ \t]*(?:\(|\|\||\?\?)/.test(after);
-    nameKeyword.lastIndex = lookInside ? Math.max(end, match.indices![valueGroup.group]![0]) : Math.max(end, match.index + match[0].length);
+    const matchEnd = match.index + match[0].length;
+    fallbackOrCall.lastIndex = matchEnd;
+    const lookInside = valueGroup?.quoted === false && fallbackOrCall.test(text);
+    // The value ends the match (before its closing quote, if quoted): no need for match indices.
+    const valueEnd = valueGroup?.quoted ? matchEnd - 1 : matchEnd;
+    const valueStart = valueGroup ? valueEnd - match[valueGroup.group]!.length : matchEnd;
+    nameKeyword.lastIndex = lookInside ? Math.max(end, valueStart) : Math.max(end, matchEnd);
     const verdict = nameVerdict(match[2] ?? '');
     if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
     const separator = match[3]!;
     // A comma or a fallback (`process.env.API_KEY || "…"`) counts only before a literal.
     if ((separator === ',' || separator === '||' || separator === '??') && !valueGroup.quoted) continue;
     if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match)) continue;
-    const span = match.indices![valueGroup.group]!;
     // Command-line flags (`--password=…`, `docker run -e TOKEN=…`) take a bare value followed by more arguments.
-    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !isFlagArgument(text, match.index) && !endsBareValue(text, span[1])) continue;
+    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !isFlagArgument(text, match.index) && !endsBareValue(text, valueEnd)) continue;
     // In `.env` and shell lines a bare value is a literal even when it looks like code (`pk.eyJ…`).
     const literal = valueGroup.quoted || isEnvLine(text, match.index, match);
-    namedValue(text, candidates, verdict, match[valueGroup.group]!, span[0], literal);
+    namedValue(text, candidates, verdict, match[valueGroup.group]!, valueStart, literal);
   }
   for (const pattern of [...xmlNamedValues, ...nameValuePairs]) {
     // All of them need a closing tag, a `value` or a `default`: most code has none of these.
