@@ -121,7 +121,7 @@ const xmlNamedValues: readonly RegExp[] = [
   // Android resources, Java properties XML, Maven settings: the name sits in an attribute.
   /<(?:string|item|entry|property|param|setting)\s+(?:name|key)="([^"]+)"[^>]*>([^<\s]{6,1000})</dgi,
 ];
-/** Name and value on two lines or two fields: Kubernetes and Compose `env`, ECS task definitions. */
+/** Name and value apart: Terraform variable defaults, Kubernetes and Compose `env`, ECS task definitions. */
 const nameValuePairs: readonly RegExp[] = [
   /variable[ \t]+"([\w-]+)"[ \t]*\{[^}]{0,300}?\bdefault[ \t]*=[ \t]*"([^"\r\n]{1,1000})"/dg,
   /\bname:[ \t]*["']?([\w.-]+)["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:"([^"\r\n]{1,1000})"|'([^'\r\n]{1,1000})'|([^\s#'"]{1,1000}))/dg,
