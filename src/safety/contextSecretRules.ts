@@ -133,6 +133,16 @@ export const contextRules: readonly ContextRule[] = [
     accept: () => true,
   },
   {
+    kind: 'FIREBASE_SERVER_KEY',
+    // Legacy Cloud Messaging server keys: `AAAA` and seven characters, a colon, then `APA91b…`.
+    pattern: /(?<=(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7})):APA91b[A-Za-z0-9_-]{130,}(?![A-Za-z0-9_-])/dg,
+    requires: ':APA91b',
+    group: 0,
+    startGroup: 1,
+    priority: 2,
+    accept: vendorValue,
+  },
+  {
     kind: 'TERRAFORM_TOKEN', requires: '.atlasv1.',
     pattern: /(?<=(?<![A-Za-z0-9_])([A-Za-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![A-Za-z0-9_=-])/dg,
     group: 0,

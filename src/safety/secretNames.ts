@@ -261,8 +261,8 @@ export function looksLikeSecretValue(value: string, verdict: NameVerdict, quoted
   const isPassword = verdict.kind === 'PASSWORD';
   // A `…Key` of no known kind holds a key only as a literal: bare, it is code (`nid_key = lib.NID_x`).
   if (verdict.weak && (!quoted || !/^[\x21-\x7e]{20,}$/.test(value))) return false;
-  // Many services issue UUIDs as keys; under a secret name the format says enough.
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return !verdict.weak && !/^[0-]+$/.test(value.replace(/-/g, ''));
+  // Many services issue UUIDs as keys; under a secret name (or a quoted `…Key`) the format says enough.
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return (!verdict.weak || quoted) && !/^[0-]+$/.test(value.replace(/-/g, ''));
   // Client ids and account numbers some vendors issue as long digit runs.
   if (verdict.vendor && /^\d{14,24}$/.test(value)) return shannonEntropy(value) >= 2.2;
   if (value.length < (isPassword ? 6 : 10) || value.length > 1000) return false;

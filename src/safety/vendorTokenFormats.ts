@@ -75,6 +75,9 @@ export const vendorTokenFormats: readonly VendorTokenFormat[] = [
   f('FRAMEIO_TOKEN', 'fio-u-[A-Za-z0-9_=-]{64}'),
   f('ADOBE_SECRET', 'p8e-[A-Za-z0-9]{32}'),
   f('AUTHRESS_KEY', '(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[A-Za-z0-9]{4,6}\\.acc[_-][A-Za-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120}'),
+  f('LAUNCHDARKLY_KEY', '(?:sdk|mob)-' + uuid),
+  f('SANITY_TOKEN', 'sk[A-Za-z0-9]{78,}', true),
+  f('TELNYX_KEY', 'KEY[0-9A-F]{32}_[A-Za-z0-9]{22}'),
   // Observability
   f('GRAFANA_TOKEN', '(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{50,400}={0,3})'),
   f('SENTRY_TOKEN', '(?:sntry[su]_[A-Za-z0-9+/=_]{40,400}|sntrys_eyJ[A-Za-z0-9+/=_]{60,})'),
@@ -133,6 +136,8 @@ export const vendorTokenFormats: readonly VendorTokenFormat[] = [
   f('CEREBRAS_KEY', 'csk-[a-z0-9]{48}'),
   f('VOYAGE_KEY', 'pa-[A-Za-z0-9_-]{43}', true),
   f('PRIVATEAI_KEY', 'pai_[A-Za-z0-9]{32,}'),
+  f('ANYSCALE_KEY', 'esecret_[A-Za-z0-9]{26,}'),
+  f('JINA_KEY', 'jina_[A-Za-z0-9_-]{40,}'),
   f('DATABRICKS_TOKEN', 'dapi[a-f0-9]{32}(?:-\\d)?'),
   f('MAPBOX_TOKEN', '(?:pk|sk|tk)\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}'),
   f('JWT', 'eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}'),

@@ -123,6 +123,11 @@ const vendorFormats: readonly VendorFormat[] = [
   v('CONTENTFUL', 'contentful', (g) => 'CFPAT-' + g.chars(b64url, 43)),
   v('SETTLEMINT', 'settlemint', (g) => g.pick(['sm_aat_', 'sm_pat_', 'sm_sat_']) + g.chars(alnum, 16)),
   v('CLICKHOUSE', 'clickhouse', (g) => '4b1d' + g.chars(alnum, 38)),
+  v('LAUNCHDARKLY', 'launchdarkly', (g) => g.pick(['sdk-', 'mob-']) + g.uuid()),
+  v('TELNYX', 'telnyx', (g) => `KEY${g.chars('0123456789ABCDEF', 32)}_${g.chars(alnum, 22)}`),
+  v('FIREBASE_FCM', 'fcm', (g) => `AAAA${g.chars(b64url, 7)}:APA91b${g.chars(b64url, 134)}`),
+  v('ANYSCALE', 'anyscale', (g) => 'esecret_' + g.chars(lowerAlnum, 26)),
+  v('JINA', 'jina', (g) => `jina_${g.chars(hex, 32)}${g.chars(b64url, 28)}`),
   // Observability
   v('GRAFANA', 'grafana', (g) => g.pick(['glc_' + g.chars(b64, 60) + '=', `glsa_${g.chars(alnum, 32)}_${g.chars(hex, 8)}`, 'eyJrIjoi' + g.chars(alnum, 90)])),
   v('SENTRY', 'sentry', (g) => g.pick(['sntryu_' + g.chars(hex, 64), 'sntrys_eyJpYXQiOjE3MDAwMDAwMDAsInVybCI6Imh0dHBzOi8vc2VudHJ5LmlvIiwicmVnaW9uX3VybCI6' + g.chars(b64, 40) + '_' + g.chars(b64, 43)])),
@@ -138,7 +143,8 @@ const vendorFormats: readonly VendorFormat[] = [
   v('SQUARE', 'square', (g) => g.pick(['sq0atp-' + g.chars(b64url, 22), 'sq0csp-' + g.chars(b64url, 43), 'EAAA' + g.chars(b64url, 60)])),
   v('FACEBOOK', 'facebook', (g) => g.pick(['EAAC' + g.chars(alnum, 160), `${g.chars(digits, 15)}|${g.chars(b64url, 27)}`])),
   v('FACEBOOK_SECRET', 'facebook', (g) => g.chars(hex, 32), false),
-  v('PAYPAL', 'paypal', (g) => `access_token$production$${g.chars(lowerAlnum, 16)}$${g.chars(hex, 32)}`),
+  // The secret is what follows the fixed `access_token$production$` (names and YAML keys spell those words too).
+  v('PAYPAL', 'paypal', (g) => `access_token$production$${g.chars(lowerAlnum, 16)}$${g.chars(hex, 32)}`, true, afterMarker('$production$')),
   v('SHOPIFY', 'shopify', (g) => g.pick(['shpat_', 'shpca_', 'shppa_', 'shpss_']) + g.chars(hex, 32)),
   v('FLUTTERWAVE', 'flutterwave', (g) => g.pick([`FLWSECK_TEST-${g.chars(hex, 32)}-X`, `FLWPUBK_TEST-${g.chars(hex, 32)}-X`, `FLWSECK_TEST-${g.chars(hex, 12)}`, `FLWSECK-${g.chars(hex, 32)}-X`])),
   v('EASYPOST', 'easypost', (g) => g.pick(['EZAK', 'EZTK']) + g.chars(alnum, 54)),
