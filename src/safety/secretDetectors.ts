@@ -1,4 +1,8 @@
-import { shannonEntropy } from './entropy.ts';
+import { contextRules, kubernetesSecretValues, lineStartWithin } from './contextSecretRules.ts';
+import { looksLikeSecretValue, nameVerdict, type NameVerdict, randomBody, secretKindOfName, vendorValue } from './secretNames.ts';
+import { vendorTokenFormats } from './vendorTokenFormats.ts';
+
+export { secretKindOfName } from './secretNames.ts';
 
 /** One secret found in a text: `[start, end)` is exactly the part to hide. */
 export interface SecretMatch {
@@ -8,310 +12,131 @@ export interface SecretMatch {
   readonly kind: string;
 }
 
-interface Detector {
-  readonly kind: string;
-  /** Global with the `d` flag; starts with a literal where it can, which keeps the scan fast. */
-  readonly pattern: RegExp;
-  /** The capture group holding the secret. */
-  readonly group: number;
-  /** Vendor formats beat the URL rule, which beats the generic "name = value" rule, on overlap. */
-  readonly priority: number;
-  readonly accept: (value: string, match: RegExpExecArray, text: string) => boolean;
-  /** Characters before the match that belong to the secret (kept out of the match for speed). */
-  readonly lead?: number;
-}
+type Candidate = SecretMatch & { readonly priority: number };
 
-/**
- * Entropy floors (bits per character), measured on the corpus (test/unit/safety/secretCorpus.ts,
- * ten seeds): random keys have a 1st percentile of 3.35 and a median of 4.7, hex keys a minimum of
- * 3.1, generated passwords a 1st percentile of 2.9. Identifiers and config words assigned to
- * secret-looking names span 1.9 to 3.9 (`Bearer` 1.9, `cl100k_base` 3.3, `SignUpAttributeV2` 3.7),
- * so entropy only cuts the low tail; the word-shape checks below separate the rest. Short values
- * get a floor they can reach (a string of n characters holds at most log2(n) bits per character).
- */
-export const entropyFloors = { hex: 3.0, random: 3.3, password: 2.3, unquotedIdentifier: 3.6 } as const;
-
-/** Values written by people to stand for a secret: docs, templates, samples. */
-const placeholderMarks = /x{5,}|X{5,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|GW_REDACTED_/;
-/** Words as people write them (lower, UPPER, Capitalized), so a random key's `yoUr` or `moCK` is no word. */
-const casedWords = (words: readonly string[]) =>
-  new RegExp(words.flatMap((word) => [word, word.toUpperCase(), word[0]!.toUpperCase() + word.slice(1)]).join('|'));
-const placeholderWords = casedWords(['your', '_here', '-here', 'changeme', 'change_me', 'change-me', 'replaceme', 'replace_me', 'replace-me', 'placeholder', 'redacted']);
-/** Words that mark an example in a free-form value; vendor formats skip this list (AWS's own example key contains EXAMPLE). */
-const exampleWords = casedWords(['example', 'sample', 'dummy', 'fake', 'mock', 'test', 'demo', 'foobar', 'lorem', 'secret', 'password', 'passwd', 'token', 'changeit', 'qwerty', 'letmein', 'admin', 'default', 'insecure']);
-
-function looksLikePlaceholder(value: string): boolean {
-  return placeholderMarks.test(value) || placeholderWords.test(value) || /^(.)\1+$/.test(value);
-}
-
-/**
- * Vendor-format tokens and key bodies: rejects only marks no random key holds (runs of x, `...`,
- * `<…>`, `your-`) and runs of one character. Capitalized words are not checked here: a long
- * random key contains a `Your` or a `Test` often enough to matter.
- */
-function vendorValue(value: string): boolean {
-  return !placeholderMarks.test(value) && !/your[_-]|[_-]here\b/i.test(value) && !/^(.)\1+$/.test(value) && shannonEntropy(value) >= 2.5;
-}
-
-/**
- * Vendor token formats that start with a literal prefix, from the vendors' documentation. They
- * are scanned as one alternation (one pass over the text instead of thirty); order matters
- * where prefixes overlap (Anthropic's `sk-ant-` before OpenAI's `sk-`).
- */
-const vendorTokens: readonly (readonly [kind: string, body: string])[] = [
-  ['AWS_ACCESS_KEY', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}'],
-  ['GCP_API_KEY', 'AIza[0-9A-Za-z_-]{35}'],
-  ['GCP_OAUTH_SECRET', 'GOCSPX-[A-Za-z0-9_-]{28}'],
-  ['GCP_OAUTH_TOKEN', 'ya29\\.[0-9A-Za-z_-]{30,}'],
-  ['ANTHROPIC_KEY', 'sk-ant-[a-z]{3,6}\\d{2}-[A-Za-z0-9_-]{32,}'],
-  ['OPENAI_KEY', 'sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|[A-Za-z0-9]{48})'],
-  ['GITHUB_TOKEN', '(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})'],
-  ['GITLAB_TOKEN', '(?:gl(?:pat|ptt|dt|rt|soat|ft|imt|agent|cbt|oas)-[A-Za-z0-9_.-]{20,}|GR1348941[A-Za-z0-9_-]{20,})'],
-  ['SLACK_TOKEN', '(?:xox[abposre]-[0-9A-Za-z-]{10,}|xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]{20,})'],
-  ['STRIPE_KEY', '(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{24,}'],
-  ['STRIPE_WEBHOOK_SECRET', 'whsec_[A-Za-z0-9+/]{32,}'],
-  ['TWILIO_API_KEY', 'SK[0-9a-fA-F]{32}'],
-  ['SENDGRID_KEY', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'],
-  ['NPM_TOKEN', 'npm_[A-Za-z0-9]{36}'],
-  ['PYPI_TOKEN', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}'],
-  ['HUGGINGFACE_TOKEN', 'hf_[A-Za-z]{34}'],
-  ['SHOPIFY_TOKEN', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'],
-  ['DIGITALOCEAN_TOKEN', 'do[por]_v1_[a-f0-9]{64}'],
-  ['DATABRICKS_TOKEN', 'dapi[a-f0-9]{32}(?:-\\d)?'],
-  ['GROQ_KEY', 'gsk_[A-Za-z0-9]{52}'],
-  ['XAI_KEY', 'xai-[A-Za-z0-9]{80}'],
-  ['REPLICATE_TOKEN', 'r8_[A-Za-z0-9]{37}'],
-  ['PERPLEXITY_KEY', 'pplx-[A-Za-z0-9]{48}'],
-  ['JWT', 'eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}'],
-];
 // A token must end where its format ends, and (checked in code) not be glued to a longer word or
 // sit inside a base64 blob such as an image or a lockfile hash.
-const vendorTokenPattern = new RegExp(vendorTokens.map(([, body]) => `(${body})(?![A-Za-z0-9_-])`).join('|'), 'g');
+const vendorTokenAt = new RegExp(vendorTokenFormats.map(({ body }) => `(${body})(?![A-Za-z0-9_-])`).join('|'), 'y');
 const tokenCharBefore = /[A-Za-z0-9_+/-]/;
-
-const pemBody = (value: string) => (value.replace(/\\[nr]|\s/g, '').match(/[A-Za-z0-9+/=]/g)?.length ?? 0) >= 40 && vendorValue(value);
-
-const weakUrlPasswords = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'guest', 'admin', 'root', 'changeme', 'postgres', 'mysql', 'redis', 'user', 'test', 'example']);
-
-/** RFC 2606 documentation hosts: credentials in their URLs are examples. */
-const documentationHost = /^(?:[\w-]+\.)*example\.(?:com|org|net)\b/i;
-
-function urlPassword(value: string, match: RegExpExecArray, text: string): boolean {
-  const user = match[1] ?? '';
-  if (value.length < 4 || documentationHost.test(text.slice(match.index + match[0].length, match.index + match[0].length + 80))) return false;
-  if (value === user || weakUrlPasswords.has(value.toLowerCase()) || /^(key|pass|pw|pwd|secret|token|test|demo)[_-]?\d{0,6}$/i.test(value)) return false;
-  if (/^[$%{]/.test(value) || looksLikePlaceholder(value)) return false;
-  return !/^\*+$/.test(value);
-}
-
-/** Formats that need context around the secret, or whose secret is only part of the match. */
-const contextDetectors: readonly Detector[] = [
-  {
-    kind: 'AWS_SECRET_KEY',
-    pattern: /secret_?(?:access_?)?key["']?[ \t]*(?:=>|[:=])[ \t]*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=_-])/dgi,
-    group: 1,
-    priority: 2,
-    accept: vendorValue,
-  },
-  { kind: 'GCP_PRIVATE_KEY_ID', pattern: /"private_key_id"\s*:\s*"([a-f0-9]{40})"/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'AZURE_STORAGE_KEY', pattern: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{40,86}={0,2})/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'AZURE_SAS_SIGNATURE', pattern: /[?&;]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})/dg, group: 1, priority: 2, accept: vendorValue },
-  {
-    kind: 'AZURE_CLIENT_SECRET',
-    // Entra ID client secrets: three characters, a digit, then `Q~`. The scan keys on `Q~`.
-    pattern: /(?<=(?<![A-Za-z0-9_~.+/-])([A-Za-z0-9_~.]{3}\d))Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/dg,
-    group: 0,
-    lead: 4,
-    priority: 2,
-    accept: vendorValue,
-  },
-  { kind: 'SLACK_WEBHOOK', pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/-]{20,})/dg, group: 1, priority: 2, accept: vendorValue },
-  { kind: 'DISCORD_WEBHOOK', pattern: /discord(?:app)?\.com\/api\/webhooks\/(\d{15,20}\/[A-Za-z0-9_-]{60,70})/dg, group: 1, priority: 2, accept: vendorValue },
-  {
-    kind: 'PRIVATE_KEY',
-    // Only the body goes: the BEGIN/END lines stay, so the model still sees what the value is.
-    // The body cannot hold `-----`, so a BEGIN without an END costs a scan to the next dash run only.
-    pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----((?:(?!-----)[\s\S]){1,16000})-----END \1PRIVATE KEY\2-----/dg,
-    group: 3,
-    priority: 2,
-    accept: pemBody,
-  },
-  {
-    kind: 'BEARER_TOKEN',
-    pattern: /Authorization["']?\s*[:=,]\s*["'`]?(?:Bearer|Token|Basic)\s+([A-Za-z0-9._~+/-]{12,}=*)/dgi,
-    group: 1,
-    priority: 2,
-    accept: (value) => !looksLikePlaceholder(value) && !exampleWords.test(value) && shannonEntropy(value) >= entropyFloors.random,
-  },
-  {
-    kind: 'CONNECTION_PASSWORD',
-    // Only the password part of scheme://user:password@host goes, so the code still reads.
-    pattern: /:\/\/([^\s:/?#@'"`<>]*):([^\s/?#@'"`<>]+)@(?=[^\s/?#@'"`<>])/dg,
-    group: 2,
-    priority: 1,
-    accept: urlPassword,
-  },
-];
-
-/** Words that make a following `key` a secret one (`signing_key`, `apiKey`); a lone `key` is a cache or map key. */
-const keyQualifiers = new Set(['api', 'private', 'secret', 'access', 'signing', 'encryption', 'master', 'license', 'client', 'app', 'auth', 'account', 'storage', 'shared', 'service', 'admin', 'webhook', 'session', 'cookie', 'jwt', 'hmac', 'subscription']);
-/** A last word saying the value describes a secret instead of being one (`tokenUrl`, `secretName`, `passwordLabel`). */
-const descriptiveWords = new Set([
-  'name', 'names', 'label', 'placeholder', 'hint', 'message', 'msg', 'error', 'errors', 'text', 'title', 'field', 'fields', 'input', 'regex', 're',
-  'pattern', 'format', 'url', 'uri', 'endpoint', 'path', 'file', 'filename', 'dir', 'type', 'types', 'length', 'len', 'min', 'max', 'count', 'policy',
-  'prompt', 'header', 'env', 'var', 'variable', 'ref', 'id', 'hash', 'digest', 'checksum', 'expiry', 'expires', 'ttl', 'timeout', 'lifetime', 'duration',
-  'interval', 'arn', 'size', 'limit', 'enabled', 'required', 'mode', 'method', 'strategy', 'provider', 'store', 'storage', 'service', 'manager', 'client',
-  'location', 'source', 'prefix', 'suffix', 'description', 'help', 'scope', 'scopes', 'audience', 'issuer', 'algorithm', 'alg', 'version',
-]);
-
-function splitWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-/** Names repeat through a file; splitting each one again would dominate the scan of dense code. */
-const kindCache = new Map<string, string | null>();
-
-/** The kind of secret a name announces, or undefined when it announces none. */
-export function secretKindOfName(name: string): string | undefined {
-  const cached = kindCache.get(name);
-  if (cached !== undefined) return cached ?? undefined;
-  const kind = kindOfWords(name);
-  if (kindCache.size >= 4096) kindCache.clear();
-  kindCache.set(name, kind ?? null);
-  return kind;
-}
-
-function kindOfWords(name: string): string | undefined {
-  const words = splitWords(name);
-  if (words.length === 0 || descriptiveWords.has(words.at(-1)!)) return undefined;
-  const found = new Set<string>();
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    const previous = words[i - 1] ?? '';
-    if (/(password|passwd|passphrase|passcode)$/.test(word) || word === 'pass' || word === 'pwd') found.add('PASSWORD');
-    else if (word.endsWith('apikey') || (word === 'key' && previous === 'api')) found.add('API_KEY');
-    else if (word.endsWith('token') || word === 'authorization' || word === 'bearer') found.add('TOKEN');
-    else if (/(secret|secrets|credential|credentials)$/.test(word) || word === 'creds' || word.endsWith('auth')) found.add('SECRET');
-    else if (word === 'key' && keyQualifiers.has(previous)) found.add('SECRET');
-    else if (/(privatekey|secretkey|accesskey|signingkey|encryptionkey|masterkey|clientkey|authkey|appkey)$/.test(word)) found.add('SECRET');
-  }
-  // The most specific word wins: `auth_token` is a token, `db_password_secret` a password.
-  return ['PASSWORD', 'API_KEY', 'TOKEN', 'SECRET'].find((kind) => found.has(kind));
-}
-
-const shortWords = new Set(['up', 'in', 'on', 'to', 'of', 'by', 'id', 'is', 'at', 'or', 'no', 'ok', 'js', 'ui', 'io', 'db', 'os', 'me', 'my', 'we', 'go']);
-
 /**
- * Three or more letters, a fifth of them vowels, no four consonants in a row and no three at the
- * start but the usual onsets: `grant`, `attribute`, `strength`, not `ntbyv` or `srwlnpobw`.
+ * Runs of token characters at least as long as the shortest format. Trying a hundred formats at
+ * every position costs far more than one pass over the characters; inside a run a token can only
+ * start at its beginning or after a `.`, `=`, `~` or `$` (anything else would glue it on). The
+ * pass is a plain loop over a lookup table: it beats a regular expression of the same class.
  */
-function pronounceable(word: string): boolean {
-  if (!/^[a-z]{3,}$/.test(word) || /[^aeiouy]{4}/.test(word)) return false;
-  if (/^[^aeiouy]{3}/.test(word) && !/^(str|spr|scr|spl|thr|chr|sch|shr|phr)/.test(word)) return false;
-  return (word.match(/[aeiouy]/g)?.length ?? 0) / word.length >= 0.2;
-}
+const shortestToken = 20;
+const tokenChar = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.~$-') tokenChar[char.charCodeAt(0)] = 1;
+const startMark = (code: number) => code === 46 || code === 61 || code === 126 || code === 36;
 
-/**
- * Identifiers and constants (`SignUpAttributeV2`, `urn:ietf:params:oauth:jwt-bearer`) are mostly
- * words; random keys break into short humps without vowels. Measured as the share of letters and
- * digits in word-like chunks. Capital runs count as words only in a value without lower case
- * (`AUTH_METHOD_V2`): inside mixed case they are what random keys are full of.
- */
-function madeOfWords(value: string): boolean {
-  const chunks = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g) ?? [];
-  if (chunks.length < 2) return false;
-  const capitalsAreWords = !/[a-z]/.test(value);
-  let total = 0;
-  let wordy = 0;
-  for (const chunk of chunks) {
-    total += chunk.length;
-    const isCapitals = /^[A-Z]{2,}$/.test(chunk);
-    if (isCapitals && !capitalsAreWords) continue;
-    const word = chunk.toLowerCase();
-    if (shortWords.has(word) || pronounceable(word)) wordy += chunk.length;
+function vendorTokens(text: string, candidates: Candidate[]): void {
+  let runStart = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0;
+    if (code < 128 && tokenChar[code] === 1) {
+      if (runStart < 0) runStart = i;
+    } else {
+      if (runStart >= 0 && i - runStart >= shortestToken) tokensInRun(text, runStart, i, candidates);
+      runStart = -1;
+    }
   }
-  return wordy / total >= 0.7;
 }
 
-/** `/run/secrets/db_password`, `./keys`, `~/.ssh`; base64 keys may start with `/` too, but are not made of words and are random. */
-function looksLikePath(value: string): boolean {
-  if (!/^(\.{0,2}\/|~\/)/.test(value)) return false;
-  return !/[+=]/.test(value) && (madeOfWords(value) || shannonEntropy(value) < 4.3);
+function tokensInRun(text: string, runStart: number, runEnd: number, candidates: Candidate[]): void {
+  let resumeAt = Math.max(runStart, tryVendorToken(text, runStart, candidates));
+  for (let i = runStart; i < runEnd - shortestToken; i++) {
+    if (i + 1 < resumeAt || !startMark(text.charCodeAt(i))) continue;
+    resumeAt = Math.max(resumeAt, tryVendorToken(text, i + 1, candidates));
+  }
 }
 
-/** Identifier-shaped segments: snake_case, CONSTANT_CASE, camelCase or PascalCase with real humps. */
-const identifierSegment = /^[_$]*(?:[a-z][a-z0-9_$]*|[A-Z][A-Z0-9_]*|(?:[a-z]+|[A-Z][a-z]+[a-z0-9]*)(?:[A-Z][a-z]+[a-z0-9]*)*)$/;
-
-/** `settings.DATABASE_PASSWORD`, `ntlm_1.NtlmCredentialHandler`; a random `awN8jZ9K.wdOEDJ` is no member access. */
-function isMemberAccess(value: string): boolean {
-  const segments = value.split('.');
-  return segments.length > 1 && segments.every((segment) => identifierSegment.test(segment));
+/** The format matching at `start`, if any: records it and returns where it ends, else -1. */
+function tryVendorToken(text: string, start: number, candidates: Candidate[]): number {
+  if (start > 0 && tokenCharBefore.test(text.charAt(start - 1))) return -1;
+  vendorTokenAt.lastIndex = start;
+  const match = vendorTokenAt.exec(text);
+  if (!match) return -1;
+  const value = match[0];
+  const which = match.findIndex((group, index) => index > 0 && group !== undefined);
+  const format = vendorTokenFormats[which - 1]!;
+  // The body after the prefix's words (`s.`, `test_pub_`, `API-`) is what must look random.
+  const body = format.loose ? value.replace(/^(?:[a-z]+[._-])+|^[A-Z]+-/, '') : value;
+  if (!vendorValue(value) || (format.loose && !randomBody(body))) return -1;
+  candidates.push({ start, end: start + value.length, kind: format.kind, priority: 2 });
+  return start + value.length;
 }
 
-/** Does a literal assigned to a secret-looking name hold a credential rather than a word, path or reference? */
-function looksLikeSecretValue(value: string, kind: string, quoted: boolean): boolean {
-  const isPassword = kind === 'PASSWORD';
-  // Many services issue UUIDs as keys; under a secret name the format says enough.
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return !/^[0-]+$/.test(value.replace(/-/g, ''));
-  if (value.length < (isPassword ? 6 : 10) || value.length > 1000) return false;
-  // Keys are printable ASCII; anything else is prose (translated messages have no spaces to split on).
-  if (!/^[\x21-\x7e]+$/.test(value) || looksLikePlaceholder(value) || exampleWords.test(value)) return false;
-  // References and templates: $VAR, %VAR%, !vault, env(...), a.b.c paths, function calls.
-  if (/^[$%!&@]|^(process\.env|os\.environ|env\b|ENV\[)/.test(value)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\/|^file:/i.test(value) || looksLikePath(value)) return false;
-  if (/^(sha\d*|md5)[-:]|^arn:/i.test(value)) return false;
-  if (/^[\d.,:+-]+$/.test(value) || /^(true|false|null|none|nil|undefined)$/i.test(value)) return false;
-  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(value)) return false; // the name of an environment variable
-  // Letters only: a word or an identifier, unless it is a long random run of mixed case.
-  if (/^[a-z]+([._-][a-z]+)*$/i.test(value) && ((value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g)?.length ?? 0) < 5 || shannonEntropy(value) < 3.5)) return false;
-  if (/^[a-z][\w-]*(\.[a-z][\w-]*)+$/i.test(value) && !/\d/.test(value)) return false; // dotted names
-  if (!quoted && (/[()[\]{}]/.test(value) || isMemberAccess(value))) return false; // code, not a literal
-  // Identifiers and constants (AuthMethodStateV2, urn:ietf:params:oauth:jwt-bearer) are words; so are
-  // people's passwords, which give themselves away by a symbol no identifier has.
-  const humanPassword = isPassword && /[!@#%^&*+=?~]/.test(value);
-  if (madeOfWords(value) && !humanPassword) return false;
-  const entropy = shannonEntropy(value);
-  // A bare name in code (`token = refreshToken2`) versus a bare key in .env: keys have digits or are random enough.
-  const digits = value.replace(/\D/g, '').length;
-  const reachable = 0.8 * Math.log2(value.length);
-  if (!quoted && /^[A-Za-z_$][\w$]*$/.test(value) && entropy < Math.min(entropyFloors.unquotedIdentifier, reachable + 0.3) && digits < (isPassword ? 1 : 2)) return false;
-  if (isPassword) return entropy >= entropyFloors.password;
-  if (/^[0-9a-f]+$/i.test(value)) return value.length >= 16 && entropy >= Math.min(entropyFloors.hex, reachable);
-  return entropy >= Math.min(entropyFloors.random, reachable);
+function contextTokens(text: string, candidates: Candidate[]): void {
+  for (const rule of contextRules) {
+    if (rule.requires !== undefined && !text.includes(rule.requires)) continue;
+    rule.pattern.lastIndex = 0;
+    for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
+      const value = match[rule.group];
+      const span = match.indices?.[rule.group];
+      if (value === undefined || !span || !rule.accept(value, match, text)) continue;
+      const start = rule.startGroup === undefined ? span[0] : match.indices![rule.startGroup]![0];
+      candidates.push({ start, end: span[1], kind: rule.kind, priority: rule.priority });
+    }
+  }
+  kubernetesSecretValues(text, (start, end) => candidates.push({ start, end, kind: 'KUBERNETES_SECRET', priority: 1 }));
 }
 
-/** Words that may make a name secret-looking; `secretKindOfName` decides. Cheap to scan for. */
-const nameKeyword = /pass|pwd|secret|token|key|auth|credential|creds|bearer/gi;
+/** Words that may make a name secret-looking; `nameVerdict` decides. Cheap to scan for. */
+const nameKeyword = /pass|pwd|secret|token|key|auth|credential|creds|bearer|client_?id|dsn|sid\b|login|consumer/gi;
 const isNameChar = (code: number) =>
   (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 36 || code === 45;
 
 /** Tried at the start of each name that holds a keyword: name, separator, then a quoted or bare value. */
 const assignmentAt = new RegExp(
   // the name, optionally quoted as in JSON or a dict
-  '(["\']?)([\\w.$-]+)\\1[ \\t]*\\]?[ \\t]*' +
-    // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment
-    '(?::=|=>|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-)[ \\t]*' +
+  // (spaces before a `]` belong to it, so two runs of spaces never compete: that would be quadratic)
+  '(["\']?)([\\w.$-]+)\\1(?:[ \\t]*\\])?' +
+    // a declared type before a spaced `=`: `apiKey: string =`, `API_KEY: &str =`, Go's `apiKey string =`
+    '(?:[ \\t]*:[ \\t]*&?(?:\\\'static[ \\t]+)?[A-Za-z_][\\w.[\\]|?]*(?:<[^>\\r\\n]{0,30}>)?(?=[ \\t]+\\??=[ \\t])|[ \\t]+string(?=[ \\t]+=[ \\t]))?[ \\t]*' +
+    // `==` only as a spaced comparison, so base64 padding (`Ij48Pw== KG51`) is no assignment; a comma
+    // only after a quoted first argument, as in `os.Setenv("STRIPE_TOKEN", "…")` (the value must be
+    // quoted too); `||` and `??` give a literal fallback; a space only before a quoted value or after
+    // a flag (checked in code)
+    '(:=|\\?=|=>|\\|\\||\\?\\?|=(?!=)|(?<=\\s)={2,3}|!==?|:|<-|,(?<=\\([ \\t]*["\'][\\w.$-]+["\'][ \\t]*,)|(?<=[\\w\'"])[ \\t]+(?=[^ \\t]))[ \\t]*' +
     // a literal wrapped once in a conversion, as in Rust's String::from("…") or Python's b"…"
     '(?:(?:String::from|[A-Z]\\w*::new|Some|Secret\\w*|String|str|bytes|\\[\\]byte|Buffer\\.from|new String)\\([ \\t]*|b(?=["\']))?' +
     '(?:"((?:[^"\\\\\\r\\n]|\\\\.){0,1000})"|\'((?:[^\'\\\\\\r\\n]|\\\\.){0,1000})\'|`([^`\\\\\\r\\n$]{0,1000})`|([^\\s"\'`,;#{}()[\\]<>|]{1,1000}))',
-  'dy',
+  'y',
 );
 
-/** XML elements and .NET appSettings entries: `<password>…</password>`, `<add key="ApiKey" value="…"/>`. */
+/**
+ * The arguments of a call whose name announces a secret (`setApiKey("…")`, `new NetworkCredential("ops", "…")`),
+ * or a tuple or list assigned to such a name (`session.auth = ("admin", "…")`).
+ */
+const callArgument = String.raw`[ \t]*(?:"(?:[^"\\\r\n]|\\.){0,300}"|'(?:[^'\\\r\n]|\\.){0,300}'|[\w.$]{1,80})[ \t]*`;
+const callArguments = new RegExp(String.raw`[ \t]*(?:(?:=|:|=>)[ \t]*)?(?:\((?:${callArgument}(?:,${callArgument}){0,5})?\)|\[(?:${callArgument}(?:,${callArgument}){0,5})?\])`, 'y');
+/** What a literal handed to a call may hold to count: a key or a password, not a pattern or a message. */
+const argumentValue = /^[\w\-+/=.~!@#$%^&*?:,;]+$/;
+const quotedArgument = /"((?:[^"\\\r\n]|\\.){1,300})"|'((?:[^'\\\r\n]|\\.){1,300})'/dg;
+
+/** XML elements and .NET appSettings entries: `<password>…</password>`, `<add key="ApiKey" value="…"/>`, `<string name="api_key">…</string>`. */
 const xmlNamedValues: readonly RegExp[] = [
   /<([\w:.-]*?(?:pass|pwd|secret|token|key|auth|credential)[\w:.-]*)(?:\s[^>]*)?>([^<\s]{6,1000})<\/\1>/dgi,
   /<add\s+key="([^"]+)"\s+value="([^"\s]{6,1000})"/dgi,
+  // Android resources, Java properties XML, Maven settings: the name sits in an attribute.
+  /<(?:string|item|entry|property|param|setting)\s+(?:name|key)="([^"]+)"[^>]*>([^<\s]{6,1000})</dgi,
+];
+/** Name and value apart: Terraform variable defaults, Kubernetes and Compose `env`, ECS task definitions. */
+const nameValuePairs: readonly RegExp[] = [
+  /variable[ \t]+"([\w-]+)"[ \t]*\{[^}]{0,300}?\bdefault[ \t]*=[ \t]*"([^"\r\n]{1,1000})"/dg,
+  /\bname:[ \t]*["']?([\w.-]+)["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:"([^"\r\n]{1,1000})"|'([^'\r\n]{1,1000})'|([^\s#'"]{1,1000}))/dg,
+  /"name"\s*:\s*"([\w.-]+)"\s*,\s*"value"\s*:\s*"([^"\r\n]{1,1000})"/dg,
 ];
 
-/** The group that captured the value in `assignmentAt`: 3, 4 and 5 are quoted, 6 is bare. */
+/** After a name: a call's or a list's opening, possibly assigned (`(`, `= [`, `: (`). */
+const callOpening = /[ \t]*((?:=|:|=>)[ \t]*)?[([]/y;
+/** After a bare value: a call or a fallback, whose inside may hold the literal. */
+const fallbackOrCall = /[ \t]*(?:\(|\|\||\?\?)/y;
+
+/** The group that captured the value in `assignmentAt`: 4, 5 and 6 are quoted, 7 is bare. */
 function assignedValue(match: RegExpExecArray): { group: number; quoted: boolean } | undefined {
-  for (const group of [3, 4, 5, 6]) {
-    if (match[group] !== undefined) return { group, quoted: group !== 6 };
+  for (const group of [4, 5, 6, 7]) {
+    if (match[group] !== undefined) return { group, quoted: group !== 7 };
   }
   return undefined;
 }
@@ -328,6 +153,35 @@ function endsBareValue(text: string, end: number): boolean {
   return next === '' || '\r\n#;&"\'`}\\'.includes(next) || (i > end && next === '-');
 }
 
+/** `NAME=value` at the start of a line, as in .env files and shell: a bare value there is a literal, dots and all. */
+function isEnvLine(text: string, nameStart: number, match: RegExpExecArray): boolean {
+  if (match[3] !== '=' || !/^[A-Z][A-Z0-9_]*=/.test(match[0])) return false;
+  let i = nameStart - 1;
+  while (i >= 0 && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i--;
+  if (i >= 6 && text.slice(i - 5, i + 1) === 'export') i -= 6;
+  while (i >= 0 && (text.charAt(i) === ' ' || text.charAt(i) === '\t')) i--;
+  return i < 0 || text.charAt(i) === '\n';
+}
+
+/** `-e NAME=…`, `--build-arg NAME=…`, `--set name=…`: an assignment handed to a command as one argument. */
+function isFlagArgument(text: string, nameStart: number): boolean {
+  return /(?:^|\s)(?:-e|--env|--build-arg|--set(?:-string)?|-var|--var|--secret)[ \t]+$/.test(text.slice(Math.max(0, nameStart - 16), nameStart));
+}
+
+/**
+ * A name and a value separated by spaces only: `#define API_KEY "…"`, `setx TOKEN "…"`, `--api-key …`,
+ * and `.netrc`'s `password …`. Anywhere else a space between two words is prose or code.
+ */
+function spacedValueCounts(text: string, match: RegExpExecArray): boolean {
+  const name = match[2]!;
+  // Quotes, not backticks: prose in comments and Markdown puts code in backticks after any word.
+  if (match[4] !== undefined || match[5] !== undefined || name.startsWith('--')) return true;
+  if (!/^(?:password|passwd)$/i.test(name)) return false;
+  const lineStart = lineStartWithin(text, match.index, 400);
+  const netrc = /\b(?:machine|login)\s+\S+\s+$/.test(text.slice(Math.max(0, lineStart - 200), match.index));
+  return netrc && /^\s*(?:machine\s+\S+\s+)?(?:login\s+\S+\s+)?$/.test(text.slice(lineStart, match.index)) && endsBareValue(text, match.index + match[0].length);
+}
+
 /** The assignment whose name starts at `start`, trying the quoted form (`"apiKey": …`) first. */
 function matchAssignment(text: string, start: number): RegExpExecArray | null {
   const quote = text.charAt(start - 1);
@@ -340,34 +194,80 @@ function matchAssignment(text: string, start: number): RegExpExecArray | null {
   return assignmentAt.exec(text);
 }
 
+function namedValue(text: string, candidates: Candidate[], verdict: NameVerdict, value: string, start: number, quoted: boolean): void {
+  if (!looksLikeSecretValue(value, verdict, quoted) || isPublicSearchKey(text, start, value)) return;
+  candidates.push({ start, end: start + value.length, kind: verdict.kind, priority: 0 });
+}
+
+/** `?token=…` in a status badge's URL (Codecov, Shields and the like): a token meant to be published. */
+function isBadgeParameter(text: string, nameStart: number): boolean {
+  const before = text.charAt(nameStart - 1);
+  if (before !== '?' && before !== '&' && before !== ';') return false;
+  const url = text.slice(Math.max(0, nameStart - 300), nameStart);
+  const scheme = url.lastIndexOf('://');
+  return scheme >= 0 && /badge|shields\.io|\/graph\/|\.svg\b|\.png\b/i.test(url.slice(scheme));
+}
+
 /**
- * Every secret in `text`, in order, without overlaps. On overlap the more specific detector wins
- * (a JWT assigned to `token` is a JWT), then the longer match.
+ * Algolia's search-only keys are public by design and sit in every DocSearch and Docusaurus
+ * config next to `indexName`; admin keys have the same shape but are not configured that way.
  */
-export function findSecrets(text: string): SecretMatch[] {
-  const candidates: (SecretMatch & { readonly priority: number })[] = [];
-  vendorTokenPattern.lastIndex = 0;
-  for (let match = vendorTokenPattern.exec(text); match; match = vendorTokenPattern.exec(text)) {
-    const start = match.index;
-    const value = match[0];
-    const rejected = (start > 0 && tokenCharBefore.test(text.charAt(start - 1))) || !vendorValue(value);
-    if (rejected) {
-      // Another format may still start inside this one.
-      vendorTokenPattern.lastIndex = start + 1;
-      continue;
-    }
-    const which = match.findIndex((group, index) => index > 0 && group !== undefined);
-    candidates.push({ start, end: start + value.length, kind: vendorTokens[which - 1]![0], priority: 2 });
+function isPublicSearchKey(text: string, start: number, value: string): boolean {
+  if (!/^[0-9a-f]{32}$/.test(value)) return false;
+  const around = text.slice(Math.max(0, start - 300), start + 300);
+  return /\bindexName\b|\bdocsearch\b/i.test(around) && !/admin/i.test(text.slice(Math.max(0, start - 40), start));
+}
+
+/** Literals passed to a call whose name announces a secret; returns where the call ends, or -1. */
+function callLiterals(text: string, candidates: Candidate[], name: string | NameVerdict, nameEnd: number): number {
+  callArguments.lastIndex = nameEnd;
+  const call = callArguments.exec(text);
+  // Most calls pass no literal: the name is only judged when one is passed.
+  if (!call || !/["']/.test(call[0])) return -1;
+  const verdict = typeof name === 'string' ? nameVerdict(name) : name;
+  if (!verdict) return -1;
+  quotedArgument.lastIndex = 0;
+  for (let literal = quotedArgument.exec(call[0]); literal; literal = quotedArgument.exec(call[0])) {
+    const group = literal[1] !== undefined ? 1 : 2;
+    const value = literal[group]!;
+    // Algorithm names (`aes-256-gcm`, `sha256`, `HS512`) share the argument lists of keys.
+    if (!argumentValue.test(value) || /^(?:aes|des|chacha|sha|hs|rs|es|ps|md|blake|hmac)[\w-]*$/i.test(value)) continue;
+    if (verdict.weak && /^[0-9a-f]+$/i.test(value)) continue;
+    namedValue(text, candidates, verdict, value, nameEnd + literal.indices![group]![0], true);
   }
-  for (const detector of contextDetectors) {
-    detector.pattern.lastIndex = 0;
-    for (let match = detector.pattern.exec(text); match; match = detector.pattern.exec(text)) {
-      const value = match[detector.group];
-      const span = match.indices?.[detector.group];
-      if (value === undefined || !span || !detector.accept(value, match, text)) continue;
-      candidates.push({ start: span[0] - (detector.lead ?? 0), end: span[1], kind: detector.kind, priority: detector.priority });
-    }
+  return nameEnd + call[0].length;
+}
+
+/**
+ * Calls that take a key by position: constructors (`new Stripe("…")`, `Twilio(sid, "…")`) and
+ * signing functions (`jwt.sign(payload, "…")`). Nothing names the literal, so a constructor's
+ * must be a long random key; a signing function's is its secret by definition.
+ */
+const constructorCall = /\b(?:new[ \t]+[A-Z][\w.]*|[A-Z][a-z][A-Za-z0-9]*)(?=[ \t]*\()/g;
+const signingCall = /\b(?:jwt\.(?:sign|verify|encode|decode)|create(?:Hmac|Cipheriv|Decipheriv)|hmac\.new)(?=[ \t]*\()/g;
+/** A constructor's key is a long literal; a text without one needs no look at its constructors. */
+const longLiteral = /["'][\w\-+/=.~!@#$%^&*?:,;]{20,}["']/;
+const constructorArgument: NameVerdict = { kind: 'SECRET', vendor: false, weak: true };
+const signingKey: NameVerdict = { kind: 'SECRET', vendor: false };
+
+function positionalKeys(text: string, candidates: Candidate[]): void {
+  signingCall.lastIndex = 0;
+  for (let call = signingCall.exec(text); call; call = signingCall.exec(text)) {
+    const end = call.index + call[0].length;
+    signingCall.lastIndex = Math.max(end, callLiterals(text, candidates, signingKey, end));
   }
+  if (!longLiteral.test(text)) return;
+  constructorCall.lastIndex = 0;
+  for (let call = constructorCall.exec(text); call; call = constructorCall.exec(text)) {
+    const callee = call[0];
+    // `new PublicKey("…")`, `new Hash("…")`: the callee says the literal is no secret.
+    if (/Public|Hash|Digest|Id\b|Uuid|Guid|Color|Date|Url|Uri|Path|Regex|RegExp|Error|Exception|Message|Text|Label/.test(callee)) continue;
+    const end = call.index + callee.length;
+    constructorCall.lastIndex = Math.max(end, callLiterals(text, candidates, constructorArgument, end));
+  }
+}
+
+function namedValues(text: string, candidates: Candidate[]): void {
   nameKeyword.lastIndex = 0;
   for (let hit = nameKeyword.exec(text); hit; hit = nameKeyword.exec(text)) {
     let start = hit.index;
@@ -376,33 +276,69 @@ export function findSecrets(text: string): SecretMatch[] {
     while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
     // One look per name, however many keywords it holds (`secret_token_key`).
     nameKeyword.lastIndex = end;
+    callOpening.lastIndex = end;
+    const opening = callOpening.exec(text);
+    if (opening) {
+      const name = text.slice(start, end);
+      // A list or tuple counts under a name whose last word is the secret (`auth = ("ops", "…")`),
+      // not one that lists variants of it (`token_variants = ['+i6t-inline']`).
+      const assigned = opening[1] !== undefined;
+      if (!assigned || secretKindOfName(name.replace(/^.*?([A-Za-z0-9]+)$/, '$1')) !== undefined) {
+        nameKeyword.lastIndex = Math.max(end, callLiterals(text, candidates, name, end));
+      }
+      continue;
+    }
     const match = matchAssignment(text, start);
     if (!match) continue;
-    // Whatever the verdict, the value is not a name: `arn:…:secret:prod` holds no assignment.
-    nameKeyword.lastIndex = Math.max(end, match.index + match[0].length);
-    const kind = secretKindOfName(match[2] ?? '');
     const valueGroup = assignedValue(match);
-    if (!kind || !valueGroup) continue;
-    const value = match[valueGroup.group]!;
-    const span = match.indices![valueGroup.group]!;
-    // Command-line flags (`--password=…`) take a bare value followed by more arguments.
-    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !endsBareValue(text, span[1])) continue;
-    if (!looksLikeSecretValue(value, kind, valueGroup.quoted)) continue;
-    candidates.push({ start: span[0], end: span[1], kind, priority: 0 });
+    // The value is no name (`arn:…:secret:prod` holds no assignment), unless it is a callee or a
+    // reference with a fallback to look at next (`HTTPBasicAuth("ops", "…")`, `process.env.API_KEY || "…"`).
+    const matchEnd = match.index + match[0].length;
+    fallbackOrCall.lastIndex = matchEnd;
+    const lookInside = valueGroup?.quoted === false && fallbackOrCall.test(text);
+    // The value ends the match (before its closing quote, if quoted): no need for match indices.
+    const valueEnd = valueGroup?.quoted ? matchEnd - 1 : matchEnd;
+    const valueStart = valueGroup ? valueEnd - match[valueGroup.group]!.length : matchEnd;
+    nameKeyword.lastIndex = lookInside ? Math.max(end, valueStart) : Math.max(end, matchEnd);
+    const verdict = nameVerdict(match[2] ?? '');
+    if (!verdict || !valueGroup || isBadgeParameter(text, match.index)) continue;
+    const separator = match[3]!;
+    // A comma or a fallback (`process.env.API_KEY || "…"`) counts only before a literal.
+    if ((separator === ',' || separator === '||' || separator === '??') && !valueGroup.quoted) continue;
+    if (/^[ \t]+$/.test(separator) && !spacedValueCounts(text, match)) continue;
+    // Command-line flags (`--password=…`, `docker run -e TOKEN=…`) take a bare value followed by more arguments.
+    if (!valueGroup.quoted && !match[2]!.startsWith('-') && !isFlagArgument(text, match.index) && !endsBareValue(text, valueEnd)) continue;
+    // In `.env` and shell lines a bare value is a literal even when it looks like code (`pk.eyJ…`).
+    const literal = valueGroup.quoted || isEnvLine(text, match.index, match);
+    namedValue(text, candidates, verdict, match[valueGroup.group]!, valueStart, literal);
   }
-  for (const pattern of xmlNamedValues) {
+  for (const pattern of [...xmlNamedValues, ...nameValuePairs]) {
+    // All of them need a closing tag, a `value` or a `default`: most code has none of these.
+    if (!text.includes('</') && !text.includes('value') && !text.includes('default')) break;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      const kind = secretKindOfName(match[1]!);
-      if (!kind || !looksLikeSecretValue(match[2]!, kind, true)) continue;
-      const span = match.indices![2]!;
-      candidates.push({ start: span[0], end: span[1], kind, priority: 0 });
+      const verdict = nameVerdict(match[1]!);
+      const group = [2, 3, 4].find((index) => match[index] !== undefined);
+      if (!verdict || group === undefined) continue;
+      namedValue(text, candidates, verdict, match[group]!, match.indices![group]![0], true);
     }
   }
+}
+
+/**
+ * Every secret in `text`, in order, without overlaps. On overlap the more specific detector wins
+ * (a JWT assigned to `token` is a JWT), then the longer match.
+ */
+export function findSecrets(text: string): SecretMatch[] {
+  const candidates: Candidate[] = [];
+  vendorTokens(text, candidates);
+  contextTokens(text, candidates);
+  namedValues(text, candidates);
+  positionalKeys(text, candidates);
   return resolveOverlaps(candidates);
 }
 
-function resolveOverlaps(candidates: (SecretMatch & { readonly priority: number })[]): SecretMatch[] {
+function resolveOverlaps(candidates: Candidate[]): SecretMatch[] {
   candidates.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: SecretMatch[] = [];
   for (const candidate of candidates) {

@@ -29,7 +29,7 @@ const passwordChars = alnum + '!%^*_-+=.~';
 
 const createRandom = seededRandom;
 
-class Generator {
+export class Generator {
   private readonly random: () => number;
 
   constructor(seed: number) {
@@ -240,7 +240,7 @@ function positives(g: Generator): CorpusSample[] {
     const password = g.password();
     const user = g.pick(['app', 'svc_orders', 'readonly', '', 'deploy']);
     const url = `${g.pick(schemes)}://${user}:${password}@${g.pick(['db.internal', 'cluster0.ab1cd.mongodb.net', 'cache', '10.0.0.12'])}:${g.int(1000, 9999)}/app`;
-    samples.push({ kind: 'CONNECTION_PASSWORD', text: g.pick([`DATABASE_URL=${url}`, `const url = '${url}';`, `  uri: "${url}"`]), secrets: [password] });
+    samples.push({ kind: 'URL_CREDENTIALS', text: g.pick([`DATABASE_URL=${url}`, `const url = '${url}';`, `  uri: "${url}"`]), secrets: [password] });
   }
   for (let i = 0; i < 30; i++) {
     const token = g.chars(alnum, g.int(32, 48));

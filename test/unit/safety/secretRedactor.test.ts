@@ -42,10 +42,10 @@ test('text without secrets comes back as the same string, with nothing counted',
   assert.deepEqual(result.kinds, []);
 });
 
-test('connection strings keep user, host and database; only the password goes', () => {
+test('connection strings keep scheme, host and database; the user:password pair goes', () => {
   const result = redact('DATABASE_URL=postgres://orders:Zq7-vLp2xR9k@db.internal:5432/orders\nREDIS_URL=redis://:Hx82kLq0Pz@cache:6379/0');
-  assert.equal(result.text, `DATABASE_URL=postgres://orders:GW_REDACTED_CONNECTION_PASSWORD_1_${nonce}@db.internal:5432/orders\nREDIS_URL=redis://:GW_REDACTED_CONNECTION_PASSWORD_2_${nonce}@cache:6379/0`);
-  assert.equal(redact('mongodb+srv://app:Vb7x-Qk29LmZ@cluster0.ab1cd.mongodb.net/shop').text, `mongodb+srv://app:GW_REDACTED_CONNECTION_PASSWORD_1_${nonce}@cluster0.ab1cd.mongodb.net/shop`);
+  assert.equal(result.text, `DATABASE_URL=postgres://GW_REDACTED_URL_CREDENTIALS_1_${nonce}@db.internal:5432/orders\nREDIS_URL=redis://GW_REDACTED_URL_CREDENTIALS_2_${nonce}@cache:6379/0`);
+  assert.equal(redact('mongodb+srv://app:Vb7x-Qk29LmZ@cluster0.ab1cd.mongodb.net/shop').text, `mongodb+srv://GW_REDACTED_URL_CREDENTIALS_1_${nonce}@cluster0.ab1cd.mongodb.net/shop`);
 });
 
 test('private keys lose their body but keep the BEGIN and END lines', () => {
