@@ -230,6 +230,8 @@ export class Workbench {
     await input.waitFor({ state: 'visible' });
     await input.fill(`:${line}`);
     await this.page.keyboard.press('Enter');
+    // Keys pressed before the box has closed would go to it, not to the editor.
+    await input.waitFor({ state: 'hidden' });
   }
 
   /** Selects whole lines first..last (1-based, inclusive) in the active editor, as Shift+Down would. */
@@ -266,10 +268,23 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   }
 
-  /** Presses a button of the notification whose text matches: on its toast, or in the notification center once the toast has gone. */
+  /**
+   * The notification whose text matches, as a user finds it: its toast, or, when VS Code shows no
+   * toast (another notification's toast still up, or the toast has gone), in the notification
+   * center. Fails when neither shows it within the time.
+   */
+  async findNotification(text: string | RegExp, timeoutMs = 30_000) {
+    const toast = this.notification(text);
+    if (await toast.waitFor({ timeout: Math.min(10_000, timeoutMs) }).then(() => true, () => false)) return toast;
+    await this.runCommand('Notifications: Show Notifications');
+    const item = this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    await item.waitFor({ timeout: timeoutMs });
+    return item;
+  }
+
+  /** Presses a button of the notification whose text matches (see `findNotification`). */
   async pressNotificationButton(text: string | RegExp, button: string): Promise<void> {
-    if (!(await this.notification(text).isVisible())) await this.runCommand('Notifications: Show Notifications');
-    const item = this.page.locator('.notification-list-item', { hasText: text }).first();
+    const item = await this.findNotification(text);
     await item.locator('.monaco-button', { hasText: button }).first().click();
   }
 

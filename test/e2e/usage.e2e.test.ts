@@ -41,8 +41,7 @@ test('a 401 is a clear error with a Set API Key action, and is not retried on an
   await server.reset();
   await server.script({ kind: 'error', status: 401, message: 'Incorrect API key provided' });
   await workbench.runCommand('Groundwork: Check Models');
-  const error = toast(/Completions: .*API key/);
-  await error.waitFor({ timeout: 30_000 });
+  const error = await workbench.findNotification(/Completions: .*API key/);
   assert.equal(await error.locator('a.monaco-button, .monaco-button', { hasText: 'Set API Key' }).count(), 1);
   // One request for the failing completion model, none for a fallback; the other roles still answered.
   const models = (await server.modelRequests()).map((request) => (request.body as { model: string }).model);
