@@ -1,4 +1,4 @@
-import type { IndexSearch } from '../chat/indexRetrieval.ts';
+import type { IndexSearch } from '../index/indexRetrieval.ts';
 import type { FileAccessDecision } from '../safety/fileAccessPolicy.ts';
 
 /**

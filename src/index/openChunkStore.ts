@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isAbandonedTemp, writeAtomic } from './atomicWrite.ts';
 import { snapshotFileName } from './indexSnapshot.ts';
 import type { ChunkStore, StoreKind, StoreManifest } from './chunkStore.ts';
-import { ShardStore } from './shardStore.ts';
+import { BinaryShardStore } from './binaryShardStore.ts';
 import { StorageLock } from './storageLock.ts';
 import { VectraStore } from './vectraStore.ts';
 
@@ -21,7 +21,7 @@ export interface WantedStore {
 }
 
 export function createChunkStore(directory: string, manifest: StoreManifest): ChunkStore {
-  return manifest.store === 'vectra' ? new VectraStore(directory, manifest) : new ShardStore(directory, manifest);
+  return manifest.store === 'vectra' ? new VectraStore(directory, manifest) : new BinaryShardStore(directory, manifest);
 }
 
 /** The manifest on disk, or undefined when there is none or it does not parse. */

@@ -29,7 +29,7 @@ import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHolding
 import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
 import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
-import { MatrixVectorStore, type MatrixVectorStoreOptions } from './vectorStore.ts';
+import { VectorMatrix, type VectorMatrixOptions } from './vectorMatrix.ts';
 
 export interface WorkspaceIndexOptions {
   /** Where the index lives (the extension's workspace storage, or `.groundwork/index` for the CLI). */
@@ -52,7 +52,7 @@ export interface WorkspaceIndexOptions {
   readonly store?: StoreChoice;
   readonly vectraMaxFiles?: number;
   /** Tuning of the in-memory vector search (when the coarse pass starts). */
-  readonly vectorSearch?: MatrixVectorStoreOptions;
+  readonly vectorSearch?: VectorMatrixOptions;
   /** How long after the last change the snapshot of memory is saved (src/index/indexSnapshot.ts). Default 10 s. */
   readonly snapshotDelayMs?: number;
 }
@@ -211,7 +211,7 @@ export class WorkspaceIndex implements Disposable {
   private readonly lock: StorageLock;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
-  private readonly vectors: MatrixVectorStore;
+  private readonly vectors: VectorMatrix;
   private keywords = new KeywordIndex();
   private readonly catalog = new Map<string, CatalogEntry>();
   private readonly slots: (SlotMeta | undefined)[] = [];
@@ -247,7 +247,7 @@ export class WorkspaceIndex implements Disposable {
     this.lock = new StorageLock(options.storeDirectory);
     this.embedder = new CachingEmbedder(options.embedder);
     this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
-    this.vectors = new MatrixVectorStore(options.embedder.dimensions, options.vectorSearch);
+    this.vectors = new VectorMatrix(options.embedder.dimensions, options.vectorSearch);
     this.roots = validateRoots(options.roots);
     this.discoveryOptions = { ...defaultDiscoveryOptions, ...options.discovery };
     this.rebuildFilters();

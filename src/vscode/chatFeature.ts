@@ -6,7 +6,7 @@ import { type ChatGateway, ChatController } from '../chat/chatController.ts';
 import { ChatSession } from '../chat/chatSession.ts';
 import { ContextAssembler } from '../chat/contextAssembler.ts';
 import { HistoryStore } from '../chat/historyStore.ts';
-import { type IndexSearch, retrievalFromIndex } from '../chat/indexRetrieval.ts';
+import { type IndexSearch, retrievalFromIndex } from '../index/indexRetrieval.ts';
 import { chatModelOptions } from '../chat/modelOptions.ts';
 import { languageForPath } from '../index/languages.ts';
 import { tokenCounter } from '../llm/tokenizer.ts';

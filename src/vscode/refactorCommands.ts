@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableBase } from '../common/disposable.ts';
 import { GroundworkError, errorMessage, isCancellation } from '../common/errors.ts';
-import { type IndexSearch, retrievalFromIndex } from '../chat/indexRetrieval.ts';
+import { type IndexSearch, retrievalFromIndex } from '../index/indexRetrieval.ts';
 import type { Logger } from '../common/logger.ts';
 import type { DocumentSnapshot, Range } from '../common/text.ts';
 import type { ModelGateway } from '../llm/modelGateway.ts';

@@ -1,6 +1,6 @@
 import { AgentLoop, type AgentLimits, type AgentLoopOptions } from '../../../src/agent/agentLoop.ts';
 import type { AgentPorts, AgentWorkspace } from '../../../src/agent/agentWorkspace.ts';
-import type { IndexHit } from '../../../src/chat/indexRetrieval.ts';
+import type { IndexHit } from '../../../src/index/indexRetrieval.ts';
 import type { RequestEvent } from '../../../src/llm/modelGateway.ts';
 import { FileAccessPolicy } from '../../../src/safety/fileAccessPolicy.ts';
 import { SecretRedactor } from '../../../src/safety/secretRedactor.ts';

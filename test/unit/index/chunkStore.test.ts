@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { type ChunkStore, type StoredFile, type StoreKind, shardOf, termCountsOf } from '../../../src/index/chunkStore.ts';
 import { createChunkStore, moveChunkStore, openChunkStore } from '../../../src/index/openChunkStore.ts';
-import { type ShardStore } from '../../../src/index/shardStore.ts';
+import { type BinaryShardStore } from '../../../src/index/binaryShardStore.ts';
 import { VectraStore } from '../../../src/index/vectraStore.ts';
 import { exitedPid } from '../../support/processes.ts';
 
@@ -46,7 +46,7 @@ async function openStore(t: TestContext, kind: StoreKind, directory = mkdtempSyn
 
 /** The file a shard lives in, whatever the kind. */
 function shardFile(store: ChunkStore, shard: number): string {
-  return store instanceof VectraStore ? store.shardPath(shard) : (store as ShardStore).shardPath(shard);
+  return store instanceof VectraStore ? store.shardPath(shard) : (store as BinaryShardStore).shardPath(shard);
 }
 
 for (const kind of ['vectra', 'binary'] as const) {

@@ -8,7 +8,7 @@ import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { shardOf } from '../../../src/index/chunkStore.ts';
 import { nodeIndexFileSystem } from '../../../src/index/indexFileSystem.ts';
 import { openChunkStore } from '../../../src/index/openChunkStore.ts';
-import { type ShardStore } from '../../../src/index/shardStore.ts';
+import { type BinaryShardStore } from '../../../src/index/binaryShardStore.ts';
 import { VectraStore } from '../../../src/index/vectraStore.ts';
 import { WorkspaceIndex, type WorkspaceIndexOptions } from '../../../src/index/workspaceIndex.ts';
 
@@ -200,7 +200,7 @@ for (const [kind, snapshot] of [['vectra', false], ['binary', false], ['binary',
     if (snapshot) await built.flush();
     const { store } = await openChunkStore(options.storeDirectory, { embedderId: options.embedder.id, dimensions: 64, kind });
     const victim = shardOf(store.manifest, 'ws/src/auth/session.ts');
-    const path = store instanceof VectraStore ? store.shardPath(victim) : (store as ShardStore).shardPath(victim);
+    const path = store instanceof VectraStore ? store.shardPath(victim) : (store as BinaryShardStore).shardPath(victim);
     const bytes = readFileSync(path);
     bytes[bytes.length - 10] ^= 0x55;
     writeFileSync(path, bytes);

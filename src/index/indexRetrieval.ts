@@ -1,4 +1,4 @@
-import type { FileReaderPort, RetrievalPort, RetrievedChunk } from './contextAssembler.ts';
+import type { FileReaderPort, RetrievalPort, RetrievedChunk } from '../chat/contextAssembler.ts';
 
 /** The shape of a hit from WorkspaceIndex.search: lines, no text. */
 export interface IndexHit {

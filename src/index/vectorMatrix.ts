@@ -8,9 +8,9 @@ export interface VectorHit {
 
 /**
  * The searchable vectors of the index, keyed by numeric ids the store hands out. Durability is
- * the shard store's job; a VectorStore is rebuilt from it on load.
+ * the shard store's job; a VectorIndex is rebuilt from it on load.
  */
-export interface VectorStore {
+export interface VectorIndex {
   readonly dimensions: number;
   readonly size: number;
   /** Stores a unit-length vector and returns its id; ids of removed vectors are reused. */
@@ -21,7 +21,7 @@ export interface VectorStore {
   search(query: Float32Array, top: number): VectorHit[];
 }
 
-export interface MatrixVectorStoreOptions {
+export interface VectorMatrixOptions {
   readonly initialCapacity?: number;
   /**
    * From this many vectors on, search first ranks all of them on their first `coarseDimensions`
@@ -42,7 +42,7 @@ export interface MatrixVectorStoreOptions {
  * embedder it cost a sixth of vector-only MRR on the ESLint dev set (bench/retrieval.ts --coarse).
  * It suits Matryoshka-trained models such as text-embedding-3, whose prefixes are embeddings themselves.
  */
-export class MatrixVectorStore implements VectorStore {
+export class VectorMatrix implements VectorIndex {
   readonly dimensions: number;
   private matrix: Float32Array;
   /** The same rows in WebAssembly memory, when SIMD is available: then `matrix` is its view. */
@@ -58,7 +58,7 @@ export class MatrixVectorStore implements VectorStore {
   private readonly coarseDimensions: number;
   private readonly coarseCandidates: number;
 
-  constructor(dimensions: number, options: MatrixVectorStoreOptions = {}) {
+  constructor(dimensions: number, options: VectorMatrixOptions = {}) {
     this.dimensions = dimensions;
     this.capacity = options.initialCapacity ?? 1024;
     this.coarseFrom = options.coarseFrom ?? Infinity;

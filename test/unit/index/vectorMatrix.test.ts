@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 import { SimdMatrix, simdKernelBase64 } from '../../../src/index/simdDot.ts';
-import { MatrixVectorStore, type VectorHit, type VectorStore } from '../../../src/index/vectorStore.ts';
+import { VectorMatrix, type VectorHit, type VectorIndex } from '../../../src/index/vectorMatrix.ts';
 
-/** The contract every VectorStore meets, with the scan in WebAssembly SIMD and in JavaScript. */
-const stores: Record<string, (dimensions: number) => VectorStore> = {
-  'matrix, SIMD scan': (dimensions) => new MatrixVectorStore(dimensions, { initialCapacity: 4 }),
-  'matrix, JavaScript scan': (dimensions) => new MatrixVectorStore(dimensions, { initialCapacity: 4, simd: false }),
+/** The contract every VectorIndex meets, with the scan in WebAssembly SIMD and in JavaScript. */
+const stores: Record<string, (dimensions: number) => VectorIndex> = {
+  'matrix, SIMD scan': (dimensions) => new VectorMatrix(dimensions, { initialCapacity: 4 }),
+  'matrix, JavaScript scan': (dimensions) => new VectorMatrix(dimensions, { initialCapacity: 4, simd: false }),
 };
 
 test('the SIMD kernel is the compiled simdDot.wat, and this Node runs it', async () => {
@@ -92,8 +92,8 @@ for (const [name, create] of Object.entries(stores)) {
 
 test('the coarse pass of a large store keeps nearly all of the exact top hits', () => {
   const dimensions = 64;
-  const exact = new MatrixVectorStore(dimensions);
-  const coarse = new MatrixVectorStore(dimensions, { coarseFrom: 1, coarseDimensions: 16, coarseCandidates: 200 });
+  const exact = new VectorMatrix(dimensions);
+  const coarse = new VectorMatrix(dimensions, { coarseFrom: 1, coarseDimensions: 16, coarseCandidates: 200 });
   // Clustered data, as embeddings are: a few hundred centres with noise around them.
   const centres = Array.from({ length: 200 }, (_, i) => randomUnit(dimensions, 5000 + i));
   for (let i = 0; i < 4000; i++) {

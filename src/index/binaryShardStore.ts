@@ -21,7 +21,7 @@ type DiskChunk = Omit<StoredChunk, 'v' | 't'> & { readonly n: number };
  * copies vectors instead of decoding them. Every write goes to a temp file and is renamed over the
  * old one; each shard carries a sha256 of its body, so a damaged one is detected and rebuilt alone.
  */
-export class ShardStore implements ChunkStore {
+export class BinaryShardStore implements ChunkStore {
   readonly kind = 'binary';
   readonly directory: string;
   readonly manifest: StoreManifest;
