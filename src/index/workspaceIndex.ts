@@ -1,13 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { abortReason, SerialQueue, yieldToEventLoop } from '../common/async.ts';
+import { abortReason, SerialQueue } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
 import { secretFileReason } from '../safety/secretFiles.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { Chunker, type ChunkerOptions, contentHash } from './chunker.ts';
-import { codeTermCounts, queryTerms } from './codeTokens.ts';
+import { codeTermCounts } from './codeTokens.ts';
 import {
   defaultDiscoveryOptions,
   type DiscoveredFile,
@@ -16,20 +16,20 @@ import {
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder, embeddingText, type EmbedSource } from './embedder.ts';
+import { CachingEmbedder, type Embedder, embeddingText } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
-import { type IndexSnapshot, readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
-import { KeywordIndex } from './keywordIndex.ts';
-import { type RankedFile, rankFiles, type RankSignal } from './fileRanking.ts';
-import { analyzeQuery } from './queryAnalysis.ts';
-import { fileScores, reciprocalRankFusion, type Retriever, type ScoredList } from './rankFusion.ts';
+import { readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
 import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
 import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
 import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
-import { VectorMatrix, type VectorMatrixOptions } from './vectorMatrix.ts';
+import { type VectorMatrixOptions } from './vectorMatrix.ts';
+import { LocalSearchBackend } from './localSearchBackend.ts';
+import { type FileHit, fileKeyOf, type SearchHit, type SearchOptions } from './searchBackend.ts';
+
+export type { FileHit, SearchHit, SearchOptions } from './searchBackend.ts';
 
 export interface WorkspaceIndexOptions {
   /** Where the index lives (the extension's workspace storage, or `.groundwork/index` for the CLI). */
@@ -107,75 +107,11 @@ export interface UpdateResult {
   readonly embeddedChunks: number;
 }
 
-export interface SearchOptions {
-  /** Number of results (chunks, or files with `searchFiles`). Default 10. */
-  readonly top?: number;
-  /** Both by default; one alone for evaluation. */
-  readonly retrievers?: readonly Retriever[];
-  /** Only hits in these root ids. */
-  readonly roots?: readonly string[];
-  /** Where the query's text came from (a completion's lines), for the audit log of a remote embedder. */
-  readonly querySource?: EmbedSource;
-}
-
-export interface SearchHit {
-  readonly root: string;
-  /** Root-relative, forward slashes. */
-  readonly path: string;
-  readonly absolutePath: string;
-  readonly startLine: number;
-  readonly endLine: number;
-  readonly symbol?: string;
-  readonly language: string;
-  /** Fused score; higher is better, comparable within one result list only. */
-  readonly score: number;
-  readonly retrievers: readonly Retriever[];
-}
-
-export interface FileHit {
-  readonly root: string;
-  readonly path: string;
-  readonly absolutePath: string;
-  readonly score: number;
-  readonly retrievers: readonly Retriever[];
-  /** Why it ranks here: which retrievers found it, whether the query names it, whether its kind was ranked down. */
-  readonly signals: readonly RankSignal[];
-  /** The file's best chunks, best first (none when only the whole-file score found it). */
-  readonly chunks: readonly SearchHit[];
-}
-
-interface CatalogEntry {
-  readonly root: string;
-  readonly path: string;
-  readonly hash: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly slots: readonly number[];
-}
-
-/** The files numbered for the file ranking, and each chunk slot's file number (-1: none). */
-interface FileGroups {
-  readonly keys: readonly string[];
-  readonly numbers: ReadonlyMap<string, number>;
-  readonly groupOf: Int32Array;
-}
-
-interface SlotMeta {
-  readonly fileKey: string;
-  readonly startLine: number;
-  readonly endLine: number;
-  readonly symbol?: string;
-  readonly language: string;
-  readonly hash: string;
-}
-
 interface ShardJob {
   /** Files to read and index (their content hash decides whether anything changed). */
   readonly upserts: DiscoveredFile[];
   readonly deletes: Set<string>;
 }
-
-const fileKeyOf = (root: string, path: string) => `${root}/${path}`;
 
 /** Files whose reads are started ahead of the one being indexed. */
 const filesReadAhead = 3;
@@ -197,10 +133,10 @@ function wantedStore(options: WorkspaceIndexOptions, kind: StoreChoice) {
 }
 
 /**
- * The workspace index: discovery, chunking, embedding, a sharded durable store, and hybrid
- * search over an in-memory vector matrix and a BM25 index. All writes go through one queue,
- * shard by shard, and memory changes only after the shard is on disk, so progress survives a
- * reload and a killed build resumes where it stopped.
+ * The workspace index: discovery, chunking, embedding and a sharded durable store, with search
+ * answered by the local backend (localSearchBackend.ts: an in-memory vector matrix and a BM25
+ * index). All writes go through one queue, shard by shard, and memory changes only after the
+ * shard is on disk, so progress survives a reload and a killed build resumes where it stopped.
  */
 export class WorkspaceIndex implements Disposable {
   private readonly options: WorkspaceIndexOptions;
@@ -211,12 +147,8 @@ export class WorkspaceIndex implements Disposable {
   private readonly lock: StorageLock;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
-  private readonly vectors: VectorMatrix;
-  private keywords = new KeywordIndex();
-  private readonly catalog = new Map<string, CatalogEntry>();
-  private readonly slots: (SlotMeta | undefined)[] = [];
-  private readonly hashToSlot = new Map<string, number>();
-  private readonly shardMembers = new Map<number, Set<string>>();
+  /** What search reads: every chunk in memory, changed only after its shard is on disk. */
+  private readonly memory: LocalSearchBackend;
   private readonly queue = new SerialQueue();
   private readonly statusEmitter = new Emitter<IndexStatus>();
   private roots: readonly IndexRoot[];
@@ -229,8 +161,6 @@ export class WorkspaceIndex implements Disposable {
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
   private loaded: IndexLoad | undefined;
-  /** File numbering for the file ranking, built on the first query after the catalog changes. */
-  private fileGroups: FileGroups | undefined;
   /** Per shard, the fingerprint of the shard file memory reflects; `corrupt` for one that could not be read. */
   private shardFingerprints: string[] = [];
   /** Per shard, what the snapshot on disk reflects; undefined when there is none. */
@@ -247,7 +177,13 @@ export class WorkspaceIndex implements Disposable {
     this.lock = new StorageLock(options.storeDirectory);
     this.embedder = new CachingEmbedder(options.embedder);
     this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
-    this.vectors = new VectorMatrix(options.embedder.dimensions, options.vectorSearch);
+    this.memory = new LocalSearchBackend({
+      dimensions: options.embedder.dimensions,
+      ...(options.vectorSearch !== undefined ? { vectorSearch: options.vectorSearch } : {}),
+      embedQuery: (query, signal, source) => this.embedder.embedQuery(query, signal, source),
+      absolutePath: (root, path) => this.absolutePath(root, path),
+      shardOf: (fileKey) => this.shardOf(fileKey),
+    });
     this.roots = validateRoots(options.roots);
     this.discoveryOptions = { ...defaultDiscoveryOptions, ...options.discovery };
     this.rebuildFilters();
@@ -274,8 +210,8 @@ export class WorkspaceIndex implements Disposable {
       state: this.state,
       embedderId: this.embedder.id,
       store: this.store.kind,
-      files: this.catalog.size,
-      chunks: this.vectors.size,
+      files: this.memory.fileCount,
+      chunks: this.memory.chunkCount,
       skipped: this.skips.sample(),
       skippedCounts: this.skips.counts(),
       ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
@@ -325,11 +261,11 @@ export class WorkspaceIndex implements Disposable {
       for (const file of found.files) {
         const key = fileKeyOf(file.root, file.path);
         seen.add(key);
-        const known = this.catalog.get(key);
+        const known = this.memory.file(key);
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
         jobFor(this.shardOf(key)).upserts.push(file);
       }
-      for (const key of this.catalog.keys()) {
+      for (const key of this.memory.fileKeys()) {
         if (!seen.has(key)) jobFor(this.shardOf(key)).deletes.add(key);
       }
       this.skips.retain((key) => seen.has(key));
@@ -366,7 +302,7 @@ export class WorkspaceIndex implements Disposable {
       if (!located) continue;
       const key = fileKeyOf(located.root.id, located.path);
       // A deleted folder arrives as one event: drop every file under it.
-      for (const known of this.catalog.keys()) if (known === key || known.startsWith(`${key}/`)) deletes.add(known);
+      for (const known of this.memory.fileKeys()) if (known === key || known.startsWith(`${key}/`)) deletes.add(known);
       this.skips.forget(key);
     }
     for (const absolutePath of changed) {
@@ -381,10 +317,10 @@ export class WorkspaceIndex implements Disposable {
       if (stat.kind === 'directory') return this.refresh(signal);
       if (stat.kind !== 'file') continue;
       const verdict = await this.filters.get(located.root.id)!.classify(located.path, stat.size);
-      const overCap = !verdict && !this.catalog.has(key) && this.catalog.size + upserts.length >= this.discoveryOptions.maxFiles;
+      const overCap = !verdict && this.memory.file(key) === undefined && this.memory.fileCount + upserts.length >= this.discoveryOptions.maxFiles;
       if (verdict || overCap) {
         const skip = verdict ?? { reason: 'overCap' as const, detail: `more than ${this.discoveryOptions.maxFiles} files` };
-        const indexed = this.catalog.has(key);
+        const indexed = this.memory.file(key) !== undefined;
         // A file under an ignored or generated folder that was never indexed is not listed one by
         // one: discovery lists its folder, and a build writes thousands of them on every run.
         if (indexed || (skip.reason !== 'ignored' && skip.reason !== 'generated')) this.skips.record(key, { root: located.root.id, path: located.path, ...skip });
@@ -426,7 +362,7 @@ export class WorkspaceIndex implements Disposable {
       this.underLock(async () => {
         await this.store.clear();
         await fsp.rm(this.snapshotPath, { force: true });
-        this.clearMemory();
+        this.memory.clear();
         this.embedder.forget();
         this.skips.clearLater();
         this.repairedShards.clear();
@@ -439,72 +375,24 @@ export class WorkspaceIndex implements Disposable {
   }
 
   /**
-   * The best chunks for a query, for chat's context and completion: vector and BM25 chunks fused
-   * by reciprocal rank, then taken in the file ranking's order (searchFiles), each file's best
-   * chunk first, then each file's second, so a changelog's many matching passages do not crowd
-   * out the source. Overlapping windows of one file are one place to the reader: the better kept.
+   * The best chunks for a query, for chat's context and completion: vector and BM25 fused, taken
+   * in the file ranking's order (localSearchBackend.ts).
    */
   async search(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<SearchHit[]> {
-    const top = options.top ?? 10;
-    const { ranked, chunksOf } = await this.rankedFiles(query, Math.max(50, top * 5), options, signal);
-    const perFile = ranked.map((file) => chunksOf.get(file.id) ?? []).filter((chunks) => chunks.length > 0);
-    const out: SearchHit[] = [];
-    for (let round = 0; out.length < top && perFile.some((chunks) => chunks.length > round); round++) {
-      for (const chunks of perFile) {
-        const hit = chunks[round];
-        if (!hit || out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
-        out.push(hit);
-        if (out.length >= top) break;
-      }
-    }
-    return out;
+    return this.memory.search(query, options, signal);
   }
 
-  /**
-   * The best files for a query, ranked by fileRanking.ts: each retriever's chunk scores summed
-   * per file (decaying weights), whole-file BM25 from the same postings, fused by score, then
-   * weighed by what each file is (source, docs, tests…) to what the query asks.
-   */
+  /** The best files for a query, ranked by fileRanking.ts, each with its best chunks. */
   async searchFiles(query: string, options: SearchOptions = {}, signal: AbortSignal = new AbortController().signal): Promise<FileHit[]> {
-    const top = options.top ?? 10;
-    const { ranked, keys, chunksOf } = await this.rankedFiles(query, Math.max(100, top * 10), options, signal);
-    return ranked.slice(0, top).map((entry) => {
-      const file = this.catalog.get(keys[entry.id])!;
-      const chunks = chunksOf.get(entry.id) ?? [];
-      const retrievers = new Set<Retriever>(chunks.flatMap((chunk) => chunk.retrievers));
-      if (entry.signals.includes('whole-file')) retrievers.add('keyword');
-      return {
-        root: file.root,
-        path: file.path,
-        absolutePath: this.absolutePath(file.root, file.path),
-        score: entry.score,
-        retrievers: [...retrievers],
-        signals: entry.signals,
-        chunks: chunks.slice(0, 3),
-      };
-    });
+    return this.memory.searchFiles(query, options, signal);
   }
 
   /**
    * Runs both searches once over what is loaded, so the first real query does not wait while V8
-   * compiles them (50–140 ms at 100,000 chunks). The embedder is left out: a remote one would be a
-   * paid request. Returns how long it took.
+   * compiles them. The embedder is left out: a remote one would be a paid request. Returns how long it took.
    */
   warmUp(): number {
-    const started = performance.now();
-    const slot = this.slots.findIndex((meta) => meta !== undefined);
-    const meta = this.slots[slot];
-    const vector = this.vectors.get(slot);
-    if (!meta || !vector) return 0;
-    // Three rounds: one leaves the loops half compiled (a first query of 50–60 ms, against 19).
-    const groups = (this.fileGroups ??= this.numberFiles(undefined));
-    for (let round = 0; round < 3; round++) {
-      this.vectors.search(vector, 50);
-      const terms = queryTerms(`${meta.fileKey} ${meta.symbol ?? ''}`);
-      this.keywords.search(terms, 50);
-      this.keywords.searchGroups(terms, groups.groupOf, groups.keys.length, 50);
-    }
-    return performance.now() - started;
+    return this.memory.warmUp();
   }
 
   /** Resolves when every queued write is on disk, the snapshot included. */
@@ -536,7 +424,7 @@ export class WorkspaceIndex implements Disposable {
       this.store = empty ? (await openChunkStoreHoldingLock(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
       this.shardFingerprints = await this.fingerprintShards();
       this.snapshotFingerprints = undefined;
-      const moved = empty ? '' : ` (its ${this.catalog.size} files moved in ${Math.round(performance.now() - started)} ms)`;
+      const moved = empty ? '' : ` (its ${this.memory.fileCount} files moved in ${Math.round(performance.now() - started)} ms)`;
       this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
     });
   }
@@ -585,99 +473,18 @@ export class WorkspaceIndex implements Disposable {
    */
   private syncShard(shard: number, files: readonly StoredFile[], fresh: ReadonlySet<string>): void {
     const keys = new Set(files.map((file) => fileKeyOf(file.root, file.path)));
-    for (const key of [...(this.shardMembers.get(shard) ?? [])]) if (!keys.has(key)) this.removeFromMemory(key);
+    for (const key of [...(this.memory.shardFiles(shard) ?? [])]) if (!keys.has(key)) this.memory.removeFile(key);
     for (const file of files) {
       const key = fileKeyOf(file.root, file.path);
-      const known = this.catalog.get(key);
-      if (!fresh.has(key) && known && known.hash === file.hash && known.size === file.size && known.mtimeMs === file.mtimeMs && known.slots.length === file.chunks.length) continue;
-      this.removeFromMemory(key);
-      this.addToMemory(file);
+      const known = this.memory.file(key);
+      if (!fresh.has(key) && known && known.hash === file.hash && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkCount === file.chunks.length) continue;
+      this.memory.removeFile(key);
+      this.memory.addFile(file);
     }
   }
 
   private shardOf(fileKey: string): number {
     return shardOf(this.store.manifest, fileKey);
-  }
-
-  /** Files ranked by fileRanking.ts, numbered by `keys`, with each file's fused chunk hits. */
-  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: readonly string[]; chunksOf: Map<number, SearchHit[]> }> {
-    const analysis = analyzeQuery(query);
-    const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(query, candidates, options, signal, lists);
-    const { keys, numbers, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
-    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
-    const chunksOf = new Map<number, SearchHit[]>();
-    for (const hit of fused) {
-      const number = numbers.get(fileKeyOf(hit.root, hit.path));
-      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
-    }
-    const perFile = (retriever: Retriever) => {
-      const list = lists.find((l) => l.retriever === retriever);
-      return list ? fileScores(list.items, fileOf) : undefined;
-    };
-    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
-    const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
-    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
-    return { ranked, keys, chunksOf };
-  }
-
-  /**
-   * Numbers the files (in `roots` only, when given) and maps each chunk slot to its file's number,
-   * -1 for none. Kept between queries until the catalog changes: at 100,000 chunks building it
-   * is most of what the file ranking adds to a query.
-   */
-  private numberFiles(roots: ReadonlySet<string> | undefined): FileGroups {
-    const keys: string[] = [];
-    const numbers = new Map<string, number>();
-    const groupOf = new Int32Array(this.slots.length).fill(-1);
-    this.slots.forEach((meta, slot) => {
-      if (!meta) return;
-      let number = numbers.get(meta.fileKey);
-      if (number === undefined) {
-        const file = this.catalog.get(meta.fileKey);
-        if (!file || (roots && !roots.has(file.root))) return;
-        numbers.set(meta.fileKey, (number = keys.length));
-        keys.push(meta.fileKey);
-      }
-      groupOf[slot] = number;
-    });
-    return { keys, numbers, groupOf };
-  }
-
-  /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
-  private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal, scored: ScoredList[] = []): Promise<SearchHit[]> {
-    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
-    const lists: { retriever: Retriever; ids: number[] }[] = [];
-    if (use.has('vector') && this.vectors.size > 0) {
-      const vector = await this.embedder.embedQuery(query, signal, options.querySource);
-      const items = this.vectors.search(vector, candidates);
-      scored.push({ retriever: 'vector', items });
-      lists.push({ retriever: 'vector', ids: items.map((hit) => hit.id) });
-    }
-    if (use.has('keyword')) {
-      const items = this.keywords.search(queryTerms(query), candidates);
-      scored.push({ retriever: 'keyword', items });
-      lists.push({ retriever: 'keyword', ids: items.map((hit) => hit.id) });
-    }
-    const rootFilter = options.roots ? new Set(options.roots) : undefined;
-    const hits: SearchHit[] = [];
-    for (const item of reciprocalRankFusion(lists)) {
-      const meta = this.slots[item.id];
-      const file = meta ? this.catalog.get(meta.fileKey) : undefined;
-      if (!meta || !file || (rootFilter && !rootFilter.has(file.root))) continue;
-      hits.push({
-        root: file.root,
-        path: file.path,
-        absolutePath: this.absolutePath(file.root, file.path),
-        startLine: meta.startLine,
-        endLine: meta.endLine,
-        ...(meta.symbol !== undefined ? { symbol: meta.symbol } : {}),
-        language: meta.language,
-        score: item.score,
-        retrievers: item.retrievers,
-      });
-    }
-    return hits;
   }
 
   /**
@@ -693,7 +500,7 @@ export class WorkspaceIndex implements Disposable {
     const stale: number[] = [];
     for (let shard = 0; shard < count; shard++) {
       if (this.snapshotFingerprints?.[shard] === this.shardFingerprints[shard]) continue;
-      for (const key of [...(this.shardMembers.get(shard) ?? [])]) this.removeFromMemory(key);
+      for (const key of [...(this.memory.shardFiles(shard) ?? [])]) this.memory.removeFile(key);
       if (this.shardFingerprints[shard] !== 'missing') stale.push(shard);
     }
     // Read ahead a few shards so disk reads overlap the work of adding the previous ones.
@@ -718,7 +525,7 @@ export class WorkspaceIndex implements Disposable {
         this.shardFingerprints[shard] = 'corrupt';
         continue;
       }
-      for (const file of read.files) this.addToMemory(file);
+      for (const file of read.files) this.memory.addFile(file);
     }
     this.loaded = { source: this.snapshotFingerprints ? 'snapshot' : 'shards', shardsRead: stale.length, milliseconds: Math.round(performance.now() - started) };
     if (stale.length > 0) this.scheduleSnapshot();
@@ -737,10 +544,10 @@ export class WorkspaceIndex implements Disposable {
 
   /** Fills empty memory from the snapshot; returns the fingerprints it reflects, or undefined when there is no usable one. */
   private async loadSnapshot(): Promise<readonly string[] | undefined> {
-    const read = await readSnapshot(this.snapshotPath, this.store.manifest, (rows) => this.vectors.loadRows(rows));
+    const read = await readSnapshot(this.snapshotPath, this.store.manifest, (rows) => this.memory.loadRows(rows));
     if (read.kind === 'ok') {
       try {
-        this.install(read.snapshot);
+        this.memory.install(read.snapshot);
         return read.snapshot.fingerprints;
       } catch (error) {
         this.logger.warn(`The index snapshot does not add up (${errorMessage(error)}); reading the shards instead.`);
@@ -748,36 +555,8 @@ export class WorkspaceIndex implements Disposable {
     } else if (read.kind === 'invalid') {
       this.logger.warn(`The index snapshot is unusable (${read.detail}); reading the shards instead.`);
     }
-    this.clearMemory();
+    this.memory.clear();
     return undefined;
-  }
-
-  private clearMemory(): void {
-    this.vectors.clear();
-    this.keywords = new KeywordIndex();
-    this.catalog.clear();
-    this.slots.length = 0;
-    this.fileGroups = undefined;
-    this.hashToSlot.clear();
-    this.shardMembers.clear();
-  }
-
-  /** Memory from a snapshot whose vectors are already rows 0 to n - 1: chunk `i` becomes slot `i`. */
-  private install(snapshot: IndexSnapshot): void {
-    const { lines, languages, symbols, hashes } = snapshot.chunks;
-    this.keywords = KeywordIndex.fromSnapshot(snapshot.keywords, hashes.length);
-    let slot = 0;
-    for (const file of snapshot.files) {
-      const key = fileKeyOf(file.root, file.path);
-      const slots: number[] = [];
-      for (let c = 0; c < file.chunkCount; c++, slot++) {
-        const symbol = symbols[slot];
-        this.slots[slot] = { fileKey: key, startLine: lines[slot * 2], endLine: lines[slot * 2 + 1], ...(symbol !== null ? { symbol } : {}), language: languages[slot], hash: hashes[slot] };
-        this.hashToSlot.set(hashes[slot], slot);
-        slots.push(slot);
-      }
-      this.catalogFile(key, file, slots);
-    }
   }
 
   /**
@@ -787,15 +566,15 @@ export class WorkspaceIndex implements Disposable {
    * changed since it was taken.
    */
   private snapshotWorthSaving(): boolean {
-    if (!this.snapshotFingerprints) return this.catalog.size > 0;
+    if (!this.snapshotFingerprints) return this.memory.fileCount > 0;
     let staleShards = 0;
     let staleFiles = 0;
     this.shardFingerprints.forEach((fingerprint, shard) => {
       if (fingerprint === this.snapshotFingerprints![shard]) return;
       staleShards++;
-      staleFiles += this.shardMembers.get(shard)?.size ?? 0;
+      staleFiles += this.memory.shardFiles(shard)?.size ?? 0;
     });
-    return staleShards >= 8 || (staleShards > 0 && staleFiles * 20 >= this.catalog.size);
+    return staleShards >= 8 || (staleShards > 0 && staleFiles * 20 >= this.memory.fileCount);
   }
 
   /** Saves the snapshot after a quiet spell, so a burst of saves writes it once. */
@@ -821,45 +600,12 @@ export class WorkspaceIndex implements Disposable {
   private async writeSnapshot(): Promise<void> {
     const current = this.shardFingerprints;
     if (!this.snapshotWorthSaving()) return;
-    const numberOf = new Int32Array(this.slots.length).fill(-1);
-    const files: IndexSnapshot['files'][number][] = [];
-    const lines: number[] = [];
-    const languages: string[] = [];
-    const symbols: (string | null)[] = [];
-    const hashes: string[] = [];
-    const runs: [start: number, end: number][] = [];
-    for (const [key, entry] of this.catalog) {
-      files.push({ root: entry.root, path: entry.path, hash: entry.hash, size: entry.size, mtimeMs: entry.mtimeMs, chunkCount: entry.slots.length });
-      for (const slot of entry.slots) {
-        const meta = this.slots[slot];
-        if (!meta || meta.fileKey !== key) throw new Error(`slot ${slot} of ${key} has no chunk`);
-        numberOf[slot] = hashes.length;
-        lines.push(meta.startLine, meta.endLine);
-        languages.push(meta.language);
-        symbols.push(meta.symbol ?? null);
-        hashes.push(meta.hash);
-        // Consecutive slots make one run of the matrix, written without a copy.
-        const last = runs.at(-1);
-        if (last && last[1] === slot) last[1]++;
-        else runs.push([slot, slot + 1]);
-      }
-    }
     const fingerprints = [...current];
     const started = performance.now();
-    // Searches may run in the gaps (writes wait in the queue this runs in, so memory holds still).
-    await yieldToEventLoop();
-    const keywords = await this.keywords.snapshot(numberOf);
-    await yieldToEventLoop();
-    await writeSnapshot(this.snapshotPath, {
-      manifest: this.store.manifest,
-      fingerprints,
-      files,
-      chunks: { lines: Int32Array.from(lines), languages, symbols, hashes },
-      keywords,
-      vectors: runs.map(([start, end]) => this.vectors.rows(start, end)),
-    });
+    const content = await this.memory.snapshotContent();
+    await writeSnapshot(this.snapshotPath, { manifest: this.store.manifest, fingerprints, ...content });
     this.snapshotFingerprints = fingerprints;
-    this.logger.info(`Saved the index snapshot (${hashes.length} chunks) in ${Math.round(performance.now() - started)} ms.`);
+    this.logger.info(`Saved the index snapshot (${content.chunks.hashes.length} chunks) in ${Math.round(performance.now() - started)} ms.`);
   }
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
@@ -874,8 +620,8 @@ export class WorkspaceIndex implements Disposable {
     const upserts = [...job.upserts];
     const queued = new Set(upserts.map((file) => fileKeyOf(file.root, file.path)));
     // Files memory knows but the shard lacks (damaged or deleted under us): index them again too.
-    for (const key of this.shardMembers.get(shard) ?? []) {
-      const entry = this.catalog.get(key)!;
+    for (const key of this.memory.shardFiles(shard) ?? []) {
+      const entry = this.memory.file(key)!;
       if (onDisk.has(key) || queued.has(key) || job.deletes.has(key)) continue;
       if (read.kind === 'corrupt') this.repairedShards.add(shard);
       upserts.push({ root: entry.root, path: entry.path, absolutePath: this.absolutePath(entry.root, entry.path), size: -1, mtimeMs: -1 });
@@ -926,7 +672,7 @@ export class WorkspaceIndex implements Disposable {
       const hash = contentHash(text);
       const previous = onDisk.get(key);
       const stat = file.size < 0 ? await this.fs.stat(file.absolutePath) : file;
-      if (previous && previous.hash === hash && this.catalog.has(key)) {
+      if (previous && previous.hash === hash && this.memory.file(key) !== undefined) {
         // Touched, not changed: record the new time so the next refresh skips it without reading.
         stored.push({ ...previous, size: stat?.size ?? bytes.length, mtimeMs: stat?.mtimeMs ?? 0 });
         totals.unchangedFiles++;
@@ -940,8 +686,7 @@ export class WorkspaceIndex implements Disposable {
     const allChunks = pending.flatMap((entry) => entry.chunks);
     const known = new Map<string, Float32Array>();
     for (const chunk of allChunks) {
-      const slot = this.hashToSlot.get(chunk.hash);
-      const vector = slot !== undefined ? this.vectors.get(slot) : undefined;
+      const vector = this.memory.vectorOf(chunk.hash);
       if (vector) known.set(chunk.hash, vector);
     }
     const toEmbed = pending.flatMap(({ file, chunks }) => chunks.filter((chunk) => !known.has(chunk.hash)).map((chunk) => ({ file, chunk })));
@@ -989,54 +734,9 @@ export class WorkspaceIndex implements Disposable {
 
     // On disk now: only from here does memory (and so search) see the change.
     for (const key of removed) {
-      if (this.removeFromMemory(key)) totals.removedFiles++;
+      if (this.memory.removeFile(key)) totals.removedFiles++;
     }
     this.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
-  }
-
-  private addToMemory(file: StoredFile): void {
-    const key = fileKeyOf(file.root, file.path);
-    const slots: number[] = [];
-    // Path terms go with every chunk of the file, symbol terms with their own chunk only.
-    const pathTerms = codeTermCounts(file.path);
-    for (const chunk of file.chunks) {
-      const slot = this.vectors.add(chunk.v);
-      this.slots[slot] = { fileKey: key, startLine: chunk.s, endLine: chunk.e, ...(chunk.y !== undefined ? { symbol: chunk.y } : {}), language: chunk.l, hash: chunk.h };
-      let meta = pathTerms;
-      if (chunk.y !== undefined) {
-        meta = new Map(pathTerms);
-        for (const [term, count] of codeTermCounts(chunk.y)) meta.set(term, (meta.get(term) ?? 0) + count);
-      }
-      this.keywords.add(slot, chunk.t, meta);
-      this.hashToSlot.set(chunk.h, slot);
-      slots.push(slot);
-    }
-    this.catalogFile(key, file, slots);
-  }
-
-  /** Records a file in the catalog and among its shard's members. */
-  private catalogFile(key: string, file: Omit<CatalogEntry, 'slots'>, slots: readonly number[]): void {
-    this.fileGroups = undefined;
-    this.catalog.set(key, { root: file.root, path: file.path, hash: file.hash, size: file.size, mtimeMs: file.mtimeMs, slots });
-    const shard = this.shardOf(key);
-    if (!this.shardMembers.has(shard)) this.shardMembers.set(shard, new Set());
-    this.shardMembers.get(shard)!.add(key);
-  }
-
-  private removeFromMemory(key: string): boolean {
-    const entry = this.catalog.get(key);
-    if (!entry) return false;
-    for (const slot of entry.slots) {
-      const meta = this.slots[slot];
-      if (meta && this.hashToSlot.get(meta.hash) === slot) this.hashToSlot.delete(meta.hash);
-      this.slots[slot] = undefined;
-      this.vectors.remove(slot);
-      this.keywords.remove(slot);
-    }
-    this.catalog.delete(key);
-    this.fileGroups = undefined;
-    this.shardMembers.get(this.shardOf(key))?.delete(key);
-    return true;
   }
 
   private async tracked(work: (totals: MutableTotals) => Promise<void>): Promise<UpdateResult> {
