@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { abortReason, SerialQueue } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
@@ -19,17 +18,18 @@ import {
 import { CachingEmbedder, type Embedder, embeddingText } from './embedder.ts';
 import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
-import { readSnapshot, snapshotFileName, writeSnapshot } from './indexSnapshot.ts';
-import { type ChunkStore, type ShardRead, shardOf, type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
-import { createChunkStore, moveChunkStore, openChunkStore, openChunkStoreHoldingLock, readManifest, type StoreChoice } from './openChunkStore.ts';
+import { type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
+import { type StoreChoice } from './openChunkStore.ts';
 import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
-import { StorageLock } from './storageLock.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { type VectorMatrixOptions } from './vectorMatrix.ts';
 import { LocalSearchBackend } from './localSearchBackend.ts';
+import { type IndexLoad, IndexStorage, type IndexStorageOptions } from './indexStorage.ts';
 import { type FileHit, fileKeyOf, type SearchHit, type SearchOptions } from './searchBackend.ts';
 
 export type { FileHit, SearchHit, SearchOptions } from './searchBackend.ts';
+export type { IndexLoad } from './indexStorage.ts';
+export { defaultVectraMaxFiles } from './indexStorage.ts';
 
 export interface WorkspaceIndexOptions {
   /** Where the index lives (the extension's workspace storage, or `.groundwork/index` for the CLI). */
@@ -63,13 +63,6 @@ export interface IndexProgress {
   readonly totalFiles: number;
 }
 
-/** How the last open loaded the index. */
-export interface IndexLoad {
-  /** `snapshot` when memory came from the snapshot, plus any shard written after it. */
-  readonly source: 'snapshot' | 'shards';
-  readonly shardsRead: number;
-  readonly milliseconds: number;
-}
 
 export interface IndexStatus {
   readonly state: 'loading' | 'idle' | 'indexing' | 'error';
@@ -117,73 +110,42 @@ interface ShardJob {
 const filesReadAhead = 3;
 
 /**
- * Above this many files, `auto` keeps a new index in the binary store. bench/index.ts measured
- * vectra's cold load at about a second for 10,000 chunks (some 1,400 files of real code at 7
- * chunks a file) and 3.3 to 4.4 s for 50,000, against 0.4 s and 1.4 to 2.0 s for the binary shards.
- */
-export const defaultVectraMaxFiles = 1500;
-
-function wantedStore(options: WorkspaceIndexOptions, kind: StoreChoice) {
-  return {
-    embedderId: options.embedder.id,
-    dimensions: options.embedder.dimensions,
-    kind,
-    ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
-  };
-}
-
-/**
  * The workspace index: discovery, chunking, embedding and a sharded durable store, with search
  * answered by the local backend (localSearchBackend.ts: an in-memory vector matrix and a BM25
  * index). All writes go through one queue, shard by shard, and memory changes only after the
  * shard is on disk, so progress survives a reload and a killed build resumes where it stopped.
  */
 export class WorkspaceIndex implements Disposable {
-  private readonly options: WorkspaceIndexOptions;
   private readonly logger: Logger;
   private readonly fs: IndexFileSystem;
-  private store: ChunkStore;
-  /** Held for every change to the storage: other windows on it write through the same lock. */
-  private readonly lock: StorageLock;
+  /** The chunk store, its lock, shard fingerprints and the snapshot. */
+  private readonly storage: IndexStorage;
   private readonly embedder: CachingEmbedder;
   private readonly chunker: Chunker;
   /** What search reads: every chunk in memory, changed only after its shard is on disk. */
   private readonly memory: LocalSearchBackend;
-  private readonly queue = new SerialQueue();
+  private readonly queue: SerialQueue;
   private readonly statusEmitter = new Emitter<IndexStatus>();
   private roots: readonly IndexRoot[];
   private discoveryOptions: DiscoveryOptions;
   private filters = new Map<string, FileFilter>();
   private readonly skips = new SkippedFiles();
   private capMessage: string | undefined;
-  private readonly repairedShards = new Set<number>();
   private state: IndexStatus['state'] = 'loading';
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
   private loaded: IndexLoad | undefined;
-  /** Per shard, the fingerprint of the shard file memory reflects; `corrupt` for one that could not be read. */
-  private shardFingerprints: string[] = [];
-  /** Per shard, what the snapshot on disk reflects; undefined when there is none. */
-  private snapshotFingerprints: readonly string[] | undefined;
-  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly onDidChangeStatus: Event<IndexStatus> = this.statusEmitter.event;
 
-  private constructor(options: WorkspaceIndexOptions, store: ChunkStore) {
-    this.options = options;
+  private constructor(options: WorkspaceIndexOptions, embedder: CachingEmbedder, memory: LocalSearchBackend, storage: IndexStorage, queue: SerialQueue) {
     this.logger = options.logger ?? nullLogger;
     this.fs = options.fs ?? nodeIndexFileSystem;
-    this.store = store;
-    this.lock = new StorageLock(options.storeDirectory);
-    this.embedder = new CachingEmbedder(options.embedder);
+    this.embedder = embedder;
+    this.memory = memory;
+    this.storage = storage;
+    this.queue = queue;
     this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
-    this.memory = new LocalSearchBackend({
-      dimensions: options.embedder.dimensions,
-      ...(options.vectorSearch !== undefined ? { vectorSearch: options.vectorSearch } : {}),
-      embedQuery: (query, signal, source) => this.embedder.embedQuery(query, signal, source),
-      absolutePath: (root, path) => this.absolutePath(root, path),
-      shardOf: (fileKey) => this.shardOf(fileKey),
-    });
     this.roots = validateRoots(options.roots);
     this.discoveryOptions = { ...defaultDiscoveryOptions, ...options.discovery };
     this.rebuildFilters();
@@ -194,9 +156,19 @@ export class WorkspaceIndex implements Disposable {
    * embedder is wiped (vectors of different models cannot be compared); call `refresh()` next.
    */
   static async open(options: WorkspaceIndexOptions, signal?: AbortSignal): Promise<WorkspaceIndex> {
-    const { store, reset } = await openChunkStore(options.storeDirectory, wantedStore(options, options.store ?? 'auto'));
-    const index = new WorkspaceIndex(options, store);
-    if (reset) index.logger.info(`The index on disk was built by another embedder, format or store; rebuilding it with ${options.embedder.id}.`);
+    const logger = options.logger ?? nullLogger;
+    const embedder = new CachingEmbedder(options.embedder);
+    const queue = new SerialQueue();
+    // Called only once both exist: search answers with the roots configured now, a file's shard is the store's.
+    const memory: LocalSearchBackend = new LocalSearchBackend({
+      dimensions: options.embedder.dimensions,
+      ...(options.vectorSearch !== undefined ? { vectorSearch: options.vectorSearch } : {}),
+      embedQuery: (query, signal, source) => embedder.embedQuery(query, signal, source),
+      absolutePath: (root, path): string => index.absolutePath(root, path),
+      shardOf: (fileKey): number => storage.shardOf(fileKey),
+    });
+    const storage: IndexStorage = await IndexStorage.open(storageOptions(options), memory, queue, logger);
+    const index: WorkspaceIndex = new WorkspaceIndex(options, embedder, memory, storage, queue);
     await index.load(signal);
     return index;
   }
@@ -209,14 +181,14 @@ export class WorkspaceIndex implements Disposable {
     return {
       state: this.state,
       embedderId: this.embedder.id,
-      store: this.store.kind,
+      store: this.storage.store.kind,
       files: this.memory.fileCount,
       chunks: this.memory.chunkCount,
       skipped: this.skips.sample(),
       skippedCounts: this.skips.counts(),
       ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
       ...(this.progress !== undefined ? { progress: this.progress } : {}),
-      repairedShards: [...this.repairedShards],
+      repairedShards: [...this.storage.repairedShards],
       ...(this.loaded !== undefined ? { load: this.loaded } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
@@ -247,9 +219,9 @@ export class WorkspaceIndex implements Disposable {
       this.skips.setDiscovered(found.skipped, found.skippedCounts);
       this.capMessage = found.capMessage;
       if (found.capMessage) this.logger.warn(found.capMessage);
-      await this.queue.run(() => this.chooseStore(found.files.length));
+      await this.queue.run(() => this.storage.chooseStore(found.files.length));
       // What another window on this storage saved is read, not indexed a second time.
-      await this.queue.run(() => this.reloadChangedShards());
+      await this.queue.run(() => this.storage.reloadChangedShards());
 
       const jobs = new Map<number, ShardJob>();
       const jobFor = (shard: number) => {
@@ -263,10 +235,10 @@ export class WorkspaceIndex implements Disposable {
         seen.add(key);
         const known = this.memory.file(key);
         if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
-        jobFor(this.shardOf(key)).upserts.push(file);
+        jobFor(this.storage.shardOf(key)).upserts.push(file);
       }
       for (const key of this.memory.fileKeys()) {
-        if (!seen.has(key)) jobFor(this.shardOf(key)).deletes.add(key);
+        if (!seen.has(key)) jobFor(this.storage.shardOf(key)).deletes.add(key);
       }
       this.skips.retain((key) => seen.has(key));
 
@@ -333,12 +305,12 @@ export class WorkspaceIndex implements Disposable {
     return this.tracked(async (totals) => {
       const jobs = new Map<number, ShardJob>();
       for (const file of upserts) {
-        const shard = this.shardOf(fileKeyOf(file.root, file.path));
+        const shard = this.storage.shardOf(fileKeyOf(file.root, file.path));
         if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
         jobs.get(shard)!.upserts.push(file);
       }
       for (const key of deletes) {
-        const shard = this.shardOf(key);
+        const shard = this.storage.shardOf(key);
         if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
         jobs.get(shard)!.deletes.add(key);
       }
@@ -359,15 +331,10 @@ export class WorkspaceIndex implements Disposable {
    */
   async rebuild(signal: AbortSignal = new AbortController().signal, onProgress?: (progress: IndexProgress) => void): Promise<UpdateResult> {
     await this.queue.run(() =>
-      this.underLock(async () => {
-        await this.store.clear();
-        await fsp.rm(this.snapshotPath, { force: true });
-        this.memory.clear();
+      this.storage.underLock(async () => {
+        await this.storage.clear();
         this.embedder.forget();
         this.skips.clearLater();
-        this.repairedShards.clear();
-        this.shardFingerprints = await this.fingerprintShards();
-        this.snapshotFingerprints = undefined;
       }),
     );
     this.fireStatus();
@@ -397,222 +364,19 @@ export class WorkspaceIndex implements Disposable {
 
   /** Resolves when every queued write is on disk, the snapshot included. */
   async flush(): Promise<void> {
-    clearTimeout(this.snapshotTimer);
-    await this.queue.run(() => this.saveSnapshot());
+    await this.storage.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.snapshotTimer);
+    this.storage.dispose();
     this.statusEmitter.dispose();
-  }
-
-  /**
-   * In `auto`, an empty index takes the store that suits the workspace's size, and a vectra index
-   * whose workspace has grown past `vectraMaxFiles` moves its shards to the binary store as they
-   * are (nothing is re-indexed). A shrinking workspace keeps the binary store.
-   */
-  private async chooseStore(fileCount: number): Promise<void> {
-    if ((this.options.store ?? 'auto') !== 'auto') return;
-    const kind = fileCount > (this.options.vectraMaxFiles ?? defaultVectraMaxFiles) ? 'binary' : 'vectra';
-    if (kind === this.store.kind) return;
-    // Decided under the lock from what is on disk: another window may have moved or filled the store.
-    await this.underLock(async () => {
-      if (kind === this.store.kind) return;
-      const empty = (await this.fingerprintShards()).every((fingerprint) => fingerprint === 'missing');
-      if (!empty && kind === 'vectra') return;
-      const started = performance.now();
-      this.store = empty ? (await openChunkStoreHoldingLock(this.options.storeDirectory, wantedStore(this.options, kind))).store : await moveChunkStore(this.store, kind);
-      this.shardFingerprints = await this.fingerprintShards();
-      this.snapshotFingerprints = undefined;
-      const moved = empty ? '' : ` (its ${this.memory.fileCount} files moved in ${Math.round(performance.now() - started)} ms)`;
-      this.logger.info(`${fileCount} files: the index is kept in the ${kind === 'vectra' ? 'vectra' : 'binary shard'} store${moved}.`);
-    });
-  }
-
-  /**
-   * Runs `work` holding the storage's writer lock, on the store the manifest names now: another
-   * window may have moved it to the other kind while this one waited.
-   */
-  private underLock<T>(work: () => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
-      await this.followStoreOnDisk();
-      return work();
-    });
-  }
-
-  private async followStoreOnDisk(): Promise<void> {
-    const onDisk = await readManifest(this.options.storeDirectory);
-    const mine = this.store.manifest;
-    if (!onDisk || (onDisk.store === mine.store && onDisk.formatVersion === mine.formatVersion)) return;
-    if (onDisk.embedderId !== mine.embedderId || onDisk.dimensions !== mine.dimensions || onDisk.shardCount !== mine.shardCount || onDisk.formatVersion !== mine.formatVersion) {
-      throw new Error(`Another window rebuilt this index with ${String(onDisk.embedderId)}; reload this window to use it.`);
-    }
-    this.logger.info(`Another window moved the index to the ${onDisk.store === 'vectra' ? 'vectra' : 'binary shard'} store; following it.`);
-    this.store = createChunkStore(this.options.storeDirectory, { ...mine, store: onDisk.store === 'vectra' ? 'vectra' : 'binary' });
-    // Every shard file is new: read them all again (the same files, plus what the other window changed).
-    this.shardFingerprints = this.shardFingerprints.map(() => 'moved');
-    this.snapshotFingerprints = undefined;
-    await this.reloadChangedShards();
-  }
-
-  /** Reads into memory the shards written since memory reflected them (by another window on this storage). */
-  private async reloadChangedShards(): Promise<void> {
-    const now = await this.fingerprintShards();
-    for (let shard = 0; shard < now.length; shard++) {
-      if (now[shard] === this.shardFingerprints[shard] || this.shardFingerprints[shard] === 'corrupt') continue;
-      const read = await this.store.read(shard);
-      if (read.kind === 'corrupt') continue;
-      this.syncShard(shard, read.kind === 'ok' ? read.files : [], new Set());
-      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
-    }
-  }
-
-  /**
-   * Makes memory hold exactly `files` for one shard: the files in `fresh` are always replaced,
-   * the others only when memory lacks them or holds another version (another window wrote them).
-   */
-  private syncShard(shard: number, files: readonly StoredFile[], fresh: ReadonlySet<string>): void {
-    const keys = new Set(files.map((file) => fileKeyOf(file.root, file.path)));
-    for (const key of [...(this.memory.shardFiles(shard) ?? [])]) if (!keys.has(key)) this.memory.removeFile(key);
-    for (const file of files) {
-      const key = fileKeyOf(file.root, file.path);
-      const known = this.memory.file(key);
-      if (!fresh.has(key) && known && known.hash === file.hash && known.size === file.size && known.mtimeMs === file.mtimeMs && known.chunkCount === file.chunks.length) continue;
-      this.memory.removeFile(key);
-      this.memory.addFile(file);
-    }
-  }
-
-  private shardOf(fileKey: string): number {
-    return shardOf(this.store.manifest, fileKey);
-  }
-
-  /**
-   * Loads memory from the snapshot when it is valid, then reads every shard written since it was
-   * taken (all of them when there is no snapshot). A shard that fails its checksum is left out: its
-   * files are simply absent, and the next refresh finds them new and indexes them again.
-   */
-  private async load(signal?: AbortSignal): Promise<void> {
-    const started = performance.now();
-    const count = this.store.manifest.shardCount;
-    this.shardFingerprints = await this.fingerprintShards();
-    this.snapshotFingerprints = await this.loadSnapshot();
-    const stale: number[] = [];
-    for (let shard = 0; shard < count; shard++) {
-      if (this.snapshotFingerprints?.[shard] === this.shardFingerprints[shard]) continue;
-      for (const key of [...(this.memory.shardFiles(shard) ?? [])]) this.memory.removeFile(key);
-      if (this.shardFingerprints[shard] !== 'missing') stale.push(shard);
-    }
-    // Read ahead a few shards so disk reads overlap the work of adding the previous ones.
-    const reads = new Map<number, Promise<ShardRead>>();
-    const readAhead = (i: number) => {
-      if (i < stale.length) reads.set(stale[i], this.store.read(stale[i]));
-    };
-    for (let i = 0; i < 4; i++) readAhead(i);
-    for (let i = 0; i < stale.length; i++) {
-      if (signal?.aborted) {
-        await Promise.allSettled(reads.values());
-        throw abortReason(signal);
-      }
-      const shard = stale[i];
-      const read = await reads.get(shard)!;
-      reads.delete(shard);
-      readAhead(i + 4);
-      if (read.kind === 'missing') continue;
-      if (read.kind === 'corrupt') {
-        this.logger.warn(`Index shard ${shard} is damaged (${read.detail}); its files will be indexed again.`);
-        this.repairedShards.add(shard);
-        this.shardFingerprints[shard] = 'corrupt';
-        continue;
-      }
-      for (const file of read.files) this.memory.addFile(file);
-    }
-    this.loaded = { source: this.snapshotFingerprints ? 'snapshot' : 'shards', shardsRead: stale.length, milliseconds: Math.round(performance.now() - started) };
-    if (stale.length > 0) this.scheduleSnapshot();
-    this.state = 'idle';
-    this.fireStatus();
-  }
-
-  /** Every shard's fingerprint, as the store has it now. */
-  private fingerprintShards(): Promise<string[]> {
-    return Promise.all(Array.from({ length: this.store.manifest.shardCount }, (_, shard) => this.store.fingerprint(shard)));
-  }
-
-  private get snapshotPath(): string {
-    return join(this.options.storeDirectory, snapshotFileName);
-  }
-
-  /** Fills empty memory from the snapshot; returns the fingerprints it reflects, or undefined when there is no usable one. */
-  private async loadSnapshot(): Promise<readonly string[] | undefined> {
-    const read = await readSnapshot(this.snapshotPath, this.store.manifest, (rows) => this.memory.loadRows(rows));
-    if (read.kind === 'ok') {
-      try {
-        this.memory.install(read.snapshot);
-        return read.snapshot.fingerprints;
-      } catch (error) {
-        this.logger.warn(`The index snapshot does not add up (${errorMessage(error)}); reading the shards instead.`);
-      }
-    } else if (read.kind === 'invalid') {
-      this.logger.warn(`The index snapshot is unusable (${read.detail}); reading the shards instead.`);
-    }
-    this.memory.clear();
-    return undefined;
-  }
-
-  /**
-   * Whether the snapshot on disk misses enough to be written again. Reading a shard it misses
-   * costs a load a few milliseconds, while the snapshot is the whole index (146 MB at 100,000
-   * chunks): so not after every saved file, but once 8 shards, or a twentieth of the files, have
-   * changed since it was taken.
-   */
-  private snapshotWorthSaving(): boolean {
-    if (!this.snapshotFingerprints) return this.memory.fileCount > 0;
-    let staleShards = 0;
-    let staleFiles = 0;
-    this.shardFingerprints.forEach((fingerprint, shard) => {
-      if (fingerprint === this.snapshotFingerprints![shard]) return;
-      staleShards++;
-      staleFiles += this.memory.shardFiles(shard)?.size ?? 0;
-    });
-    return staleShards >= 8 || (staleShards > 0 && staleFiles * 20 >= this.memory.fileCount);
-  }
-
-  /** Saves the snapshot after a quiet spell, so a burst of saves writes it once. */
-  private scheduleSnapshot(): void {
-    clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = setTimeout(() => void this.queue.run(() => this.saveSnapshot()), this.options.snapshotDelayMs ?? 10_000);
-    this.snapshotTimer.unref?.();
-  }
-
-  /**
-   * Writes memory as the snapshot, when it reflects shards the snapshot on disk does not. Runs in
-   * the write queue. A failure is logged, never thrown: the shards hold everything, and the next
-   * load reads those the snapshot misses.
-   */
-  private async saveSnapshot(): Promise<void> {
-    try {
-      await this.writeSnapshot();
-    } catch (error) {
-      this.logger.warn(`Could not save the index snapshot: ${errorMessage(error)}`);
-    }
-  }
-
-  private async writeSnapshot(): Promise<void> {
-    const current = this.shardFingerprints;
-    if (!this.snapshotWorthSaving()) return;
-    const fingerprints = [...current];
-    const started = performance.now();
-    const content = await this.memory.snapshotContent();
-    await writeSnapshot(this.snapshotPath, { manifest: this.store.manifest, fingerprints, ...content });
-    this.snapshotFingerprints = fingerprints;
-    this.logger.info(`Saved the index snapshot (${content.chunks.hashes.length} chunks) in ${Math.round(performance.now() - started)} ms.`);
   }
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
   private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: MutableTotals): Promise<void> {
     // Taken before the read: a write landing between the two makes them differ, never hides.
-    const readFingerprint = await this.store.fingerprint(shard);
-    const read = await this.store.read(shard);
+    const readFingerprint = await this.storage.store.fingerprint(shard);
+    const read = await this.storage.store.read(shard);
     const onDisk = new Map<string, StoredFile>();
     if (read.kind === 'ok') {
       for (const file of read.files) onDisk.set(fileKeyOf(file.root, file.path), file);
@@ -623,7 +387,7 @@ export class WorkspaceIndex implements Disposable {
     for (const key of this.memory.shardFiles(shard) ?? []) {
       const entry = this.memory.file(key)!;
       if (onDisk.has(key) || queued.has(key) || job.deletes.has(key)) continue;
-      if (read.kind === 'corrupt') this.repairedShards.add(shard);
+      if (read.kind === 'corrupt') this.storage.repairedShards.add(shard);
       upserts.push({ root: entry.root, path: entry.path, absolutePath: this.absolutePath(entry.root, entry.path), size: -1, mtimeMs: -1 });
     }
 
@@ -719,16 +483,16 @@ export class WorkspaceIndex implements Disposable {
     if (signal.aborted) throw abortReason(signal);
     // Another window may have saved this shard since it was read: its files are kept by reading
     // the shard again under the lock and applying only this job's changes to it.
-    const store = this.store;
-    const saved = await this.underLock(async () => {
-      const unchanged = this.store === store && (await this.store.fingerprint(shard)) === readFingerprint;
-      const latest = unchanged ? read : await this.store.read(shard);
+    const store = this.storage.store;
+    const saved = await this.storage.underLock(async () => {
+      const unchanged = this.storage.store === store && (await this.storage.store.fingerprint(shard)) === readFingerprint;
+      const latest = unchanged ? read : await this.storage.store.read(shard);
       const files = new Map<string, StoredFile>();
       if (latest.kind === 'ok') for (const file of latest.files) files.set(fileKeyOf(file.root, file.path), file);
       for (const key of removed) files.delete(key);
       for (const file of stored) files.set(fileKeyOf(file.root, file.path), file);
-      await this.store.write(shard, [...files.values()]);
-      this.shardFingerprints[shard] = await this.store.fingerprint(shard);
+      await this.storage.store.write(shard, [...files.values()]);
+      this.storage.shardFingerprints[shard] = await this.storage.store.fingerprint(shard);
       return [...files.values()];
     });
 
@@ -736,7 +500,17 @@ export class WorkspaceIndex implements Disposable {
     for (const key of removed) {
       if (this.memory.removeFile(key)) totals.removedFiles++;
     }
-    this.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
+    this.storage.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
+  }
+
+  /**
+   * Loads memory from the snapshot and the shards written since (indexStorage.ts). A damaged shard
+   * is left out: its files are simply absent, and the next refresh indexes them again.
+   */
+  private async load(signal?: AbortSignal): Promise<void> {
+    this.loaded = await this.storage.load(signal);
+    this.state = 'idle';
+    this.fireStatus();
   }
 
   private async tracked(work: (totals: MutableTotals) => Promise<void>): Promise<UpdateResult> {
@@ -757,7 +531,7 @@ export class WorkspaceIndex implements Disposable {
       this.state = this.lastError !== undefined ? 'error' : 'idle';
       this.progress = undefined;
       this.fireStatus();
-      this.scheduleSnapshot();
+      this.storage.scheduleSnapshot();
     }
   }
 
@@ -790,6 +564,18 @@ export class WorkspaceIndex implements Disposable {
     const root = this.roots.find((r) => r.id === rootId);
     return root ? join(root.path, ...path.split('/')) : path;
   }
+}
+
+function storageOptions(options: WorkspaceIndexOptions): IndexStorageOptions {
+  return {
+    storeDirectory: options.storeDirectory,
+    embedderId: options.embedder.id,
+    dimensions: options.embedder.dimensions,
+    ...(options.shardCount !== undefined ? { shardCount: options.shardCount } : {}),
+    ...(options.store !== undefined ? { store: options.store } : {}),
+    ...(options.vectraMaxFiles !== undefined ? { vectraMaxFiles: options.vectraMaxFiles } : {}),
+    ...(options.snapshotDelayMs !== undefined ? { snapshotDelayMs: options.snapshotDelayMs } : {}),
+  };
 }
 
 type MutableTotals = { -readonly [K in keyof UpdateResult]: UpdateResult[K] };
