@@ -3,10 +3,8 @@ import { abortReason, SerialQueue } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
-import { secretFileReason } from '../safety/secretFiles.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
-import { Chunker, type ChunkerOptions, contentHash } from './chunker.ts';
-import { codeTermCounts } from './codeTokens.ts';
+import { Chunker, type ChunkerOptions } from './chunker.ts';
 import {
   defaultDiscoveryOptions,
   type DiscoveredFile,
@@ -15,15 +13,16 @@ import {
   type IndexRoot,
   type SkippedFile,
 } from './discovery.ts';
-import { CachingEmbedder, type Embedder, embeddingText } from './embedder.ts';
-import { contentVerdict, FileFilter, formatBytes, type SkipReason } from './fileFilter.ts';
+import { CachingEmbedder, type Embedder } from './embedder.ts';
+import { FileFilter, type SkipReason } from './fileFilter.ts';
 import { type IndexFileSystem, nodeIndexFileSystem } from './indexFileSystem.ts';
-import { type StoreKind, type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
+import { type StoreKind } from './chunkStore.ts';
 import { type StoreChoice } from './openChunkStore.ts';
 import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { type VectorMatrixOptions } from './vectorMatrix.ts';
 import { LocalSearchBackend } from './localSearchBackend.ts';
+import { type BuildTotals, IndexBuilder, type ShardJob } from './indexBuilder.ts';
 import { type IndexLoad, IndexStorage, type IndexStorageOptions } from './indexStorage.ts';
 import { type FileHit, fileKeyOf, type SearchHit, type SearchOptions } from './searchBackend.ts';
 
@@ -100,15 +99,6 @@ export interface UpdateResult {
   readonly embeddedChunks: number;
 }
 
-interface ShardJob {
-  /** Files to read and index (their content hash decides whether anything changed). */
-  readonly upserts: DiscoveredFile[];
-  readonly deletes: Set<string>;
-}
-
-/** Files whose reads are started ahead of the one being indexed. */
-const filesReadAhead = 3;
-
 /**
  * The workspace index: discovery, chunking, embedding and a sharded durable store, with search
  * answered by the local backend (localSearchBackend.ts: an in-memory vector matrix and a BM25
@@ -121,7 +111,8 @@ export class WorkspaceIndex implements Disposable {
   /** The chunk store, its lock, shard fingerprints and the snapshot. */
   private readonly storage: IndexStorage;
   private readonly embedder: CachingEmbedder;
-  private readonly chunker: Chunker;
+  /** Chunks, embeds and writes shards. */
+  private readonly builder: IndexBuilder;
   /** What search reads: every chunk in memory, changed only after its shard is on disk. */
   private readonly memory: LocalSearchBackend;
   private readonly queue: SerialQueue;
@@ -145,7 +136,16 @@ export class WorkspaceIndex implements Disposable {
     this.memory = memory;
     this.storage = storage;
     this.queue = queue;
-    this.chunker = new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker);
+    this.builder = new IndexBuilder({
+      storage,
+      memory,
+      embedder,
+      chunker: new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker),
+      fs: this.fs,
+      skips: this.skips,
+      maxFileSizeBytes: () => this.discoveryOptions.maxFileSizeBytes,
+      absolutePath: (root, path) => this.absolutePath(root, path),
+    });
     this.roots = validateRoots(options.roots);
     this.discoveryOptions = { ...defaultDiscoveryOptions, ...options.discovery };
     this.rebuildFilters();
@@ -248,7 +248,7 @@ export class WorkspaceIndex implements Disposable {
       for (const shard of [...jobs.keys()].sort((a, b) => a - b)) {
         if (signal.aborted) throw abortReason(signal);
         const job = jobs.get(shard)!;
-        await this.queue.run(() => this.processShard(shard, job, signal, totals));
+        await this.queue.run(() => this.builder.processShard(shard, job, signal, totals));
         doneFiles += job.upserts.length;
         this.setProgress({ phase: 'indexing', doneFiles, totalFiles }, onProgress);
       }
@@ -318,7 +318,7 @@ export class WorkspaceIndex implements Disposable {
       const order = [...jobs.entries()].sort((a, b) => Number(b[1].upserts.length > 0) - Number(a[1].upserts.length > 0) || a[0] - b[0]);
       for (const [shard, job] of order) {
         if (signal.aborted) throw abortReason(signal);
-        await this.queue.run(() => this.processShard(shard, job, signal, totals));
+        await this.queue.run(() => this.builder.processShard(shard, job, signal, totals));
       }
     });
   }
@@ -372,137 +372,6 @@ export class WorkspaceIndex implements Disposable {
     this.statusEmitter.dispose();
   }
 
-  /** Indexes one shard's share of a job, saves the shard, then updates memory. */
-  private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: MutableTotals): Promise<void> {
-    // Taken before the read: a write landing between the two makes them differ, never hides.
-    const readFingerprint = await this.storage.store.fingerprint(shard);
-    const read = await this.storage.store.read(shard);
-    const onDisk = new Map<string, StoredFile>();
-    if (read.kind === 'ok') {
-      for (const file of read.files) onDisk.set(fileKeyOf(file.root, file.path), file);
-    }
-    const upserts = [...job.upserts];
-    const queued = new Set(upserts.map((file) => fileKeyOf(file.root, file.path)));
-    // Files memory knows but the shard lacks (damaged or deleted under us): index them again too.
-    for (const key of this.memory.shardFiles(shard) ?? []) {
-      const entry = this.memory.file(key)!;
-      if (onDisk.has(key) || queued.has(key) || job.deletes.has(key)) continue;
-      if (read.kind === 'corrupt') this.storage.repairedShards.add(shard);
-      upserts.push({ root: entry.root, path: entry.path, absolutePath: this.absolutePath(entry.root, entry.path), size: -1, mtimeMs: -1 });
-    }
-
-    const removed = new Set(job.deletes);
-    const stored: StoredFile[] = [];
-    const pending: { file: DiscoveredFile; hash: string; chunks: Awaited<ReturnType<Chunker['chunk']>> }[] = [];
-    // Reads run a few files ahead, so the disk works while the previous file is chunked and
-    // embedded; a secret file is never read, not even ahead.
-    const reads: (Promise<Uint8Array | undefined> | undefined)[] = [];
-    const readAhead = (i: number) => {
-      const file = upserts[i];
-      if (file && secretFileReason(file.path) === undefined) {
-        reads[i] = this.fs.readFile(file.absolutePath).catch(() => undefined);
-      }
-    };
-    for (let i = 0; i < filesReadAhead; i++) readAhead(i);
-    for (const [i, file] of upserts.entries()) {
-      if (signal.aborted) throw abortReason(signal);
-      readAhead(i + filesReadAhead);
-      const key = fileKeyOf(file.root, file.path);
-      // Checked again here: a file re-indexed from the catalog may have become secret since.
-      const secret = secretFileReason(file.path);
-      if (secret !== undefined) {
-        this.skips.record(key, { root: file.root, path: file.path, reason: 'secret', detail: secret });
-        removed.add(key);
-        continue;
-      }
-      const bytes = await reads[i];
-      reads[i] = undefined;
-      // Unreadable: gone since discovery, or not ours to read.
-      if (bytes === undefined) {
-        removed.add(key);
-        continue;
-      }
-      const verdict =
-        bytes.length > this.discoveryOptions.maxFileSizeBytes
-          ? { reason: 'tooLarge' as const, detail: `${formatBytes(bytes.length)} > ${formatBytes(this.discoveryOptions.maxFileSizeBytes)}` }
-          : contentVerdict(bytes);
-      if (verdict) {
-        this.skips.record(key, { root: file.root, path: file.path, ...verdict });
-        removed.add(key);
-        continue;
-      }
-      this.skips.forget(key);
-      const text = new TextDecoder().decode(bytes);
-      const hash = contentHash(text);
-      const previous = onDisk.get(key);
-      const stat = file.size < 0 ? await this.fs.stat(file.absolutePath) : file;
-      if (previous && previous.hash === hash && this.memory.file(key) !== undefined) {
-        // Touched, not changed: record the new time so the next refresh skips it without reading.
-        stored.push({ ...previous, size: stat?.size ?? bytes.length, mtimeMs: stat?.mtimeMs ?? 0 });
-        totals.unchangedFiles++;
-        continue;
-      }
-      const chunks = await this.chunker.chunk(file.path, text);
-      pending.push({ file: { ...file, size: stat?.size ?? bytes.length, mtimeMs: stat?.mtimeMs ?? 0 }, hash, chunks });
-    }
-
-    // Vectors: reuse any chunk already in the index with the same content, embed the rest.
-    const allChunks = pending.flatMap((entry) => entry.chunks);
-    const known = new Map<string, Float32Array>();
-    for (const chunk of allChunks) {
-      const vector = this.memory.vectorOf(chunk.hash);
-      if (vector) known.set(chunk.hash, vector);
-    }
-    const toEmbed = pending.flatMap(({ file, chunks }) => chunks.filter((chunk) => !known.has(chunk.hash)).map((chunk) => ({ file, chunk })));
-    const before = this.embedder.embeddedCount;
-    const embedded = await this.embedder.embed(
-      toEmbed.map(({ file, chunk }) => ({
-        text: embeddingText(chunk),
-        // Where the text came from, for the audit log of a remote embedder.
-        source: { root: file.root, path: file.path, startLine: chunk.startLine, endLine: chunk.endLine },
-      })),
-      signal,
-    );
-    totals.embeddedChunks += this.embedder.embeddedCount - before;
-    toEmbed.forEach(({ chunk }, i) => known.set(chunk.hash, embedded[i]));
-
-    for (const entry of pending) {
-      const chunks: StoredChunk[] = entry.chunks.map((chunk) => ({
-        s: chunk.startLine,
-        e: chunk.endLine,
-        l: chunk.language,
-        ...(chunk.symbol !== undefined ? { y: chunk.symbol } : {}),
-        h: chunk.hash,
-        t: termCountsOf(codeTermCounts(chunk.text)),
-        v: known.get(chunk.hash)!,
-      }));
-      stored.push({ root: entry.file.root, path: entry.file.path, hash: entry.hash, size: entry.file.size, mtimeMs: entry.file.mtimeMs, chunks });
-      totals.indexedFiles++;
-    }
-
-    if (signal.aborted) throw abortReason(signal);
-    // Another window may have saved this shard since it was read: its files are kept by reading
-    // the shard again under the lock and applying only this job's changes to it.
-    const store = this.storage.store;
-    const saved = await this.storage.underLock(async () => {
-      const unchanged = this.storage.store === store && (await this.storage.store.fingerprint(shard)) === readFingerprint;
-      const latest = unchanged ? read : await this.storage.store.read(shard);
-      const files = new Map<string, StoredFile>();
-      if (latest.kind === 'ok') for (const file of latest.files) files.set(fileKeyOf(file.root, file.path), file);
-      for (const key of removed) files.delete(key);
-      for (const file of stored) files.set(fileKeyOf(file.root, file.path), file);
-      await this.storage.store.write(shard, [...files.values()]);
-      this.storage.shardFingerprints[shard] = await this.storage.store.fingerprint(shard);
-      return [...files.values()];
-    });
-
-    // On disk now: only from here does memory (and so search) see the change.
-    for (const key of removed) {
-      if (this.memory.removeFile(key)) totals.removedFiles++;
-    }
-    this.storage.syncShard(shard, saved, new Set(stored.map((file) => fileKeyOf(file.root, file.path))));
-  }
-
   /**
    * Loads memory from the snapshot and the shards written since (indexStorage.ts). A damaged shard
    * is left out: its files are simply absent, and the next refresh indexes them again.
@@ -513,8 +382,8 @@ export class WorkspaceIndex implements Disposable {
     this.fireStatus();
   }
 
-  private async tracked(work: (totals: MutableTotals) => Promise<void>): Promise<UpdateResult> {
-    const totals: MutableTotals = { indexedFiles: 0, removedFiles: 0, unchangedFiles: 0, embeddedChunks: 0 };
+  private async tracked(work: (totals: BuildTotals) => Promise<void>): Promise<UpdateResult> {
+    const totals: BuildTotals = { indexedFiles: 0, removedFiles: 0, unchangedFiles: 0, embeddedChunks: 0 };
     this.state = 'indexing';
     this.fireStatus();
     try {
@@ -578,7 +447,6 @@ function storageOptions(options: WorkspaceIndexOptions): IndexStorageOptions {
   };
 }
 
-type MutableTotals = { -readonly [K in keyof UpdateResult]: UpdateResult[K] };
 
 function validateRoots(roots: readonly IndexRoot[]): readonly IndexRoot[] {
   const ids = new Set<string>();
