@@ -1,9 +1,10 @@
-import { abortReason } from '../common/async.ts';
+import { abortReason, type SerialQueue } from '../common/async.ts';
+import type { Logger } from '../common/logger.ts';
 import { secretFileReason } from '../safety/secretFiles.ts';
 import { type Chunker, contentHash } from './chunker.ts';
 import { type StoredChunk, type StoredFile, termCountsOf } from './chunkStore.ts';
 import { codeTermCounts } from './codeTokens.ts';
-import type { DiscoveredFile } from './discovery.ts';
+import { type DiscoveredFile, discoverFiles, type DiscoveryOptions, type IndexRoot } from './discovery.ts';
 import { type CachingEmbedder, embeddingText } from './embedder.ts';
 import { contentVerdict, formatBytes } from './fileFilter.ts';
 import type { IndexFileSystem } from './indexFileSystem.ts';
@@ -12,10 +13,16 @@ import type { LocalSearchBackend } from './localSearchBackend.ts';
 import { fileKeyOf } from './searchBackend.ts';
 import type { SkippedFiles } from './skippedFiles.ts';
 
-export interface ShardJob {
+interface ShardJob {
   /** Files to read and index (their content hash decides whether anything changed). */
   readonly upserts: DiscoveredFile[];
   readonly deletes: Set<string>;
+}
+
+export interface IndexProgress {
+  readonly phase: 'discovering' | 'indexing' | 'done';
+  readonly doneFiles: number;
+  readonly totalFiles: number;
 }
 
 /** Files whose reads are started ahead of the one being indexed. */
@@ -39,6 +46,9 @@ export interface IndexBuilderParts {
   readonly chunker: Chunker;
   readonly fs: IndexFileSystem;
   readonly skips: SkippedFiles;
+  /** The index's write queue: one shard is processed at a time, between searches. */
+  readonly queue: SerialQueue;
+  readonly logger: Logger;
   /** The size limit of the discovery options configured now. */
   readonly maxFileSizeBytes: () => number;
   readonly absolutePath: (root: string, path: string) => string;
@@ -57,6 +67,10 @@ export class IndexBuilder {
   private readonly chunker: Chunker;
   private readonly fs: IndexFileSystem;
   private readonly skips: SkippedFiles;
+  private readonly queue: SerialQueue;
+  private readonly logger: Logger;
+  /** Set when the last discovery reached the file cap, written for the user. */
+  capMessage: string | undefined;
 
   constructor(parts: IndexBuilderParts) {
     this.options = parts;
@@ -66,10 +80,78 @@ export class IndexBuilder {
     this.chunker = parts.chunker;
     this.fs = parts.fs;
     this.skips = parts.skips;
+    this.queue = parts.queue;
+    this.logger = parts.logger;
+  }
+
+  /**
+   * Discovers every file, then re-indexes those whose size or time changed and drops what is
+   * gone, shard by shard. What another window on this storage saved is read, not indexed again.
+   */
+  async refresh(roots: readonly IndexRoot[], discovery: DiscoveryOptions, signal: AbortSignal, totals: BuildTotals, progress: (progress: IndexProgress) => void): Promise<void> {
+    const found = await discoverFiles(roots, this.fs, discovery, signal);
+    this.skips.setDiscovered(found.skipped, found.skippedCounts);
+    this.capMessage = found.capMessage;
+    if (found.capMessage) this.logger.warn(found.capMessage);
+    await this.queue.run(() => this.storage.chooseStore(found.files.length));
+    // What another window on this storage saved is read, not indexed a second time.
+    await this.queue.run(() => this.storage.reloadChangedShards());
+
+    const jobs = new Map<number, ShardJob>();
+    const jobFor = (shard: number) => {
+      let job = jobs.get(shard);
+      if (!job) jobs.set(shard, (job = { upserts: [], deletes: new Set() }));
+      return job;
+    };
+    const seen = new Set<string>();
+    for (const file of found.files) {
+      const key = fileKeyOf(file.root, file.path);
+      seen.add(key);
+      const known = this.memory.file(key);
+      if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
+      jobFor(this.storage.shardOf(key)).upserts.push(file);
+    }
+    for (const key of this.memory.fileKeys()) {
+      if (!seen.has(key)) jobFor(this.storage.shardOf(key)).deletes.add(key);
+    }
+    this.skips.retain((key) => seen.has(key));
+
+    const totalFiles = [...jobs.values()].reduce((sum, job) => sum + job.upserts.length, 0);
+    let doneFiles = 0;
+    progress({ phase: 'indexing', doneFiles, totalFiles });
+    for (const shard of [...jobs.keys()].sort((a, b) => a - b)) {
+      if (signal.aborted) throw abortReason(signal);
+      const job = jobs.get(shard)!;
+      await this.queue.run(() => this.processShard(shard, job, signal, totals));
+      doneFiles += job.upserts.length;
+      progress({ phase: 'indexing', doneFiles, totalFiles });
+    }
+    progress({ phase: 'done', doneFiles, totalFiles });
+  }
+
+  /** Indexes the files named and drops the keys named, shard by shard. */
+  async apply(upserts: readonly DiscoveredFile[], deletes: ReadonlySet<string>, signal: AbortSignal, totals: BuildTotals): Promise<void> {
+    const jobs = new Map<number, ShardJob>();
+    for (const file of upserts) {
+      const shard = this.storage.shardOf(fileKeyOf(file.root, file.path));
+      if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
+      jobs.get(shard)!.upserts.push(file);
+    }
+    for (const key of deletes) {
+      const shard = this.storage.shardOf(key);
+      if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
+      jobs.get(shard)!.deletes.add(key);
+    }
+    // Shards with new content first: a renamed file's chunks are still in memory to copy vectors from.
+    const order = [...jobs.entries()].sort((a, b) => Number(b[1].upserts.length > 0) - Number(a[1].upserts.length > 0) || a[0] - b[0]);
+    for (const [shard, job] of order) {
+      if (signal.aborted) throw abortReason(signal);
+      await this.queue.run(() => this.processShard(shard, job, signal, totals));
+    }
   }
 
   /** Indexes one shard's share of a job, saves the shard, then updates memory. */
-  async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: BuildTotals): Promise<void> {
+  private async processShard(shard: number, job: ShardJob, signal: AbortSignal, totals: BuildTotals): Promise<void> {
     // Taken before the read: a write landing between the two makes them differ, never hides.
     const readFingerprint = await this.storage.store.fingerprint(shard);
     const read = await this.storage.store.read(shard);

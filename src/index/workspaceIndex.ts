@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import { abortReason, SerialQueue } from '../common/async.ts';
+import { SerialQueue } from '../common/async.ts';
 import { type Disposable } from '../common/disposable.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { Emitter, type Event } from '../common/event.ts';
@@ -8,7 +8,6 @@ import { Chunker, type ChunkerOptions } from './chunker.ts';
 import {
   defaultDiscoveryOptions,
   type DiscoveredFile,
-  discoverFiles,
   type DiscoveryOptions,
   type IndexRoot,
   type SkippedFile,
@@ -22,12 +21,13 @@ import { SkippedFiles, type SkippedPage } from './skippedFiles.ts';
 import { TreeSitterParsers } from './treeSitterParsers.ts';
 import { type VectorMatrixOptions } from './vectorMatrix.ts';
 import { LocalSearchBackend } from './localSearchBackend.ts';
-import { type BuildTotals, IndexBuilder, type ShardJob } from './indexBuilder.ts';
+import { type BuildTotals, IndexBuilder, type IndexProgress } from './indexBuilder.ts';
 import { type IndexLoad, IndexStorage, type IndexStorageOptions } from './indexStorage.ts';
 import { type FileHit, fileKeyOf, type SearchHit, type SearchOptions } from './searchBackend.ts';
 
 export type { FileHit, SearchHit, SearchOptions } from './searchBackend.ts';
 export type { IndexLoad } from './indexStorage.ts';
+export type { IndexProgress } from './indexBuilder.ts';
 export { defaultVectraMaxFiles } from './indexStorage.ts';
 
 export interface WorkspaceIndexOptions {
@@ -54,12 +54,6 @@ export interface WorkspaceIndexOptions {
   readonly vectorSearch?: VectorMatrixOptions;
   /** How long after the last change the snapshot of memory is saved (src/index/indexSnapshot.ts). Default 10 s. */
   readonly snapshotDelayMs?: number;
-}
-
-export interface IndexProgress {
-  readonly phase: 'discovering' | 'indexing' | 'done';
-  readonly doneFiles: number;
-  readonly totalFiles: number;
 }
 
 
@@ -121,7 +115,6 @@ export class WorkspaceIndex implements Disposable {
   private discoveryOptions: DiscoveryOptions;
   private filters = new Map<string, FileFilter>();
   private readonly skips = new SkippedFiles();
-  private capMessage: string | undefined;
   private state: IndexStatus['state'] = 'loading';
   private progress: IndexProgress | undefined;
   private lastError: string | undefined;
@@ -143,6 +136,8 @@ export class WorkspaceIndex implements Disposable {
       chunker: new Chunker(new TreeSitterParsers(options.grammarDirectory, this.logger), options.chunker),
       fs: this.fs,
       skips: this.skips,
+      queue,
+      logger: this.logger,
       maxFileSizeBytes: () => this.discoveryOptions.maxFileSizeBytes,
       absolutePath: (root, path) => this.absolutePath(root, path),
     });
@@ -186,7 +181,7 @@ export class WorkspaceIndex implements Disposable {
       chunks: this.memory.chunkCount,
       skipped: this.skips.sample(),
       skippedCounts: this.skips.counts(),
-      ...(this.capMessage !== undefined ? { capMessage: this.capMessage } : {}),
+      ...(this.builder.capMessage !== undefined ? { capMessage: this.builder.capMessage } : {}),
       ...(this.progress !== undefined ? { progress: this.progress } : {}),
       repairedShards: [...this.storage.repairedShards],
       ...(this.loaded !== undefined ? { load: this.loaded } : {}),
@@ -215,44 +210,7 @@ export class WorkspaceIndex implements Disposable {
     return this.tracked(async (totals) => {
       this.setProgress({ phase: 'discovering', doneFiles: 0, totalFiles: 0 }, onProgress);
       for (const filter of this.filters.values()) filter.invalidate();
-      const found = await discoverFiles(this.roots, this.fs, this.discoveryOptions, signal);
-      this.skips.setDiscovered(found.skipped, found.skippedCounts);
-      this.capMessage = found.capMessage;
-      if (found.capMessage) this.logger.warn(found.capMessage);
-      await this.queue.run(() => this.storage.chooseStore(found.files.length));
-      // What another window on this storage saved is read, not indexed a second time.
-      await this.queue.run(() => this.storage.reloadChangedShards());
-
-      const jobs = new Map<number, ShardJob>();
-      const jobFor = (shard: number) => {
-        let job = jobs.get(shard);
-        if (!job) jobs.set(shard, (job = { upserts: [], deletes: new Set() }));
-        return job;
-      };
-      const seen = new Set<string>();
-      for (const file of found.files) {
-        const key = fileKeyOf(file.root, file.path);
-        seen.add(key);
-        const known = this.memory.file(key);
-        if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) continue;
-        jobFor(this.storage.shardOf(key)).upserts.push(file);
-      }
-      for (const key of this.memory.fileKeys()) {
-        if (!seen.has(key)) jobFor(this.storage.shardOf(key)).deletes.add(key);
-      }
-      this.skips.retain((key) => seen.has(key));
-
-      const totalFiles = [...jobs.values()].reduce((sum, job) => sum + job.upserts.length, 0);
-      let doneFiles = 0;
-      this.setProgress({ phase: 'indexing', doneFiles, totalFiles }, onProgress);
-      for (const shard of [...jobs.keys()].sort((a, b) => a - b)) {
-        if (signal.aborted) throw abortReason(signal);
-        const job = jobs.get(shard)!;
-        await this.queue.run(() => this.builder.processShard(shard, job, signal, totals));
-        doneFiles += job.upserts.length;
-        this.setProgress({ phase: 'indexing', doneFiles, totalFiles }, onProgress);
-      }
-      this.setProgress({ phase: 'done', doneFiles, totalFiles }, onProgress);
+      await this.builder.refresh(this.roots, this.discoveryOptions, signal, totals, (progress) => this.setProgress(progress, onProgress));
     });
   }
 
@@ -303,23 +261,7 @@ export class WorkspaceIndex implements Disposable {
       upserts.push({ root: located.root.id, path: located.path, absolutePath, size: stat.size, mtimeMs: stat.mtimeMs });
     }
     return this.tracked(async (totals) => {
-      const jobs = new Map<number, ShardJob>();
-      for (const file of upserts) {
-        const shard = this.storage.shardOf(fileKeyOf(file.root, file.path));
-        if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
-        jobs.get(shard)!.upserts.push(file);
-      }
-      for (const key of deletes) {
-        const shard = this.storage.shardOf(key);
-        if (!jobs.has(shard)) jobs.set(shard, { upserts: [], deletes: new Set() });
-        jobs.get(shard)!.deletes.add(key);
-      }
-      // Shards with new content first: a renamed file's chunks are still in memory to copy vectors from.
-      const order = [...jobs.entries()].sort((a, b) => Number(b[1].upserts.length > 0) - Number(a[1].upserts.length > 0) || a[0] - b[0]);
-      for (const [shard, job] of order) {
-        if (signal.aborted) throw abortReason(signal);
-        await this.queue.run(() => this.builder.processShard(shard, job, signal, totals));
-      }
+      await this.builder.apply(upserts, deletes, signal, totals);
     });
   }
 
