@@ -94,10 +94,12 @@ export interface UpdateResult {
 }
 
 /**
- * The workspace index: discovery, chunking, embedding and a sharded durable store, with search
- * answered by the local backend (localSearchBackend.ts: an in-memory vector matrix and a BM25
- * index). All writes go through one queue, shard by shard, and memory changes only after the
- * shard is on disk, so progress survives a reload and a killed build resumes where it stopped.
+ * The workspace index, a facade over its parts: the builder (indexBuilder.ts: discovery, chunking,
+ * embedding, shard writes), the storage (indexStorage.ts: the sharded store, its lock and the
+ * snapshot) and search through the local backend (localSearchBackend.ts: an in-memory vector
+ * matrix and a BM25 index). It takes file events and reports status. All writes go through one
+ * queue, shard by shard, and memory changes only after the shard is on disk, so progress survives
+ * a reload and a killed build resumes where it stopped.
  */
 export class WorkspaceIndex implements Disposable {
   private readonly logger: Logger;
