@@ -1,0 +1,188 @@
+// The conversation: past messages, the answer streaming in, and clicks inside answers.
+import type { ChatMessageView, Citation, SourceRef } from '../chat/protocol.ts';
+import { OpenCodeBlock, type CodeAction, codeActionAt, fillMarkdown } from './codeBlocks.ts';
+import { formatCost, formatTokens } from './composerText.ts';
+import { element } from './dom.ts';
+import { StreamingSplit } from './streamingSplit.ts';
+
+/**
+ * One piece of a message's body, rendered by its kind. A message is a list of parts so new kinds
+ * (an agent's step cards) slot in beside the text without touching how text is shown.
+ */
+type MessagePart =
+  | { readonly kind: 'userText'; readonly text: string }
+  | { readonly kind: 'answer'; readonly text: string; readonly citations: readonly Citation[] };
+
+function partsOf(view: ChatMessageView): MessagePart[] {
+  return view.role === 'user' ? [{ kind: 'userText', text: view.text }] : [{ kind: 'answer', text: view.text, citations: view.citations ?? [] }];
+}
+
+function partElement(part: MessagePart): HTMLElement {
+  switch (part.kind) {
+    case 'userText':
+      return element('div', part.text, 'message-part');
+    case 'answer': {
+      const container = element('div', undefined, 'message-part');
+      fillMarkdown(container, part.text, part.citations);
+      return container;
+    }
+  }
+}
+
+export interface MessageListEvents {
+  readonly openSource: (path: string, line: number, endLine: number) => void;
+  readonly codeAction: (action: CodeAction) => void;
+}
+
+/** The answer being streamed: completed blocks are rendered once, the open tail once a frame. */
+class StreamingAnswer {
+  private readonly split = new StreamingSplit();
+  private readonly tail = element('div', undefined, 'message-part');
+  private tailText = '';
+  private openCode: OpenCodeBlock | null = null;
+  readonly messageId: string;
+  private readonly body: HTMLElement;
+
+  constructor(messageId: string, body: HTMLElement) {
+    this.messageId = messageId;
+    this.body = body;
+    body.append(this.tail);
+  }
+
+  show(text: string): void {
+    const step = this.split.step(text);
+    if (step.restarted) {
+      this.body.replaceChildren(this.tail);
+      this.openCode = null;
+    }
+    for (const block of step.blocks) {
+      const part = element('div', undefined, 'message-part');
+      fillMarkdown(part, block, []);
+      this.tail.before(part);
+    }
+    if (step.tail.kind === 'code') {
+      if (!this.openCode || this.openCode.info !== step.tail.info || !this.openCode.update(step.tail.code)) {
+        this.openCode = new OpenCodeBlock(step.tail.info);
+        this.openCode.update(step.tail.code);
+        this.tail.replaceChildren(this.openCode.element);
+        this.tail.classList.remove('rendered-markdown');
+      }
+      this.tailText = '';
+    } else {
+      this.openCode = null;
+      if (step.tail.text !== this.tailText || step.blocks.length > 0 || step.restarted) fillMarkdown(this.tail, step.tail.text, []);
+      this.tailText = step.tail.text;
+    }
+  }
+}
+
+export class MessageList {
+  readonly element = element('div', undefined, 'messages');
+  private streaming: StreamingAnswer | null = null;
+  private streamingText = '';
+  private frameRequested = false;
+
+  constructor(events: MessageListEvents) {
+    this.element.setAttribute('role', 'log');
+    this.element.setAttribute('aria-live', 'polite');
+    this.element.setAttribute('aria-label', 'Conversation');
+    this.element.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (!target) return;
+      const link = target.closest('a.citation');
+      if (link instanceof HTMLAnchorElement) {
+        event.preventDefault();
+        const line = Number(link.dataset.line);
+        events.openSource(link.dataset.path ?? '', line, Number(link.dataset.endLine ?? line));
+        return;
+      }
+      const action = codeActionAt(target);
+      if (action) events.codeAction(action);
+    });
+  }
+
+  /** Rebuilds the list: the past messages, then the question and answer in flight, if any. */
+  render(messages: readonly ChatMessageView[], inFlight: { readonly user: ChatMessageView; readonly messageId: string; readonly text: string } | null): void {
+    this.element.replaceChildren(...messages.map((view) => messageElement(view)));
+    this.streaming = null;
+    if (inFlight) {
+      this.element.append(messageElement(inFlight.user));
+      const article = articleFor({ id: inFlight.messageId, role: 'assistant', text: '', time: Date.now() }, true);
+      const body = element('div', undefined, 'message-body');
+      article.append(body);
+      this.element.append(article);
+      this.streaming = new StreamingAnswer(inFlight.messageId, body);
+      this.streaming.show(inFlight.text);
+      this.streamingText = inFlight.text;
+    }
+    this.scrollToEnd();
+  }
+
+  /** The streamed answer now reads `text`: shown at the next frame, at most once a frame. */
+  showStreaming(messageId: string, text: string): void {
+    if (this.streaming?.messageId !== messageId) return;
+    this.streamingText = text;
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (!this.streaming) return;
+      this.streaming.show(this.streamingText);
+      this.scrollToEnd();
+    });
+  }
+
+  private scrollToEnd(): void {
+    this.element.scrollTop = this.element.scrollHeight;
+  }
+}
+
+function articleFor(view: ChatMessageView, streaming: boolean): HTMLElement {
+  const article = element('article', undefined, `message message-${view.role}${streaming ? ' streaming' : ''}`);
+  article.dataset.messageId = view.id;
+  article.setAttribute('aria-label', view.role === 'user' ? 'You' : 'Groundwork');
+  article.append(element('div', view.role === 'user' ? 'You' : 'Groundwork', 'message-author'));
+  if (streaming) article.setAttribute('aria-busy', 'true');
+  return article;
+}
+
+function messageElement(view: ChatMessageView): HTMLElement {
+  const article = articleFor(view, false);
+  const body = element('div', undefined, 'message-body');
+  body.append(...partsOf(view).map(partElement));
+  article.append(body);
+  if (view.role === 'assistant') {
+    if (view.stopped) article.append(element('p', 'Stopped.', 'muted'));
+    if (view.sources && view.sources.length > 0) article.append(sourcesElement(view.sources));
+    if (view.stats) article.append(statsElement(view));
+  }
+  return article;
+}
+
+function sourcesElement(sources: readonly SourceRef[]): HTMLElement {
+  const details = element('details', undefined, 'sources');
+  details.append(element('summary', `Sources (${sources.length})`));
+  const list = element('ul');
+  for (const source of sources) {
+    const item = element('li');
+    const text = source.startLine === source.endLine ? `${source.path}:${source.startLine}` : `${source.path}:${source.startLine}-${source.endLine}`;
+    const link = element('a', text, 'citation');
+    link.href = '#';
+    link.dataset.path = source.path;
+    link.dataset.line = String(source.startLine);
+    link.dataset.endLine = String(source.endLine);
+    item.append(link);
+    if (source.symbol) item.append(element('span', ` ${source.symbol}`, 'muted'));
+    list.append(item);
+  }
+  details.append(list);
+  return details;
+}
+
+function statsElement(view: ChatMessageView): HTMLElement {
+  const stats = view.stats!;
+  const parts = [stats.model, `${formatTokens(stats.inputTokens)} in, ${formatTokens(stats.outputTokens)} out`, formatCost(stats.costUsd)];
+  const line = element('p', parts.join(' · '), 'stats muted');
+  if (stats.fallbackFrom) line.textContent += ` · answered by ${stats.model} because ${stats.fallbackFrom} was unavailable`;
+  return line;
+}
