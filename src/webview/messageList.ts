@@ -81,6 +81,8 @@ export class MessageList {
   private streaming: StreamingAnswer | null = null;
   private streamingText = '';
   private frameRequested = false;
+  /** Rendered messages by id, reused while unchanged: a long answer is not rendered again on each rebuild. */
+  private rendered = new Map<string, { readonly signature: string; readonly element: HTMLElement }>();
 
   constructor(events: MessageListEvents) {
     this.element.setAttribute('role', 'log');
@@ -103,7 +105,17 @@ export class MessageList {
 
   /** Rebuilds the list: the past messages, then the question and answer in flight, if any. */
   render(messages: readonly ChatMessageView[], inFlight: { readonly user: ChatMessageView; readonly messageId: string; readonly text: string } | null): void {
-    this.element.replaceChildren(...messages.map((view) => messageElement(view)));
+    const rendered = new Map<string, { readonly signature: string; readonly element: HTMLElement }>();
+    const elements: HTMLElement[] = [];
+    for (const view of messages) {
+      const signature = JSON.stringify(view);
+      const kept = rendered.has(view.id) ? undefined : this.rendered.get(view.id);
+      const entry = kept?.signature === signature ? kept : { signature, element: messageElement(view) };
+      rendered.set(view.id, entry);
+      elements.push(entry.element);
+    }
+    this.rendered = rendered;
+    this.element.replaceChildren(...elements);
     this.streaming = null;
     if (inFlight) {
       this.element.append(messageElement(inFlight.user));
