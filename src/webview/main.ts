@@ -258,12 +258,12 @@ function onHostMessage(message: HostMessage): void {
     case 'delta':
       if (!pending || pending.messageId !== message.messageId) return;
       pending.text += message.text;
-      messageList.showStreaming(pending.messageId, pending.text);
+      messageList.appendStreaming(pending.messageId, message.text);
       return;
     case 'restart':
       if (!pending || pending.messageId !== message.messageId) return;
       pending.text = '';
-      messageList.showStreaming(pending.messageId, pending.text);
+      renderMessages();
       return;
     case 'answerDone':
       if (pending?.requestId === message.requestId) {

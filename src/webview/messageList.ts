@@ -41,20 +41,15 @@ class StreamingAnswer {
   private tailText = '';
   private openCode: OpenCodeBlock | null = null;
   readonly messageId: string;
-  private readonly body: HTMLElement;
 
   constructor(messageId: string, body: HTMLElement) {
     this.messageId = messageId;
-    this.body = body;
     body.append(this.tail);
   }
 
-  show(text: string): void {
-    const step = this.split.step(text);
-    if (step.restarted) {
-      this.body.replaceChildren(this.tail);
-      this.openCode = null;
-    }
+  /** Shows `text` appended to the answer. */
+  append(text: string): void {
+    const step = this.split.append(text);
     for (const block of step.blocks) {
       const part = element('div', undefined, 'message-part');
       fillMarkdown(part, block, []);
@@ -70,7 +65,7 @@ class StreamingAnswer {
       this.tailText = '';
     } else {
       this.openCode = null;
-      if (step.tail.text !== this.tailText || step.blocks.length > 0 || step.restarted) fillMarkdown(this.tail, step.tail.text, []);
+      if (step.tail.text !== this.tailText || step.blocks.length > 0) fillMarkdown(this.tail, step.tail.text, []);
       this.tailText = step.tail.text;
     }
   }
@@ -79,7 +74,8 @@ class StreamingAnswer {
 export class MessageList {
   readonly element = element('div', undefined, 'messages');
   private streaming: StreamingAnswer | null = null;
-  private streamingText = '';
+  /** Text received since the last frame: handed on in one piece, never the whole answer again. */
+  private unshown: string[] = [];
   private frameRequested = false;
   /** Rendered messages by id, reused while unchanged: a long answer is not rendered again on each rebuild. */
   private rendered = new Map<string, { readonly signature: string; readonly element: HTMLElement }>();
@@ -124,22 +120,24 @@ export class MessageList {
       article.append(body);
       this.element.append(article);
       this.streaming = new StreamingAnswer(inFlight.messageId, body);
-      this.streaming.show(inFlight.text);
-      this.streamingText = inFlight.text;
+      this.streaming.append(inFlight.text);
+      this.unshown = [];
     }
     this.scrollToEnd();
   }
 
-  /** The streamed answer now reads `text`: shown at the next frame, at most once a frame. */
-  showStreaming(messageId: string, text: string): void {
+  /** `text` arrived for the streamed answer: shown at the next frame, at most once a frame. */
+  appendStreaming(messageId: string, text: string): void {
     if (this.streaming?.messageId !== messageId) return;
-    this.streamingText = text;
+    this.unshown.push(text);
     if (this.frameRequested) return;
     this.frameRequested = true;
     requestAnimationFrame(() => {
       this.frameRequested = false;
-      if (!this.streaming) return;
-      this.streaming.show(this.streamingText);
+      const text = this.unshown.join('');
+      this.unshown = [];
+      if (!this.streaming || text === '') return;
+      this.streaming.append(text);
       this.scrollToEnd();
     });
   }

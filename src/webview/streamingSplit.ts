@@ -9,8 +9,6 @@ export interface StreamStep {
   /** Blocks that became complete since the last step, in order: each is rendered once and kept. */
   readonly blocks: readonly string[];
   readonly tail: OpenTail;
-  /** The text no longer continues what came before (the host restarted the answer): start over. */
-  readonly restarted: boolean;
 }
 
 const fenceOpening = /^ {0,3}(`{3,}|~{3,})([^\n]*)\n/;
@@ -18,33 +16,26 @@ const fenceOpening = /^ {0,3}(`{3,}|~{3,})([^\n]*)\n/;
 /**
  * Splits a growing answer into completed Markdown blocks and the open tail, so the webview
  * renders each block once and re-renders only the tail: re-parsing the whole answer on every
- * frame makes the panel's work grow with the answer's length and freezes a long one. Only the
- * tail is lexed, and an open code fence is scanned line by line for its closing fence, so the
- * cost of a step follows the new text, not the answer.
+ * frame makes the panel's work grow with the answer's length and freezes a long one. It takes
+ * the answer as appended pieces and keeps only the open tail (the whole answer is never copied
+ * again), lexes only that tail, and scans an open code fence line by line for its closing fence,
+ * so the cost of a step follows the new text, not the answer.
  */
 export class StreamingSplit {
-  private text = '';
-  /** Where the open tail begins: everything before it was handed out as blocks. */
-  private committed = 0;
+  /** The text after the last block handed out. */
+  private tail = '';
   /** For an open fence at the tail: where to resume looking for its closing line. */
-  private fenceScan: { readonly marker: string; readonly bodyStart: number; scanned: number } | null = null;
+  private fenceScan: { readonly marker: string; scanned: number } | null = null;
 
-  step(text: string): StreamStep {
-    const restarted = !text.startsWith(this.text);
-    if (restarted) {
-      this.committed = 0;
-      this.fenceScan = null;
-    }
-    this.text = text;
+  append(text: string): StreamStep {
+    this.tail += text;
     const blocks: string[] = [];
     for (;;) {
-      const tail = text.slice(this.committed);
+      const tail = this.tail;
       const fence = this.fenceAtTail(tail);
       if (fence) {
         const end = this.closingFenceEnd(tail, fence);
-        if (end === null) {
-          return { blocks, tail: { kind: 'code', info: fence.info, code: tail.slice(fence.bodyStart) }, restarted };
-        }
+        if (end === null) return { blocks, tail: { kind: 'code', info: fence.info, code: tail.slice(fence.bodyStart) } };
         blocks.push(tail.slice(0, end));
         this.commit(end);
         continue;
@@ -54,19 +45,17 @@ export class StreamingSplit {
       tokens.forEach((token, index) => {
         if (token.type !== 'space') lastContent = index;
       });
-      if (lastContent <= 0) return { blocks, tail: { kind: 'markdown', text: tail }, restarted };
+      if (lastContent <= 0) return { blocks, tail: { kind: 'markdown', text: tail } };
       // Everything before the last block is complete: a later line cannot change it.
-      const length = tokens.slice(0, lastContent).reduce((sum, token) => sum + token.raw.length, 0);
-      if (length <= 0 || tail.slice(0, length) !== tokens.slice(0, lastContent).map((token) => token.raw).join('')) {
-        return { blocks, tail: { kind: 'markdown', text: tail }, restarted };
-      }
-      blocks.push(tail.slice(0, length));
-      this.commit(length);
+      const done = tokens.slice(0, lastContent).map((token) => token.raw).join('');
+      if (done.length === 0 || !tail.startsWith(done)) return { blocks, tail: { kind: 'markdown', text: tail } };
+      blocks.push(done);
+      this.commit(done.length);
     }
   }
 
   private commit(length: number): void {
-    this.committed += length;
+    this.tail = this.tail.slice(length);
     this.fenceScan = null;
   }
 
@@ -81,7 +70,7 @@ export class StreamingSplit {
 
   /** The end of the closing fence line within `tail`, or null while the fence is open. */
   private closingFenceEnd(tail: string, fence: { readonly marker: string; readonly bodyStart: number }): number | null {
-    if (!this.fenceScan || this.fenceScan.marker !== fence.marker) this.fenceScan = { marker: fence.marker, bodyStart: fence.bodyStart, scanned: fence.bodyStart };
+    if (!this.fenceScan || this.fenceScan.marker !== fence.marker) this.fenceScan = { marker: fence.marker, scanned: fence.bodyStart };
     const scan = this.fenceScan;
     const closing = new RegExp(`^ {0,3}${fence.marker[0] === '`' ? '`' : '~'}{${fence.marker.length},}[ \\t]*$`);
     let lineStart = scan.scanned;

@@ -29,9 +29,8 @@ function stream(text: string, size: number): { blocks: string[]; tail: OpenTail 
   const split = new StreamingSplit();
   const blocks: string[] = [];
   let tail: OpenTail = { kind: 'markdown', text: '' };
-  for (let end = size; end < text.length + size; end += size) {
-    const step = split.step(text.slice(0, end));
-    assert.equal(step.restarted, false);
+  for (let start = 0; start < text.length; start += size) {
+    const step = split.append(text.slice(start, start + size));
     blocks.push(...step.blocks);
     tail = step.tail;
   }
@@ -53,10 +52,10 @@ for (const size of [1, 3, 17, 1000]) {
 
 test('an open code fence is the tail, with its code so far, until its closing line arrives', () => {
   const split = new StreamingSplit();
-  assert.deepEqual(split.step('Intro.\n\n```py\nx = 1\ny').tail, { kind: 'code', info: 'py', code: 'x = 1\ny' });
+  assert.deepEqual(split.append('Intro.\n\n```py\nx = 1\ny').tail, { kind: 'code', info: 'py', code: 'x = 1\ny' });
   // A line of backticks that may still grow (```py) does not close the fence yet.
-  assert.deepEqual(split.step('Intro.\n\n```py\nx = 1\ny = 2\n```').tail, { kind: 'code', info: 'py', code: 'x = 1\ny = 2\n```' });
-  const closed = split.step('Intro.\n\n```py\nx = 1\ny = 2\n```\nAfter');
+  assert.deepEqual(split.append(' = 2\n```').tail, { kind: 'code', info: 'py', code: 'x = 1\ny = 2\n```' });
+  const closed = split.append('\nAfter');
   assert.deepEqual(closed.blocks, ['```py\nx = 1\ny = 2\n```\n']);
   assert.deepEqual(closed.tail, { kind: 'markdown', text: 'After' });
 });
@@ -68,13 +67,4 @@ test('a 20,000-line code fence streams as one open tail and closes as one block'
   assert.equal(blocks[0], text.slice(0, text.indexOf('\n\nDone.') + 1));
   assert.equal(blocks.join('') + (tail.kind === 'markdown' ? tail.text : ''), text);
   assert.deepEqual(tail, { kind: 'markdown', text: 'Done.' });
-});
-
-test('text that no longer continues the answer starts over', () => {
-  const split = new StreamingSplit();
-  split.step('First paragraph.\n\nSecond');
-  const step = split.step('Other');
-  assert.equal(step.restarted, true);
-  assert.deepEqual(step.blocks, []);
-  assert.deepEqual(step.tail, { kind: 'markdown', text: 'Other' });
 });
