@@ -45,6 +45,12 @@ export class OpenCodeBlock {
     this.element.append(toolbar, pre);
   }
 
+  /** The block's whole code, once its closing fence arrived: set as one text node. */
+  finish(code: string): void {
+    this.code.textContent = code;
+    this.shown = code;
+  }
+
   /** Shows `code`; returns false when it does not continue what is shown (build a new block). */
   update(code: string): boolean {
     if (!code.startsWith(this.shown)) return false;

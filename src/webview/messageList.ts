@@ -50,11 +50,21 @@ class StreamingAnswer {
   /** Shows `text` appended to the answer. */
   append(text: string): void {
     const step = this.split.append(text);
-    for (const block of step.blocks) {
+    step.blocks.forEach((block, index) => {
       const part = element('div', undefined, 'message-part');
-      fillMarkdown(part, block, []);
+      const closedCode = index === 0 && this.openCode ? fencedCode(block) : null;
+      if (this.openCode && closedCode !== null) {
+        // The block streamed in as plain text stays as it is: highlighting hundreds of lines at
+        // once would stall the frame. The finished answer is rendered in full, buttons and all.
+        this.openCode.finish(closedCode);
+        part.append(this.openCode.element);
+        this.openCode = null;
+        this.tail.replaceChildren();
+      } else {
+        fillMarkdown(part, block, []);
+      }
       this.tail.before(part);
-    }
+    });
     if (step.tail.kind === 'code') {
       if (!this.openCode || this.openCode.info !== step.tail.info || !this.openCode.update(step.tail.code)) {
         this.openCode = new OpenCodeBlock(step.tail.info);
@@ -69,6 +79,13 @@ class StreamingAnswer {
       this.tailText = step.tail.text;
     }
   }
+}
+
+/** The code inside a complete fenced block (its opening and closing lines dropped), or null. */
+function fencedCode(block: string): string | null {
+  const lines = block.replace(/\n$/, '').split('\n');
+  if (lines.length < 2 || !/^ {0,3}(?:`{3,}|~{3,})/.test(lines[0]!)) return null;
+  return lines.slice(1, -1).join('\n');
 }
 
 export class MessageList {
