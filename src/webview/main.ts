@@ -1,21 +1,12 @@
-// The chat webview (browser bundle). Renders from the host's messages. Text goes in through
-// textContent; the model's Markdown goes through renderMarkdown (escaping) and DOMPurify.
-import DOMPurify from 'dompurify';
-import type {
-  ChatMessageView,
-  ChatSnapshot,
-  Citation,
-  ErrorAction,
-  HostMessage,
-  InitialState,
-  Question,
-  SetupState,
-  SourceRef,
-  WebviewCommand,
-  WebviewMessage,
-} from '../chat/protocol.ts';
-import { extractMentions, fileMentionText, formatCost, formatTokens, mentionAtCursor, mentionChoices, modelLabel } from './composerText.ts';
-import { type CodeBlock, renderMarkdown } from './markdown.ts';
+// The chat webview (browser bundle): the panel's state and the host's messages. The parts live
+// in their own modules: composer.ts (question box, mentions, Send/Stop), messageList.ts (the
+// conversation and the streaming answer), codeBlocks.ts (model Markdown and its code blocks).
+// Text goes in through textContent; the model's Markdown through renderMarkdown and DOMPurify.
+import type { ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, InitialState, Question, SetupState, WebviewCommand, WebviewMessage } from '../chat/protocol.ts';
+import { Composer } from './composer.ts';
+import { modelLabel } from './composerText.ts';
+import { button, element, newId } from './dom.ts';
+import { MessageList } from './messageList.ts';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -28,31 +19,6 @@ const root = document.getElementById('root')!;
 
 const providerNames: Readonly<Record<string, string>> = { openai: 'OpenAI', anthropic: 'Anthropic' };
 const label = (provider: string) => providerNames[provider] ?? provider;
-
-const purifyConfig = {
-  ALLOWED_TAGS: ['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'span', 'a', 'ul', 'ol', 'li', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'div', 'button'],
-  ALLOWED_ATTR: ['class', 'href', 'title', 'type', 'align', 'start', 'data-path', 'data-line', 'data-end-line', 'data-action', 'data-code-index'],
-  // The only links we make are citations, which the host opens: nothing may navigate anywhere.
-  ALLOWED_URI_REGEXP: /^#$/,
-};
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function button(text: string, onClick: () => void, className?: string): HTMLButtonElement {
-  const node = element('button', text, className);
-  node.type = 'button';
-  node.addEventListener('click', onClick);
-  return node;
-}
-
-function newId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -83,7 +49,6 @@ let chat: ChatSnapshot | null = initial.chat;
 let pending: Pending | null = null;
 let shownError: ShownError | null = null;
 let truncationNote: string | null = initial.chat?.truncationNote ?? null;
-const codeBlocksOf = new WeakMap<Element, readonly CodeBlock[]>();
 
 function readInitialState(): InitialState {
   const text = document.getElementById('initial-state')?.textContent;
@@ -119,42 +84,27 @@ const noteBar = element('p', undefined, 'truncation-note');
 noteBar.setAttribute('role', 'note');
 noteBar.hidden = true;
 
-const messageList = element('div', undefined, 'messages');
-messageList.setAttribute('role', 'log');
-messageList.setAttribute('aria-live', 'polite');
-messageList.setAttribute('aria-label', 'Conversation');
+const messageList = new MessageList({
+  openSource: (path, line, endLine) => post({ type: 'openSource', path, line, endLine }),
+  codeAction: ({ action, block }) => post({ type: 'codeAction', action, code: block.code, language: block.language, path: block.path }),
+});
 
 const errorBox = element('div', undefined, 'error');
 errorBox.setAttribute('role', 'alert');
 errorBox.hidden = true;
 
-const composer = element('form', undefined, 'composer');
-composer.setAttribute('aria-label', 'Ask a question');
-const input = element('textarea');
-input.setAttribute('aria-label', 'Ask Groundwork');
-input.placeholder = 'Ask about your code. Type @ to add context.';
-input.rows = 3;
-const mentionMenu = element('ul', undefined, 'mention-menu');
-mentionMenu.setAttribute('role', 'listbox');
-mentionMenu.setAttribute('aria-label', 'Mentions');
-mentionMenu.hidden = true;
-const composerRow = element('div', undefined, 'composer-row');
-const selectionToggle = element('label', undefined, 'selection-toggle');
-const selectionBox = element('input');
-selectionBox.type = 'checkbox';
-selectionBox.checked = true;
-selectionToggle.append(selectionBox, document.createTextNode(' Include selection'));
-const sendButton = element('button', 'Send');
-sendButton.type = 'submit';
-const stopButton = button('Stop', () => {
-  if (pending) post({ type: 'stop', requestId: pending.requestId });
+const composer = new Composer({
+  send: (question) => {
+    if (!pending) ask(question);
+  },
+  stop: () => {
+    if (pending) post({ type: 'stop', requestId: pending.requestId });
+  },
+  listFiles: (requestId, query) => post({ type: 'listFiles', requestId, query }),
 });
-stopButton.hidden = true;
-composerRow.append(selectionToggle, sendButton, stopButton);
-composer.append(mentionMenu, input, composerRow);
 
 const chatSection = element('section', undefined, 'chat');
-chatSection.append(toolbar, historyPanel, noteBar, messageList, errorBox, composer);
+chatSection.append(toolbar, historyPanel, noteBar, messageList.element, errorBox, composer.element);
 root.append(setupSection, chatSection);
 
 // ---- rendering ----
@@ -232,92 +182,14 @@ function renderHistory(): void {
 }
 
 function renderMessages(): void {
-  const views = [...(chat?.messages ?? [])];
-  messageList.replaceChildren(...views.map((view) => messageElement(view)));
-  if (pending) {
-    messageList.append(messageElement(pending.user));
-    messageList.append(messageElement({ id: pending.messageId, role: 'assistant', text: pending.text, time: Date.now() }, true));
-  }
+  messageList.render(chat?.messages ?? [], pending);
   noteBar.textContent = truncationNote ?? '';
   noteBar.hidden = !truncationNote;
   renderSetup();
-  scrollToEnd();
-}
-
-function messageElement(view: ChatMessageView, streaming = false): HTMLElement {
-  const article = element('article', undefined, `message message-${view.role}${streaming ? ' streaming' : ''}`);
-  article.dataset.messageId = view.id;
-  article.setAttribute('aria-label', view.role === 'user' ? 'You' : 'Groundwork');
-  article.append(element('div', view.role === 'user' ? 'You' : 'Groundwork', 'message-author'));
-  const body = element('div', undefined, 'message-body');
-  article.append(body);
-  if (view.role === 'user') {
-    body.textContent = view.text;
-  } else {
-    fillAnswer(body, view.text, view.citations ?? []);
-    if (streaming) article.setAttribute('aria-busy', 'true');
-    if (view.stopped) article.append(element('p', 'Stopped.', 'muted'));
-    if (view.sources && view.sources.length > 0) article.append(sourcesElement(view.sources));
-    if (view.stats) article.append(statsElement(view));
-  }
-  return article;
-}
-
-function fillAnswer(body: HTMLElement, text: string, citations: readonly Citation[]): void {
-  const rendered = renderMarkdown(text, citations);
-  body.innerHTML = DOMPurify.sanitize(rendered.html, purifyConfig);
-  codeBlocksOf.set(body, rendered.codeBlocks);
-}
-
-function sourcesElement(sources: readonly SourceRef[]): HTMLElement {
-  const details = element('details', undefined, 'sources');
-  details.append(element('summary', `Sources (${sources.length})`));
-  const list = element('ul');
-  for (const source of sources) {
-    const item = element('li');
-    const text = source.startLine === source.endLine ? `${source.path}:${source.startLine}` : `${source.path}:${source.startLine}-${source.endLine}`;
-    const link = element('a', text, 'citation');
-    link.href = '#';
-    link.dataset.path = source.path;
-    link.dataset.line = String(source.startLine);
-    link.dataset.endLine = String(source.endLine);
-    item.append(link);
-    if (source.symbol) item.append(element('span', ` ${source.symbol}`, 'muted'));
-    list.append(item);
-  }
-  details.append(list);
-  return details;
-}
-
-function statsElement(view: ChatMessageView): HTMLElement {
-  const stats = view.stats!;
-  const parts = [stats.model, `${formatTokens(stats.inputTokens)} in, ${formatTokens(stats.outputTokens)} out`, formatCost(stats.costUsd)];
-  const line = element('p', parts.join(' · '), 'stats muted');
-  if (stats.fallbackFrom) line.textContent += ` · answered by ${stats.model} because ${stats.fallbackFrom} was unavailable`;
-  return line;
-}
-
-let frameRequested = false;
-function renderStreaming(): void {
-  if (frameRequested) return;
-  frameRequested = true;
-  requestAnimationFrame(() => {
-    frameRequested = false;
-    if (!pending) return;
-    const body = messageList.querySelector(`article[data-message-id="${CSS.escape(pending.messageId)}"] .message-body`);
-    if (body instanceof HTMLElement) fillAnswer(body, pending.text, []);
-    scrollToEnd();
-  });
-}
-
-function scrollToEnd(): void {
-  messageList.scrollTop = messageList.scrollHeight;
 }
 
 function renderBusy(): void {
-  const busy = pending !== null;
-  stopButton.hidden = !busy;
-  sendButton.hidden = busy;
+  composer.setBusy(pending !== null);
 }
 
 function renderError(): void {
@@ -357,167 +229,6 @@ function ask(question: Question): void {
   renderMessages();
 }
 
-function send(): void {
-  const text = input.value;
-  const mentions = extractMentions(text);
-  if (text.trim() === '' || pending) return;
-  closeMenu();
-  input.value = '';
-  ask({ text, mentions, includeSelection: selectionBox.checked });
-}
-
-composer.addEventListener('submit', (event) => {
-  event.preventDefault();
-  send();
-});
-
-// ---- mentions: `@` opens a menu; @file turns it into a file picker fed by the host ----
-
-interface MenuItem {
-  readonly label: string;
-  readonly description: string;
-  readonly choose: () => void;
-}
-
-let menuItems: MenuItem[] = [];
-let menuIndex = 0;
-let fileQueryId = '';
-
-function closeMenu(): void {
-  mentionMenu.hidden = true;
-  menuItems = [];
-  input.removeAttribute('aria-activedescendant');
-}
-
-function replaceMention(start: number, text: string): void {
-  const cursor = input.selectionStart;
-  input.value = `${input.value.slice(0, start)}${text} ${input.value.slice(cursor)}`;
-  const at = start + text.length + 1;
-  input.setSelectionRange(at, at);
-  input.focus();
-  closeMenu();
-}
-
-function showMenu(items: MenuItem[]): void {
-  menuItems = items;
-  menuIndex = 0;
-  mentionMenu.replaceChildren();
-  items.forEach((item, index) => {
-    const option = element('li', undefined, index === menuIndex ? 'active' : undefined);
-    option.id = `mention-${index}`;
-    option.setAttribute('role', 'option');
-    option.setAttribute('aria-selected', String(index === menuIndex));
-    option.append(element('span', item.label), element('span', ` ${item.description}`, 'muted'));
-    option.addEventListener('mousedown', (event) => {
-      event.preventDefault();
-      item.choose();
-    });
-    mentionMenu.append(option);
-  });
-  mentionMenu.hidden = items.length === 0;
-  if (items.length > 0) input.setAttribute('aria-activedescendant', 'mention-0');
-}
-
-function moveMenu(step: number): void {
-  if (menuItems.length === 0) return;
-  menuIndex = (menuIndex + step + menuItems.length) % menuItems.length;
-  [...mentionMenu.children].forEach((child, index) => {
-    child.classList.toggle('active', index === menuIndex);
-    child.setAttribute('aria-selected', String(index === menuIndex));
-  });
-  input.setAttribute('aria-activedescendant', `mention-${menuIndex}`);
-}
-
-function updateMenu(): void {
-  const mention = mentionAtCursor(input.value, input.selectionStart);
-  if (!mention) {
-    closeMenu();
-    return;
-  }
-  if (mention.query.startsWith('file:')) {
-    fileQueryId = newId();
-    post({ type: 'listFiles', requestId: fileQueryId, query: mention.query.slice('file:'.length) });
-    return;
-  }
-  const choices = mentionChoices.filter((choice) => choice.token.slice(1).startsWith(mention.query.toLowerCase()));
-  showMenu(
-    choices.map((choice) => ({
-      label: choice.token,
-      description: choice.description,
-      choose: () => {
-        if (choice.token === '@file') {
-          replaceMention(mention.start, '@file:');
-          // The picker lists files as soon as the host answers; the space we added goes.
-          input.value = input.value.replace(/@file: $/, '@file:');
-          updateMenu();
-        } else {
-          replaceMention(mention.start, choice.token);
-        }
-      },
-    })),
-  );
-}
-
-function showFiles(requestId: string, files: readonly string[]): void {
-  if (requestId !== fileQueryId) return;
-  const mention = mentionAtCursor(input.value, input.selectionStart);
-  if (!mention || !mention.query.startsWith('file:')) return;
-  showMenu(
-    files.length === 0
-      ? [{ label: 'No matching files', description: '', choose: () => closeMenu() }]
-      : files.map((path) => ({ label: path, description: '', choose: () => replaceMention(mention.start, fileMentionText(path)) })),
-  );
-}
-
-input.addEventListener('input', updateMenu);
-input.addEventListener('blur', () => setTimeout(closeMenu, 150));
-input.addEventListener('keydown', (event) => {
-  if (!mentionMenu.hidden && menuItems.length > 0) {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      moveMenu(event.key === 'ArrowDown' ? 1 : -1);
-      return;
-    }
-    if (event.key === 'Enter' || event.key === 'Tab') {
-      event.preventDefault();
-      menuItems[menuIndex]?.choose();
-      return;
-    }
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      closeMenu();
-      return;
-    }
-  }
-  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    send();
-  } else if (event.key === 'Escape' && pending) {
-    post({ type: 'stop', requestId: pending.requestId });
-  }
-});
-
-// ---- clicks inside answers: citations and code-block buttons ----
-
-messageList.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target : null;
-  const link = target?.closest('a.citation');
-  if (link instanceof HTMLAnchorElement) {
-    event.preventDefault();
-    const line = Number(link.dataset.line);
-    post({ type: 'openSource', path: link.dataset.path ?? '', line, endLine: Number(link.dataset.endLine ?? line) });
-    return;
-  }
-  const action = target?.closest('button.code-action');
-  if (action instanceof HTMLButtonElement) {
-    const body = action.closest('.message-body');
-    const block = body ? codeBlocksOf.get(body)?.[Number(action.dataset.codeIndex)] : undefined;
-    const kind = action.dataset.action;
-    if (!block || (kind !== 'copy' && kind !== 'insert' && kind !== 'apply')) return;
-    post({ type: 'codeAction', action: kind, code: block.code, language: block.language, path: block.path });
-  }
-});
-
 // ---- host messages ----
 
 function onHostMessage(message: HostMessage): void {
@@ -547,12 +258,12 @@ function onHostMessage(message: HostMessage): void {
     case 'delta':
       if (!pending || pending.messageId !== message.messageId) return;
       pending.text += message.text;
-      renderStreaming();
+      messageList.appendStreaming(pending.messageId, message.text);
       return;
     case 'restart':
       if (!pending || pending.messageId !== message.messageId) return;
       pending.text = '';
-      renderStreaming();
+      renderMessages();
       return;
     case 'answerDone':
       if (pending?.requestId === message.requestId) {
@@ -565,9 +276,7 @@ function onHostMessage(message: HostMessage): void {
     case 'error':
       if (pending?.requestId === message.requestId) pending = null;
       shownError = { text: message.text, actions: message.actions, question: message.question };
-      // Nothing typed is lost: the question goes back into the composer unless something new is there.
-      if (input.value.trim() === '') input.value = message.question.text;
-      selectionBox.checked = message.question.includeSelection;
+      composer.restore(message.question);
       renderBusy();
       renderMessages();
       renderError();
@@ -577,7 +286,7 @@ function onHostMessage(message: HostMessage): void {
       renderMessages();
       return;
     case 'fileList':
-      showFiles(message.requestId, message.files);
+      composer.showFiles(message.requestId, message.files);
       return;
   }
 }
