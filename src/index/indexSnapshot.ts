@@ -10,19 +10,13 @@ import { yieldToEventLoop } from '../common/async.ts';
 import { writeAtomic } from './atomicWrite.ts';
 import type { StoreManifest } from './chunkStore.ts';
 import type { KeywordSnapshot } from './keywordIndex.ts';
+import type { IndexedFile } from './searchBackend.ts';
 
 const magic = 'GWSNAP1';
 export const snapshotFileName = 'snapshot.bin';
 
-export interface SnapshotFile {
-  readonly root: string;
-  readonly path: string;
-  readonly hash: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  /** How many chunks follow in the chunk columns for this file, in file order. */
-  readonly chunkCount: number;
-}
+/** A file of the catalog; its `chunkCount` chunks follow in the chunk columns, in file order. */
+export type SnapshotFile = IndexedFile;
 
 /** Chunk columns, one entry per chunk in file order; chunk `i` is vector row `i` and BM25 document `i`. */
 export interface SnapshotChunks {
