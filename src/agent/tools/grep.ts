@@ -1,3 +1,4 @@
+import { type Context, createContext, Script } from 'node:vm';
 import picomatch from 'picomatch';
 import { abortReason, yieldToEventLoop } from '../../common/async.ts';
 import { type AgentTool, note, optionalIntArg, optionalStringArg, type ToolPart, stringArg, ToolFailure } from '../agentTool.ts';
@@ -9,6 +10,13 @@ const maxLineLength = 2_000;
 /** A matching line is shown up to this many characters. */
 const shownLineLength = 240;
 const maxFileBytes = 1_000_000;
+/**
+ * The pattern is the model's, and so, through text it read, possibly a workspace's: one that
+ * backtracks without end would stop the extension host. Each file's matching runs under a time
+ * limit that V8 enforces inside the regular expression engine itself.
+ */
+const perFileMs = 250;
+const matchScript = new Script(`lines.map((line) => line.length <= ${maxLineLength} && regex.test(line))`);
 
 export function grepTool(ports: Pick<AgentPorts, 'workspace' | 'policy'>): AgentTool {
   return {
@@ -38,6 +46,8 @@ export function grepTool(ports: Pick<AgentPorts, 'workspace' | 'policy'>): Agent
       } catch (error) {
         throw new ToolFailure(`Not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`);
       }
+      // One context for the whole search: making one costs about a millisecond.
+      const sandbox = createContext({ regex, lines: [] as readonly string[] });
       const inGlob = glob ? picomatch(glob, { dot: true, basename: !glob.includes('/') }) : () => true;
       const files = (await ports.workspace.listFiles(signal)).filter((path) => inGlob(path) && ports.policy.check(path).allowed);
       const parts: ToolPart[] = [];
@@ -55,13 +65,15 @@ export function grepTool(ports: Pick<AgentPorts, 'workspace' | 'policy'>): Agent
         const hits: string[] = [];
         let first: number | undefined;
         let last = 0;
-        text.split('\n').forEach((line, index) => {
+        const lines = text.split('\n');
+        const matched = matchLines(sandbox, lines, path);
+        lines.forEach((line, index) => {
           if (matches >= maxMatches) return;
           if (line.length > maxLineLength) {
             skippedLines++;
             return;
           }
-          if (!regex.test(line)) return;
+          if (!matched[index]) return;
           matches++;
           first ??= index + 1;
           last = index + 1;
@@ -75,4 +87,18 @@ export function grepTool(ports: Pick<AgentPorts, 'workspace' | 'policy'>): Agent
       return { parts: [note(summary), ...parts] };
     },
   };
+}
+
+/** Which lines match, within `perFileMs`; a pattern that takes longer is the model's to simplify. */
+function matchLines(sandbox: Context, lines: readonly string[], path: string): readonly boolean[] {
+  sandbox.lines = lines;
+  try {
+    return matchScript.runInContext(sandbox, { timeout: perFileMs }) as boolean[];
+  } catch (error) {
+    // Thrown from the script's own context, so not an Error of this one: known by its code.
+    if ((error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new ToolFailure(`The pattern ran past ${perFileMs} ms on ${path} and was stopped: it backtracks too much. Use a simpler pattern.`);
+    }
+    throw error;
+  }
 }

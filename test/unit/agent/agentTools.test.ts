@@ -58,3 +58,14 @@ test('propose_edits builds on its own earlier edits, and the task yields one edi
   assert.equal(applyTextEdits(original, set.files[0]!.edits), 'a\nB\nC\n');
   assert.equal(files['x.ts'], original);
 });
+
+// A pattern is the model's, and through what it read possibly a workspace's: one that backtracks
+// without end must not stop the extension host.
+test('grep stops a catastrophically backtracking pattern and says why, instead of hanging', async () => {
+  const files = { 'src/a.ts': `${'a'.repeat(40)}!\nconst ok = 1;\n` };
+  const started = Date.now();
+  await assert.rejects(grepTool(ports(files)).run({ pattern: '^(a+)+$' }, signal), /ran past 250 ms on src\/a\.ts and was stopped/);
+  assert.ok(Date.now() - started < 5_000);
+  const fine = await text(grepTool(ports(files)).run({ pattern: 'const ok' }, signal));
+  assert.match(fine, /^1 matching line\(s\) in 1 file\(s\)\.$/m);
+});
