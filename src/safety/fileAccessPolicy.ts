@@ -21,7 +21,7 @@ const allowed: FileAccessDecision = { allowed: true };
  * These schemes hold text a user typed or opened as a file; any other (VS Code's own settings and
  * keybindings, output, terminals, extension views) is never sent.
  */
-const documentSchemes = new Set(['file', 'untitled', 'vscode-remote', 'vscode-notebook-cell', 'vscode-vfs']);
+export const documentSchemes: ReadonlySet<string> = new Set(['file', 'untitled', 'vscode-remote', 'vscode-notebook-cell', 'vscode-vfs']);
 const uriScheme = /^([a-zA-Z][a-zA-Z\d+.-]+):/;
 const absolutePath = /^(?:[a-zA-Z]:[\\/]|[\\/])/;
 

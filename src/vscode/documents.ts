@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { folderLabels } from '../common/folderLabels.ts';
 import type { DocumentSnapshot } from '../common/text.ts';
+import { documentSchemes } from '../safety/fileAccessPolicy.ts';
 
 /**
  * The engine's name for a document: inside a folder, its path there with `/`, after the folder's
@@ -37,7 +38,10 @@ export function snapshotOf(document: vscode.TextDocument): DocumentSnapshot {
 export function uriOf(path: string): vscode.Uri | undefined {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (/^([a-zA-Z]:[\\/]|\/)/.test(path)) return vscode.Uri.file(path);
-  if (/^[a-zA-Z][\w+.-]+:/.test(path)) return vscode.Uri.parse(path);
+  // A URI string names a document outside the folders; a path from a model's reply may be one
+  // too, so only the schemes the access policy treats as documents become URIs (never command:).
+  const scheme = /^([a-zA-Z][\w+.-]+):/.exec(path)?.[1]?.toLowerCase();
+  if (scheme !== undefined) return documentSchemes.has(scheme) ? vscode.Uri.parse(path) : undefined;
   const [label, ...rest] = path.split('/');
   const folder = folderLabelled(label);
   if (folder) return vscode.Uri.joinPath(folder.uri, ...rest);
