@@ -55,7 +55,10 @@ interface Outcome {
   readonly pauses: number;
   readonly pausesWithSuggestion: number;
   readonly pausesWithRightSuggestion: number;
+  /** Keystroke to a fresh suggestion: from the model, for this keystroke or one it typed forward from. */
   readonly latenciesMs: number[];
+  /** The same, only for suggestions whose request this keystroke sent. */
+  readonly ownLatenciesMs: number[];
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +85,7 @@ async function replay(config: Config, seed: number): Promise<Outcome> {
 
   let latest: { keystroke: number; result: CompletionResult | undefined } | undefined;
   let controller: AbortController | undefined;
-  const outcome: Outcome = { requests: 0, shown: 0, fromCacheOrTypedAhead: 0, pauses: 0, pausesWithSuggestion: 0, pausesWithRightSuggestion: 0, latenciesMs: [] };
+  const outcome: Outcome = { requests: 0, shown: 0, fromCacheOrTypedAhead: 0, pauses: 0, pausesWithSuggestion: 0, pausesWithRightSuggestion: 0, latenciesMs: [], ownLatenciesMs: [] };
   const waits = intervals(seed);
   const mutable = outcome as { -readonly [K in keyof Outcome]: Outcome[K] };
   for (let keystroke = 0; keystroke < typedText.length; keystroke++) {
@@ -98,8 +101,10 @@ async function replay(config: Config, seed: number): Promise<Outcome> {
     void engine.provide({ document, position, trigger: 'automatic' }, controller.signal).then((result) => {
       if (result) {
         mutable.shown++;
-        if (result.source !== 'model') mutable.fromCacheOrTypedAhead++;
-        else mutable.latenciesMs.push(performance.now() - pressed);
+        const latency = performance.now() - pressed;
+        if (result.source === 'model' || result.source === 'joined') mutable.latenciesMs.push(latency);
+        if (result.source === 'model') mutable.ownLatenciesMs.push(latency);
+        else mutable.fromCacheOrTypedAhead++;
       }
       latest = { keystroke: current, result };
     });
@@ -133,11 +138,11 @@ const percentile = (values: number[], p: number) => {
 const debounces = (values.debounce ?? String(defaultEngineOptions.debounceMs)).split(',').map(Number);
 const configs: Config[] = [
   ...debounces.map((debounceMs) => ({
-    name: `Groundwork (debounce just past the typist's usual gap, at least ${debounceMs} ms; typed-ahead reuse)`,
-    options: { debounceMs, typedAhead: true, adaptiveDebounce: true },
+    name: `Groundwork (${debounceMs} ms debounce; a sent request kept while the user types forward; typed-ahead reuse)`,
+    options: { debounceMs, typedAhead: true, joinSent: true },
   })),
-  { name: 'Groundwork 0.1 (150 ms fixed debounce, typed-ahead reuse)', options: { debounceMs: 150, typedAhead: true, adaptiveDebounce: false } },
-  { name: "Continue's defaults (350 ms debounce, no typed-ahead)", options: { debounceMs: 350, typedAhead: false, adaptiveDebounce: false } },
+  { name: 'Groundwork 0.1 (150 ms debounce, every keystroke aborts; typed-ahead reuse)', options: { debounceMs: 150, typedAhead: true, joinSent: false } },
+  { name: "Continue's defaults (350 ms debounce, no typed-ahead)", options: { debounceMs: 350, typedAhead: false, joinSent: false } },
 ];
 console.log(`typing replay: ${typedText.length} characters of ${sourcePath}, seed ${values.seed}, time to first token 150 ms`);
 for (const config of configs) {
@@ -147,5 +152,6 @@ for (const config of configs) {
   console.log(`  requests per 100 typed characters: ${per100.toFixed(1)}`);
   console.log(`  suggestions shown: ${result.shown}; from cache or typed-ahead: ${((result.fromCacheOrTypedAhead / Math.max(1, result.shown)) * 100).toFixed(0)}%`);
   console.log(`  pauses (>= 500 ms): ${result.pauses}; with a suggestion visible: ${((result.pausesWithSuggestion / Math.max(1, result.pauses)) * 100).toFixed(0)}%; with one matching what was typed next: ${((result.pausesWithRightSuggestion / Math.max(1, result.pauses)) * 100).toFixed(0)}%`);
-  console.log(`  keystroke to model suggestion: p50 ${percentile(result.latenciesMs, 50).toFixed(0)} ms, p90 ${percentile(result.latenciesMs, 90).toFixed(0)} ms`);
+  console.log(`  keystroke to fresh suggestion: p50 ${percentile(result.latenciesMs, 50).toFixed(0)} ms, p90 ${percentile(result.latenciesMs, 90).toFixed(0)} ms (${result.latenciesMs.length})`);
+  console.log(`  … only where this keystroke sent the request: p50 ${percentile(result.ownLatenciesMs, 50).toFixed(0)} ms (${result.ownLatenciesMs.length})`);
 }

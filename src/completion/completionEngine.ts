@@ -5,7 +5,6 @@ import { type Logger, nullLogger } from '../common/logger.ts';
 import { offsetAt } from '../common/text.ts';
 import { type TokenCounter, tokenCounter } from '../llm/tokenizer.ts';
 import { introducedPlaceholders } from '../safety/secretRedactor.ts';
-import { TypingRhythm } from './typingRhythm.ts';
 import { cleanCompletion } from './cleanup.ts';
 import { CompletionCache } from './completionCache.ts';
 import { ContextGatherer } from './contextGatherer.ts';
@@ -47,12 +46,20 @@ export interface CompletionCounters {
   readonly accepted: number;
   readonly cacheHits: number;
   readonly typedAhead: number;
+  /** Suggestions from a request sent at an earlier keystroke, which the user typed forward from. */
+  readonly joined: number;
   readonly cancelled: number;
   readonly errors: number;
   readonly earlyStops: number;
 }
 
-export type SuggestionSource = 'model' | 'cache' | 'typedAhead';
+/**
+ * Where a suggestion came from: a request for this keystroke (`model`), a request still under way
+ * from an earlier keystroke on the same line that this one typed forward from (`joined`: fresh
+ * from the model, minus what was typed since), the cache, or the rest of a suggestion already
+ * showing (`typedAhead`).
+ */
+export type SuggestionSource = 'model' | 'joined' | 'cache' | 'typedAhead';
 
 export interface CompletionResult {
   /** Pass back to `accepted()` when the user accepts it. */
@@ -92,16 +99,10 @@ export interface CompletionPorts {
 
 export interface CompletionEngineOptions {
   /**
-   * Pause in typing before a request goes out. Measured with bench/typingReplay.ts (150 ms time
-   * to first token): 150 ms sent 14 requests per 100 typed characters against 52 at 75 ms, with a
-   * suggestion visible at the same share of pauses; 250 ms sent 4 but took 100 ms longer to show
-   * a fresh suggestion. Cached and typed-ahead suggestions are served without waiting.
+   * Pause in typing before a request goes out (`completion.debounceMs`; `bench:replay` compares
+   * values). Cached, typed-ahead and joined suggestions are served without waiting.
    */
   readonly debounceMs: number;
-  /** Wait just past the typist's usual in-burst gap (`TypingRhythm`), with `debounceMs` as the floor; off, `debounceMs` is fixed. */
-  readonly adaptiveDebounce: boolean;
-  /** The longest the adaptive debounce grows for a slow typist. */
-  readonly maxDebounceMs: number;
   readonly budget: ContextBudget;
   /** The index gets this long, from the end of the debounce, before its hits are dropped. */
   readonly indexTimeoutMs: number;
@@ -110,19 +111,54 @@ export interface CompletionEngineOptions {
   readonly cacheSize: number;
   /** Serve the rest of a visible suggestion while the user types its first characters. */
   readonly typedAhead: boolean;
+  /**
+   * A request already sent is not aborted by a keystroke that types forward on its line: the new
+   * keystroke waits for its answer and shows the rest of it when it begins with what was typed.
+   */
+  readonly joinSent: boolean;
 }
+
+/** The most characters typed past a sent request's place for the keystroke still to wait for it. */
+const maxJoinChars = 40;
 
 export const defaultEngineOptions: CompletionEngineOptions = {
   debounceMs: 150,
-  adaptiveDebounce: true,
-  maxDebounceMs: 350,
   budget: defaultContextBudget,
   indexTimeoutMs: 100,
   maxLines: 12,
   maxChars: 1500,
   cacheSize: 500,
   typedAhead: true,
+  joinSent: true,
 };
+
+/** A document's current request: aborted by the next keystroke unless sent and typed forward from. */
+interface InFlight {
+  readonly controller: AbortController;
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Set once the prompt has gone out: the answer's text ('' for none), or undefined when it failed. */
+  answer?: Promise<string | undefined>;
+}
+
+/** The promise's value, or undefined as soon as the signal aborts (the promise runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(undefined);
+      },
+    );
+  });
+}
 
 function supersededError(): Error {
   const error = new Error('Superseded by a newer keystroke');
@@ -144,9 +180,8 @@ export class CompletionEngine implements Disposable {
   private readonly counter: LineTokenCounter;
   private readonly gatherer: ContextGatherer;
   private readonly similar = new SimilarSnippets();
-  private readonly rhythm = new TypingRhythm();
   private readonly cache: CompletionCache;
-  private readonly inFlight = new Map<string, AbortController>();
+  private readonly inFlight = new Map<string, InFlight>();
   /** Requests past their debounce: what the status bar calls "requesting". */
   private readonly requesting = new Set<AbortController>();
   private readonly pauses = new Set<PauseReason>();
@@ -163,6 +198,7 @@ export class CompletionEngine implements Disposable {
     accepted: 0,
     cacheHits: 0,
     typedAhead: 0,
+    joined: 0,
     cancelled: 0,
     errors: 0,
     earlyStops: 0,
@@ -200,7 +236,7 @@ export class CompletionEngine implements Disposable {
 
   pause(by: PauseReason): void {
     this.pauses.add(by);
-    for (const controller of this.inFlight.values()) controller.abort(supersededError());
+    for (const pending of this.inFlight.values()) pending.controller.abort(supersededError());
     this.refreshStatus();
   }
 
@@ -226,7 +262,7 @@ export class CompletionEngine implements Disposable {
 
   /** A document closed: forget what was computed for it. */
   documentClosed(path: string): void {
-    this.inFlight.get(path)?.abort(supersededError());
+    this.inFlight.get(path)?.controller.abort(supersededError());
     this.similar.forget(path);
   }
 
@@ -237,7 +273,6 @@ export class CompletionEngine implements Disposable {
    */
   async provide(request: CompletionRequest, signal: AbortSignal): Promise<CompletionResult | undefined> {
     const { document } = request;
-    if (request.trigger === 'automatic') this.rhythm.keystroke(this.clock.now());
     if (this.disposed || this.pauses.has('user') || !this.ports.isReadable(document.path) || signal.aborted) return undefined;
     const offset = offsetAt(document.text, request.position);
     const prefix = document.text.slice(0, offset);
@@ -248,7 +283,7 @@ export class CompletionEngine implements Disposable {
     const hit = this.cache.lookup(document.path, prefix, suffix);
     if (hit) {
       // The earlier request for this document is for a place the user has left.
-      this.inFlight.get(document.path)?.abort(supersededError());
+      this.inFlight.get(document.path)?.controller.abort(supersededError());
       if (!hit.text) return undefined;
       if (hit.typedAhead > 0) this.count.typedAhead++;
       else this.count.cacheHits++;
@@ -256,11 +291,31 @@ export class CompletionEngine implements Disposable {
     }
     if (this.pauses.size > 0) return undefined;
 
-    this.inFlight.get(document.path)?.abort(supersededError());
+    const pending = this.inFlight.get(document.path);
+    if (pending && this.joinable(pending, prefix, suffix)) {
+      // Typed forward from a request already paid for: wait for its answer instead of a new one.
+      await untilAborted(pending.answer!, signal);
+      if (signal.aborted) return undefined;
+      const joined = this.cache.lookup(document.path, prefix, suffix);
+      if (joined?.text) {
+        this.count.joined++;
+        return this.show(joined.text, 'joined', mode);
+      }
+      // The model had nothing here, or a newer keystroke has its own request.
+      const newer = this.inFlight.get(document.path);
+      if (joined || (newer && newer !== pending)) return undefined;
+    }
+    this.inFlight.get(document.path)?.controller.abort(supersededError());
+
     const controller = new AbortController();
-    const onCancel = () => controller.abort(signal.reason);
+    const current: InFlight = { controller, prefix, suffix };
+    // Until the prompt goes out the editor's cancellation aborts the request; after, only a
+    // keystroke that leaves its place does, so one typed forward can still use the answer.
+    const onCancel = () => {
+      if (!current.answer || !this.options.joinSent) controller.abort(signal.reason);
+    };
     signal.addEventListener('abort', onCancel, { once: true });
-    this.inFlight.set(document.path, controller);
+    this.inFlight.set(document.path, current);
     const id = `c${this.nextId++}`;
     const model = this.ports.model();
     const started = this.clock.now();
@@ -275,45 +330,12 @@ export class CompletionEngine implements Disposable {
     };
     const finish = (outcome: CompletionRecord['outcome']) =>
       this.recordEmitter.fire({ ...record, outcome, latencyMs: this.clock.now() - started });
-    try {
-      if (request.trigger === 'automatic') await this.debounce(this.debounceMs(), controller.signal);
-      this.requesting.add(controller);
+    const settle = () => {
+      if (this.inFlight.get(document.path) === current) this.inFlight.delete(document.path);
+      this.requesting.delete(controller);
       this.refreshStatus();
-      // The index is searched only for a request that will be sent: past the debounce, within
-      // its cap, beside the rest of the context, and aborted with the request.
-      const gathered = await this.gatherer.gather(
-        request,
-        { budget: this.options.budget, reservedTokens: promptOverhead(model.fim, this.counter), indexTimeoutMs: this.options.indexTimeoutMs },
-        controller.signal,
-      );
-      const promptInput = { document, context: gathered, mode, maxLines: this.options.maxLines };
-      // Both forms: a chain may hold FIM and chat models, and each is sent the one it takes.
-      const prompts = { fim: buildFimPrompt(promptInput), chat: buildChatPrompt(promptInput) };
-      record = { ...record, sources: (model.fim ? prompts.fim : prompts.chat).sources, sent: true };
-      this.count.requested++;
-      const streamController = new AbortController();
-      const linkStream = () => streamController.abort(controller.signal.reason);
-      controller.signal.addEventListener('abort', linkStream, { once: true });
-      const stream = model.stream(prompts, streamController.signal);
-      const earlyStop = () => ({ mode, chat: stream.form === 'chat', context, maxLines: this.options.maxLines, maxChars: this.options.maxChars });
-      const collected = await collectCompletion(stream, earlyStop, streamController);
-      controller.signal.removeEventListener('abort', linkStream);
-      if (controller.signal.aborted) throw controller.signal.reason;
-      if (collected.stopped) {
-        this.count.earlyStops++;
-        record = { ...record, stopped: collected.stopped };
-      }
-      if (stream.form !== record.promptKind) record = { ...record, promptKind: stream.form };
-      const cleaned = cleanCompletion(collected.raw, context, earlyStop());
-      // Every placeholder the window issued was put back on the way in; one left was mangled.
-      const placeholders = introducedPlaceholders(document.text, cleaned);
-      if (placeholders.length > 0) this.logger.info(`completion ${id} dropped: it would insert ${placeholders.join(', ')}`);
-      const text = placeholders.length > 0 ? '' : cleaned;
-      this.cache.set(document.path, prefix, suffix, text);
-      this.lastError = undefined;
-      finish(text ? 'shown' : 'empty');
-      return text ? this.show(text, 'model', mode, id) : undefined;
-    } catch (error) {
+    };
+    const failed = (error: unknown): undefined => {
       if (isCancellation(error) || controller.signal.aborted) {
         this.count.cancelled++;
         finish('cancelled');
@@ -325,12 +347,78 @@ export class CompletionEngine implements Disposable {
       this.logger.warn(`completion failed (${reason}): ${errorMessage(error)}`);
       finish('error');
       return undefined;
+    };
+    let prompts: { fim: ReturnType<typeof buildFimPrompt>; chat: ReturnType<typeof buildChatPrompt> };
+    try {
+      if (request.trigger === 'automatic') await this.debounce(this.options.debounceMs, controller.signal);
+      this.requesting.add(controller);
+      this.refreshStatus();
+      // The index is searched only for a request that will be sent: past the debounce, within
+      // its cap, beside the rest of the context, and aborted with the request.
+      const gathered = await this.gatherer.gather(
+        request,
+        { budget: this.options.budget, reservedTokens: promptOverhead(model.fim, this.counter), indexTimeoutMs: this.options.indexTimeoutMs },
+        controller.signal,
+      );
+      const promptInput = { document, context: gathered, mode, maxLines: this.options.maxLines };
+      // Both forms: a chain may hold FIM and chat models, and each is sent the one it takes.
+      prompts = { fim: buildFimPrompt(promptInput), chat: buildChatPrompt(promptInput) };
+      record = { ...record, sources: (model.fim ? prompts.fim : prompts.chat).sources, sent: true };
+      if (controller.signal.aborted) throw controller.signal.reason;
+    } catch (error) {
+      signal.removeEventListener('abort', onCancel);
+      settle();
+      return failed(error);
+    }
+
+    this.count.requested++;
+    const answer = (async (): Promise<string | undefined> => {
+      try {
+        const streamController = new AbortController();
+        const linkStream = () => streamController.abort(controller.signal.reason);
+        controller.signal.addEventListener('abort', linkStream, { once: true });
+        const stream = model.stream(prompts, streamController.signal);
+        const earlyStop = () => ({ mode, chat: stream.form === 'chat', context, maxLines: this.options.maxLines, maxChars: this.options.maxChars });
+        const collected = await collectCompletion(stream, earlyStop, streamController);
+        controller.signal.removeEventListener('abort', linkStream);
+        if (controller.signal.aborted) throw controller.signal.reason;
+        if (collected.stopped) {
+          this.count.earlyStops++;
+          record = { ...record, stopped: collected.stopped };
+        }
+        if (stream.form !== record.promptKind) record = { ...record, promptKind: stream.form };
+        const cleaned = cleanCompletion(collected.raw, context, earlyStop());
+        // Every placeholder the window issued was put back on the way in; one left was mangled.
+        const placeholders = introducedPlaceholders(document.text, cleaned);
+        if (placeholders.length > 0) this.logger.info(`completion ${id} dropped: it would insert ${placeholders.join(', ')}`);
+        const text = placeholders.length > 0 ? '' : cleaned;
+        this.cache.set(document.path, prefix, suffix, text);
+        this.lastError = undefined;
+        finish(text ? 'shown' : 'empty');
+        return text;
+      } catch (error) {
+        return failed(error);
+      } finally {
+        settle();
+      }
+    })();
+    current.answer = answer;
+    if (signal.aborted) onCancel();
+    try {
+      const text = await untilAborted(answer, signal);
+      if (signal.aborted || !text) return undefined;
+      return this.show(text, 'model', mode, id);
     } finally {
       signal.removeEventListener('abort', onCancel);
-      if (this.inFlight.get(document.path) === controller) this.inFlight.delete(document.path);
-      this.requesting.delete(controller);
-      this.refreshStatus();
     }
+  }
+
+  /** Whether a keystroke at (prefix, suffix) typed forward, on the same line, from a sent request. */
+  private joinable(pending: InFlight, prefix: string, suffix: string): boolean {
+    if (!this.options.joinSent || !pending.answer || pending.controller.signal.aborted) return false;
+    if (suffix !== pending.suffix || !prefix.startsWith(pending.prefix)) return false;
+    const typed = prefix.length - pending.prefix.length;
+    return typed <= maxJoinChars && !prefix.includes('\n', pending.prefix.length);
   }
 
   private show(text: string, source: SuggestionSource, mode: CompletionMode, id = `c${this.nextId++}`): CompletionResult {
@@ -339,16 +427,6 @@ export class CompletionEngine implements Disposable {
     // Only recent suggestions can be accepted; older ids are forgotten.
     if (this.recentIds.size > 100) this.recentIds.delete(this.recentIds.values().next().value!);
     return { id, text, source, mode };
-  }
-
-  /**
-   * How long to wait before asking: just past this typist's usual in-burst gap (`TypingRhythm`),
-   * so a request goes at a pause rather than inside a burst, where the next keystroke would throw
-   * it away; or the fixed debounce when adaptation is off.
-   */
-  private debounceMs(): number {
-    const { debounceMs, maxDebounceMs, adaptiveDebounce } = this.options;
-    return adaptiveDebounce ? this.rhythm.debounceMs(debounceMs, maxDebounceMs) : debounceMs;
   }
 
   private debounce(ms: number, signal: AbortSignal): Promise<void> {
@@ -381,7 +459,7 @@ export class CompletionEngine implements Disposable {
 
   dispose(): void {
     this.disposed = true;
-    for (const controller of this.inFlight.values()) controller.abort(supersededError());
+    for (const pending of this.inFlight.values()) pending.controller.abort(supersededError());
     this.inFlight.clear();
     this.statusEmitter.dispose();
     this.recordEmitter.dispose();

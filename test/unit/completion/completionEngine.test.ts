@@ -8,7 +8,6 @@ import {
   type CompletionStatus,
 } from '../../../src/completion/completionEngine.ts';
 import type { Clock, CompletionModel, CompletionPrompt, CompletionPrompts, CompletionRequest, CompletionStream } from '../../../src/completion/types.ts';
-import { TypingRhythm } from '../../../src/completion/typingRhythm.ts';
 import { docAt } from './fixtures.ts';
 
 /** Timers that fire only when the test advances time. */
@@ -123,20 +122,72 @@ test('scheduler: a keystroke during the debounce cancels the earlier request bef
   assert.equal(engine.counters.cancelled, 1);
 });
 
-test('scheduler: the next keystroke aborts the stream in flight for the same document', async () => {
+test('scheduler: a keystroke that leaves a sent request\'s place aborts its stream', async () => {
   const { clock, model, engine } = setup();
   model.instant = false;
   const first = engine.provide(request('const x = <|>\n'), never);
   await clock.advance(75);
   assert.equal(model.calls.length, 1);
   assert.equal(model.calls[0]!.signal.aborted, false);
-  const second = engine.provide(request('const x = 1<|>\n'), never);
+  // A deletion is not typing forward: the answer is for a place the user has left.
+  const second = engine.provide(request('const x <|>\n'), never);
   assert.equal(model.calls[0]!.signal.aborted, true, 'aborted on the keystroke, before the new debounce');
   model.calls[0]!.release.resolve();
   assert.equal(await first, undefined);
   await clock.advance(75);
   model.calls[1]!.release.resolve();
   assert.equal((await second)?.text, '42;');
+});
+
+test('scheduler: a keystroke typed forward from a sent request waits for its answer instead of paying for another', async () => {
+  const { clock, model, engine, records } = setup();
+  model.instant = false;
+  const editor = new AbortController();
+  const first = engine.provide(request('const x = <|>\n'), editor.signal);
+  await clock.advance(75);
+  assert.equal(model.calls.length, 1);
+  // The editor cancels the first call on the next keystroke; the request itself runs on.
+  editor.abort();
+  const second = engine.provide(request('const x = 4<|>\n'), never);
+  assert.equal(await first, undefined);
+  assert.equal(model.calls[0]!.signal.aborted, false);
+  await clock.advance(200);
+  assert.equal(model.calls.length, 1, 'no second request while the first may still serve');
+  model.calls[0]!.release.resolve();
+  assert.deepEqual(await second, { id: 'c2', text: '2;', source: 'joined', mode: 'line' });
+  assert.equal(engine.counters.joined, 1);
+  assert.deepEqual(records.map((record) => record.outcome), ['shown']);
+});
+
+test('scheduler: typed forward, but the answer does not begin with what was typed: a new request follows it', async () => {
+  const { clock, model, engine } = setup();
+  model.instant = false;
+  void engine.provide(request('const x = <|>\n'), never);
+  await clock.advance(75);
+  const second = engine.provide(request('const x = 1<|>\n'), never);
+  model.calls[0]!.release.resolve();
+  await settle();
+  assert.equal(model.calls.length, 1, 'the new request waits for its own debounce');
+  await clock.advance(75);
+  assert.equal(model.calls.length, 2);
+  model.calls[1]!.release.resolve();
+  assert.equal((await second)?.text, '42;');
+});
+
+test('scheduler: typing onto the next line, or off with joinSent, aborts the sent request as before', async () => {
+  for (const [next, options] of [
+    ['const x = \n<|>\n', {}],
+    ['const x = 4<|>\n', { joinSent: false }],
+  ] as const) {
+    const { clock, model, engine } = setup();
+    engine.updateOptions(options);
+    model.instant = false;
+    void engine.provide(request('const x = <|>\n'), never);
+    await clock.advance(75);
+    void engine.provide(request(next), never);
+    assert.equal(model.calls[0]!.signal.aborted, true, JSON.stringify(next));
+    model.calls[0]!.release.resolve();
+  }
 });
 
 test('scheduler: requests in different documents do not cancel each other', async () => {
@@ -302,25 +353,6 @@ test('the index is searched only for a request that is sent, and the search is a
   assert.equal(searches[1]!.aborted, false);
   void engine.provide(request(`${text}yz<|>\n`), never);
   assert.equal(searches[1]!.aborted, true, 'a newer keystroke aborts the search in flight');
-});
-
-test('the debounce learns the typist\'s rhythm: it waits just past their usual gap, above the setting\'s floor', async () => {
-  const { clock, model, engine } = setup();
-  // A typist whose bursts have gaps of up to 160 ms: a fixed 75 ms debounce would fire in each.
-  let text = 'let s = ';
-  for (let i = 0; i < 16; i++) {
-    text += 'a';
-    void engine.provide(request(`${text}<|>\n`), never);
-    await clock.advance(i % 2 === 0 ? 100 : 160);
-  }
-  const before = model.calls.length;
-  const learned = Math.round(160 * TypingRhythm.margin);
-  text += 'b';
-  void engine.provide(request(`${text}<|>\n`), never);
-  await clock.advance(learned - 1);
-  assert.equal(model.calls.length, before, 'a gap as long as their usual one is not a pause');
-  await clock.advance(1);
-  assert.equal(model.calls.length, before + 1, 'just past it, the request goes');
 });
 
 test('the answer is cleaned for the form the answering model was sent, not the first model\'s', async () => {

@@ -84,7 +84,7 @@ test('only endpoints marked fim serve native fill-in-the-middle', () => {
   assert.equal(isFimModel('not a model', endpoints), false);
 });
 
-test('the next keystroke aborts the HTTP request of the one before: the server sees the connection close', async () => {
+test('a keystroke that leaves the place aborts the HTTP request of the one before: the server sees the connection close', async () => {
   const harness = await startHarness();
   try {
     const engine = new CompletionEngine({ model: () => gatewayCompletionModel(harness.gateway, false), isReadable: () => true }, { debounceMs: 0 });
@@ -93,13 +93,37 @@ test('the next keystroke aborts the HTTP request of the one before: the server s
     const document = (text: string, version: number) => ({ path: 'src/a.ts', languageId: 'typescript', version, text });
     const first = engine.provide({ document: document('function f() {\n  ret\n}\n', 1), position: { line: 1, character: 5 }, trigger: 'automatic' }, new AbortController().signal);
     while (harness.server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = await engine.provide({ document: document('function f() {\n  retu\n}\n', 2), position: { line: 1, character: 6 }, trigger: 'automatic' }, new AbortController().signal);
+    // A deletion: the first answer is for a place the user has left.
+    const second = await engine.provide({ document: document('function f() {\n  re\n}\n', 2), position: { line: 1, character: 4 }, trigger: 'automatic' }, new AbortController().signal);
     assert.equal(await first, undefined);
-    assert.equal(second?.text, 'rn totals;');
+    assert.equal(second?.text, 'turn totals;');
     await harness.server.idle();
     assert.equal(harness.server.requests.length, 2);
     assert.equal(harness.server.requests[0]!.aborted, true);
     assert.equal(harness.server.requests[1]!.aborted, false);
+    assert.equal(engine.counters.errors, 0);
+    engine.dispose();
+  } finally {
+    await harness.close();
+  }
+});
+
+test('a keystroke typed forward keeps the HTTP request of the one before and shows its answer: one request, not two', async () => {
+  const harness = await startHarness();
+  try {
+    const engine = new CompletionEngine({ model: () => gatewayCompletionModel(harness.gateway, false), isReadable: () => true }, { debounceMs: 0 });
+    harness.server.script({ kind: 'text', text: 'return total;', ttftMs: 300 }, { kind: 'text', text: 'unexpected second request' });
+    const document = (text: string, version: number) => ({ path: 'src/a.ts', languageId: 'typescript', version, text });
+    const editor = new AbortController();
+    const first = engine.provide({ document: document('function f() {\n  ret\n}\n', 1), position: { line: 1, character: 5 }, trigger: 'automatic' }, editor.signal);
+    while (harness.server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    editor.abort();
+    const second = await engine.provide({ document: document('function f() {\n  retu\n}\n', 2), position: { line: 1, character: 6 }, trigger: 'automatic' }, new AbortController().signal);
+    assert.equal(await first, undefined);
+    assert.deepEqual([second?.text, second?.source], ['rn total;', 'joined']);
+    await harness.server.idle();
+    assert.equal(harness.server.requests.length, 1);
+    assert.equal(harness.server.requests[0]!.aborted, false);
     engine.dispose();
   } finally {
     await harness.close();
