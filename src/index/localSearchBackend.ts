@@ -170,7 +170,7 @@ export class LocalSearchBackend implements SearchBackend {
   private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: readonly string[]; chunksOf: Map<number, SearchHit[]> }> {
     const analysis = analyzeQuery(query);
     const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(query, candidates, options, signal, lists);
+    const fused = await this.fusedHits(analysis.text, candidates, options, signal, lists);
     const { keys, numbers, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
     const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
     const chunksOf = new Map<number, SearchHit[]>();

@@ -2,6 +2,8 @@ import { codeTermCounts } from './codeTokens.ts';
 
 /** What a question is about, read from its text: steers the file ranking (fileRanking.ts). */
 export interface QueryAnalysis {
+  /** The text the retrievers search with: the query without what issue templates add (questionText). */
+  readonly text: string;
   /** The query's unique terms (codeTokens), each once. */
   readonly terms: readonly string[];
   /** Per term, how much it counts: code, paths and stack frames more than prose. */
@@ -31,8 +33,28 @@ const docsWords = /\b(how (do|can|should|would|does) (i|we|you|one|it)|how to|wh
 const testWords = /\b(flaky|failing|broken|the|this|that) (tests?|specs?|fixtures?|snapshots?)\b|\b(tests?|specs?|snapshots?) (fails?|failing|is flaky|are flaky|broke)\b/i;
 const testFile = /(^|\/)(tests?|__tests__|specs?|fixtures?|__snapshots__)\/|\.(test|spec)\.\w+$/;
 
+/**
+ * The part of a query that says something about it. An issue or pull-request text carries what its
+ * template put there: guidance in HTML comments, checklists ("- [x] I have searched existing
+ * issues"), section headings ("### Steps to Reproduce"), image links; and a URL's scheme and host.
+ * These words are in every report and in the repository's own templates and docs, so they rank
+ * those files; the path of a URL stays (it may name a file).
+ */
+export function questionText(query: string): string {
+  return query
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
+    .replace(/^[ \t]*[-*][ \t]*\[[ xX]\].*$/gm, '')
+    .replace(/^[ \t]*#{1,6}[ \t].*$/gm, (heading, offset: number) => (offset === 0 ? heading.replace(/^[ \t]*#+[ \t]*/, '') : ''))
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+    .replace(/\bhttps?:\/\/[^/\s)]+/g, ' ')
+    .replace(/^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** Reads a query: its weighted terms, the files it names, and whether it is about behaviour, docs or tests. */
-export function analyzeQuery(query: string): QueryAnalysis {
+export function analyzeQuery(raw: string): QueryAnalysis {
+  const query = questionText(raw) || raw;
   const weights = new Map<string, number>();
   for (const term of codeTermCounts(query).keys()) weights.set(term, termWeights.prose);
   // Code spans, stack frames and file names are where an issue names identifiers: they count more.
@@ -48,6 +70,7 @@ export function analyzeQuery(query: string): QueryAnalysis {
   // A bug report, a stack trace or an error is about source code, whatever else it says.
   const aboutBehaviour = hasTrace || behaviourWords.test(query);
   return {
+    text: query,
     terms: [...weights.keys()],
     weights,
     mentionedFiles,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileKind } from '../../../src/index/fileKinds.ts';
-import { analyzeQuery } from '../../../src/index/queryAnalysis.ts';
+import { analyzeQuery, questionText } from '../../../src/index/queryAnalysis.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { WorkspaceIndex } from '../../../src/index/workspaceIndex.ts';
 
@@ -87,4 +87,55 @@ test('a query is read for the files it names, its code and its intent', () => {
   assert.ok((trace.weights.get('parseoptions') ?? 0) > (trace.weights.get('undefined') ?? 0));
   assert.ok(analyzeQuery('How do I configure the proxy?').wantsDocs);
   assert.ok(analyzeQuery('the test in test/api.spec.js is flaky').wantsTests);
+});
+
+test("an issue template's own text is taken out of the query: comments, checklists, headings, images and a URL's host", () => {
+  const report = [
+    'reply.send(stream) swallows the error',
+    '',
+    '<!-- Before you submit an issue we recommend you visit the documentation and search existing issues -->',
+    '### Prerequisites',
+    '- [X] I have written a descriptive issue title',
+    '- [x] I have searched existing issues to ensure the regression has not already been reported',
+    '',
+    '### Steps to Reproduce',
+    'Send a stream that errors; see https://github.com/org/repo/blob/main/lib/reply.js#L44 and ![screenshot](https://example.com/a.png)',
+    '---',
+  ].join('\n');
+  const text = questionText(report);
+  for (const gone of ['recommend', 'Prerequisites', 'descriptive', 'searched', 'Steps to Reproduce', 'screenshot', 'github.com', 'example.com', '---']) {
+    assert.ok(!text.includes(gone), `${gone} is gone`);
+  }
+  assert.match(text, /^reply\.send\(stream\) swallows the error/);
+  assert.match(text, /Send a stream that errors/);
+  assert.ok(analyzeQuery(report).mentionedFiles.some((path) => path.endsWith('lib/reply.js')), "a URL's path still names the file");
+  assert.ok(!analyzeQuery(report).terms.includes('prerequisites'));
+});
+
+test("a report written in its template's words does not rank the template above the code", async (t) => {
+  const files = {
+    ...project,
+    '.github/ISSUE_TEMPLATE/bug_report.md': [
+      '<!-- Before you submit an issue we recommend you visit the documentation and search existing issues -->',
+      '### Prerequisites',
+      '- [ ] I have written a descriptive issue title',
+      '- [ ] I have searched existing issues to ensure the regression has not already been reported',
+      '### Steps to Reproduce',
+      '### Expected Behavior',
+    ].join('\n'),
+  };
+  const index = await indexOf(t, files);
+  const report = [
+    '<!-- Before you submit an issue we recommend you visit the documentation and search existing issues -->',
+    '### Prerequisites',
+    '- [X] I have written a descriptive issue title',
+    '- [X] I have searched existing issues to ensure the regression has not already been reported',
+    '### Steps to Reproduce',
+    'A request with parseTimeout and a timeoutErrorMessage rejects with the default message.',
+    '### Expected Behavior',
+    'The timeoutErrorMessage is used.',
+  ].join('\n');
+  const hits = await index.searchFiles(report, { top: 3 });
+  assert.equal(hits[0]?.path, 'lib/adapters/http.js');
+  assert.ok(!hits.some((hit) => hit.path === '.github/ISSUE_TEMPLATE/bug_report.md'), 'the template matches nothing the question says');
 });
