@@ -112,7 +112,7 @@ export class Services extends DisposableBase {
     const searchIndex = async (query: string, options: { readonly top: number }, signal: AbortSignal) =>
       (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath }));
     const findFiles = (query: string, limit: number, signal: AbortSignal) => this.index.searchFiles(query, limit, signal);
-    this._register(new RefactorFeature({ gateway: this.gateway, redactor, policy: this.policy, logger: this.logger.scoped('refactor'), search: searchIndex, findFiles }));
+    const refactor = this._register(new RefactorFeature({ gateway: this.gateway, redactor, policy: this.policy, logger: this.logger.scoped('refactor'), search: searchIndex, findFiles }));
 
     this.statusBar = this._register(new StatusBar());
     const chat = this._register(
@@ -122,6 +122,7 @@ export class Services extends DisposableBase {
         gateway: this.gateway,
         policy: this.policy,
         search: searchIndex,
+        mergeSnippet: (uri, code) => refactor.mergeSnippet(uri, code),
         logger: this.logger.scoped('chat'),
       }),
     );

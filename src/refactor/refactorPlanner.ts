@@ -98,6 +98,7 @@ const labels: Readonly<Record<RefactorCommand['kind'], string>> = {
   generateTests: 'Generate Tests',
   fix: 'Fix with Groundwork',
   crossFile: 'Cross-File Refactor',
+  mergeSnippet: 'Apply Code Block',
 };
 
 /**

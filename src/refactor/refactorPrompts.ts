@@ -124,6 +124,13 @@ function userPrompt(input: RefactorPromptInput): string {
       sections.push(diagnosticsSection(command.file.path, command.diagnostics));
       sections.push(filesSection(input));
       break;
+    case 'mergeSnippet':
+      sections.push(
+        `Merge the code block below, taken from an answer in the chat, into ${command.file.path}: change what the block changes and keep everything else in the file as it is. The block may be only part of the file, and may leave code out with comments such as "// ..." or "// existing code": keep that code as it is in the file. If the block adds something new, put it where it belongs (imports with the imports, a method in its class).`,
+      );
+      sections.push(`The code block:\n${fenceWorkspaceContent({ path: `${command.file.path} (code block from the chat)`, language: command.file.languageId, text: command.snippet })}`);
+      sections.push(filesSection(input));
+      break;
     case 'crossFile':
       sections.push(`Make this change across the codebase. Edit the files below as needed, and create new files if the change calls for them. Keep every file consistent with the others: names, signatures, imports.`);
       sections.push(`The user's instruction:\n${quoteInstruction(command.instruction)}`);

@@ -27,6 +27,8 @@ export type RefactorCommand =
   | { readonly kind: 'addDocumentation'; readonly file: DocumentSnapshot; readonly selection?: Range }
   | { readonly kind: 'generateTests'; readonly file: DocumentSnapshot; readonly selection?: Range; readonly testFile: TestFileTarget }
   | { readonly kind: 'fix'; readonly file: DocumentSnapshot; readonly diagnostics: readonly DiagnosticInfo[] }
+  /** A code block from a chat answer, merged into a file it may be only part of (Apply without a selection). */
+  | { readonly kind: 'mergeSnippet'; readonly file: DocumentSnapshot; readonly snippet: string }
   /** `files` are the ones the user confirmed; `context` is read-only retrieval around them. */
   | { readonly kind: 'crossFile'; readonly instruction: string; readonly files: readonly DocumentSnapshot[]; readonly context?: readonly WorkspaceExcerpt[] };
 

@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
+import { placeSnippet } from '../refactor/snippetPlacement.ts';
 import { introducedPlaceholders } from '../safety/secretRedactor.ts';
 import type { Disposable } from '../common/disposable.ts';
 import type { Logger } from '../common/logger.ts';
 import type { ChatWorkspace } from './chatWorkspace.ts';
 
 const proposedScheme = 'groundwork-proposed';
+
+/** Merges a code block into a file with the model's help; the file's new text, or undefined. */
+export type SnippetMerger = (uri: vscode.Uri, code: string) => Promise<string | undefined>;
 
 /**
  * What the chat's links and code-block buttons do in the editor: open a cited source at its
@@ -14,14 +18,16 @@ const proposedScheme = 'groundwork-proposed';
 export class ChatEditorActions implements Disposable {
   private readonly workspace: ChatWorkspace;
   private readonly logger: Logger;
+  private readonly merge: SnippetMerger | undefined;
   private readonly proposals = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly registration: vscode.Disposable;
   private counter = 0;
 
-  constructor(workspace: ChatWorkspace, logger: Logger) {
+  constructor(workspace: ChatWorkspace, logger: Logger, merge?: SnippetMerger) {
     this.workspace = workspace;
     this.logger = logger;
+    this.merge = merge;
     // A read-only virtual document holds the proposed text for the diff editor.
     this.registration = vscode.workspace.registerTextDocumentContentProvider(proposedScheme, {
       onDidChange: this.changed.event,
@@ -63,8 +69,11 @@ export class ChatEditorActions implements Disposable {
 
   /**
    * Applies a code block to a file: the one its fence names, else the active editor's. With a
-   * selection in that file the block replaces the selection; otherwise it replaces the whole
-   * file (or creates it). The user sees the diff and confirms before anything is written.
+   * selection in that file the block replaces the selection. Without one it is merged: it replaces
+   * the whole file only when it is the whole file, the lines it rewrites when its first and last
+   * lines say which (snippetPlacement.ts), and otherwise the model merges it with SEARCH/REPLACE
+   * blocks; a fragment never replaces a whole file. A file that does not exist is created. The
+   * user sees the diff and confirms before anything is written.
    */
   async applyToFile(code: string, path: string | null): Promise<void> {
     const target = await this.targetOf(path);
@@ -76,8 +85,13 @@ export class ChatEditorActions implements Disposable {
     const original = existing?.getText() ?? '';
     const editor = existing ? vscode.window.visibleTextEditors.find((candidate) => candidate.document === existing) : undefined;
     const replaceRange = editor && !editor.selection.isEmpty ? editor.selection : undefined;
-    const proposed =
-      existing && replaceRange ? original.slice(0, existing.offsetAt(replaceRange.start)) + code + original.slice(existing.offsetAt(replaceRange.end)) : withNewline(code);
+    const merged = existing && !replaceRange ? await this.mergeInto(target.uri, original, code) : undefined;
+    if (existing && !replaceRange && !merged) return;
+    const proposed = merged
+      ? merged.text
+      : existing && replaceRange
+        ? original.slice(0, existing.offsetAt(replaceRange.start)) + code + original.slice(existing.offsetAt(replaceRange.end))
+        : withNewline(code);
     if (refusePlaceholders(original, proposed)) return;
     const name = this.workspace.relativePath(target.uri);
     const proposedUri = vscode.Uri.from({ scheme: proposedScheme, path: `/${name}`, query: String(++this.counter) });
@@ -87,7 +101,7 @@ export class ChatEditorActions implements Disposable {
       await vscode.commands.executeCommand('vscode.diff', left, proposedUri, `${name}: current ↔ proposed by Groundwork`, { preview: true });
       const choice = await vscode.window.showInformationMessage(
         `Apply the proposed change to ${name}?`,
-        { modal: true, detail: replaceRange ? 'It replaces the selection.' : existing ? 'It replaces the whole file.' : 'It creates the file.' },
+        { modal: true, detail: replaceRange ? 'It replaces the selection.' : (merged?.detail ?? 'It creates the file.') },
         'Apply',
       );
       if (choice !== 'Apply') return;
@@ -107,6 +121,23 @@ export class ChatEditorActions implements Disposable {
     } finally {
       this.proposals.delete(proposedUri.toString());
     }
+  }
+
+  /** Where a block goes in a file when nothing is selected, with what the confirmation says of it. */
+  private async mergeInto(uri: vscode.Uri, original: string, code: string): Promise<{ readonly text: string; readonly detail: string } | undefined> {
+    const placement = placeSnippet(original, code);
+    if (placement.kind === 'wholeFile') return { text: placement.text, detail: 'It replaces the whole file.' };
+    if (placement.kind === 'range') {
+      const lines = placement.end - placement.start === 1 ? `line ${placement.start + 1}` : `lines ${placement.start + 1}-${placement.end}`;
+      return { text: placement.text, detail: `It replaces ${lines}.` };
+    }
+    if (!this.merge) {
+      void vscode.window.showWarningMessage(`Groundwork: where the code block goes is not clear (${placement.reason}). Select the lines it replaces, then Apply again.`);
+      return undefined;
+    }
+    this.logger.info(`a code block could not be placed by itself (${placement.reason}); asking the model to merge it`);
+    const text = await this.merge(uri, code);
+    return text === undefined ? undefined : { text, detail: `The model merged the code block into the file (${placement.reason}): check the diff.` };
   }
 
   private async targetOf(path: string | null): Promise<{ readonly uri: vscode.Uri; readonly exists: boolean } | undefined> {

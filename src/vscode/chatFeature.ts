@@ -11,7 +11,7 @@ import { chatModelOptions } from '../chat/modelOptions.ts';
 import { languageForPath } from '../index/languages.ts';
 import { tokenCounter } from '../llm/tokenizer.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
-import { ChatEditorActions } from './chatEditorActions.ts';
+import { ChatEditorActions, type SnippetMerger } from './chatEditorActions.ts';
 import type { ChatFeature } from './chatViewProvider.ts';
 import { ChatWorkspace } from './chatWorkspace.ts';
 
@@ -24,6 +24,8 @@ export interface ChatFeatureOptions {
   /** The workspace index's hybrid search; without it, questions get no codebase context. */
   readonly search?: IndexSearch;
   readonly summarizeHistory?: boolean;
+  /** Apply without a selection, for a code block that cannot be placed by itself (RefactorFeature.mergeSnippet). */
+  readonly mergeSnippet?: SnippetMerger;
   readonly logger: Logger;
 }
 
@@ -64,7 +66,7 @@ export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Di
     summarizeHistory: options.summarizeHistory ?? true,
     logger: options.logger,
   });
-  const actions = new ChatEditorActions(workspace, options.logger);
+  const actions = new ChatEditorActions(workspace, options.logger, options.mergeSnippet);
   const settingsSubscription = options.settings.onDidChange((change) => {
     if (change.keys.some((key) => key.startsWith('models.') || key === 'prices')) controller.refreshModels();
   });

@@ -46,6 +46,7 @@ const titles: Readonly<Record<RefactorCommand['kind'], string>> = {
   generateTests: 'Generating tests',
   fix: 'Fixing',
   crossFile: 'Refactoring across files',
+  mergeSnippet: 'Placing the code block in the file',
 };
 
 // Folders no refactor reads or proposes files from.
@@ -243,6 +244,24 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
         this.deps.logger.warn(`refactor failed: ${errorMessage(error)}`);
         if (!(await showError(error))) return;
       }
+    }
+  }
+
+  /**
+   * Chat's Apply without a selection, for a code block that cannot be placed by itself: the model
+   * merges it into the file with SEARCH/REPLACE blocks, placed by the refactor engine. Returns the
+   * file's new text, or undefined when cancelled or failed (the error shown).
+   */
+  async mergeSnippet(uri: vscode.Uri, snippet: string): Promise<string | undefined> {
+    try {
+      const file = await this.snapshot(uri);
+      const outcome = await this.plan({ kind: 'mergeSnippet', file, snippet });
+      return outcome.editSet.files.find((changed) => changed.path === file.path)?.newText;
+    } catch (error) {
+      if (isCancellation(error)) return undefined;
+      this.deps.logger.warn(`merging a code block failed: ${errorMessage(error)}`);
+      void showError(error);
+      return undefined;
     }
   }
 
