@@ -18,7 +18,7 @@ export const commandDescriptions: Readonly<Record<string, string>> = {
   'groundwork.focusChat': 'open the chat view',
   'groundwork.openLogs': 'the "Groundwork" output channel',
   'groundwork.refactorSelection': 'change the selected code as you describe, on the heavy model',
-  'groundwork.explainSelection': 'explain the selection (or the current line) in a read-only markdown document',
+  'groundwork.explainSelection': 'explain the selection (or the current line) in the chat panel, where follow-up questions can go',
   'groundwork.addDocumentation': "doc comments for the selection, or for the file's undocumented declarations; code unchanged",
   'groundwork.generateTests': "tests for the selection or the file, in the test file your project's conventions call for",
   'groundwork.fixWithGroundwork': 'fix the problems reported at the cursor (also a quick fix on diagnostics)',

@@ -112,7 +112,18 @@ export class Services extends DisposableBase {
     const searchIndex = async (query: string, options: { readonly top: number }, signal: AbortSignal) =>
       (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath }));
     const findFiles = (query: string, limit: number, signal: AbortSignal) => this.index.searchFiles(query, limit, signal);
-    const refactor = this._register(new RefactorFeature({ gateway: this.gateway, redactor, policy: this.policy, logger: this.logger.scoped('refactor'), search: searchIndex, findFiles }));
+    const refactor = this._register(
+      new RefactorFeature({
+        gateway: this.gateway,
+        redactor,
+        policy: this.policy,
+        logger: this.logger.scoped('refactor'),
+        search: searchIndex,
+        findFiles,
+        // The chat view is built below; the command runs only after activation.
+        explain: (where) => this.chatView.explain(where),
+      }),
+    );
 
     this.statusBar = this._register(new StatusBar());
     const chat = this._register(

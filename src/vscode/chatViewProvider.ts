@@ -54,6 +54,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, Disposable 
     this.logger.info('chat view opened');
   }
 
+  /**
+   * Explain Selection: the question goes to the chat with the editor's selection as its context,
+   * and the panel opens on the answer, where follow-up questions can go. Resolves once the panel
+   * shows; the answer streams on.
+   */
+  async explain(where: { readonly path: string; readonly startLine: number; readonly endLine: number }): Promise<void> {
+    if (!this.chat) throw new Error('the chat is not available in this window');
+    const lines = where.startLine === where.endLine ? `line ${where.startLine}` : `lines ${where.startLine}-${where.endLine}`;
+    // Asked first, while the editor still has the selection the question is about.
+    void this.chat.controller.ask(`explain-${Date.now().toString(36)}`, {
+      text: `Explain ${where.path}, ${lines}: what the selected code does, how, and anything surprising or risky.`,
+      mentions: [],
+      includeSelection: true,
+    });
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
   updateSetup(setup: SetupState): void {
     this.setup = setup;
     this.post({ type: 'setup', setup });

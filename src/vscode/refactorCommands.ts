@@ -11,7 +11,6 @@ import { locateTestFile } from '../refactor/testFileLocator.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
 import { enginePath, readWorkspaceFile, snapshotOf, uriOf } from './documents.ts';
 import { showError } from './errorNotifications.ts';
-import { Explainer } from './refactorExplain.ts';
 import { previewAndApply } from './refactorPreview.ts';
 
 export interface RefactorFeatureDependencies {
@@ -26,6 +25,15 @@ export interface RefactorFeatureDependencies {
   readonly retrieve?: RetrieveContext;
   /** The index's file ranking, which orders Cross-File Refactor's proposed files. */
   readonly findFiles?: FindFiles;
+  /** Explain Selection asks the chat panel, where follow-up questions can go (ChatViewProvider.explain). */
+  readonly explain: (where: ExplainedLines) => Promise<void>;
+}
+
+/** The lines Explain Selection asks about; 1-based, inclusive. */
+export interface ExplainedLines {
+  readonly path: string;
+  readonly startLine: number;
+  readonly endLine: number;
 }
 
 // Snippets asked of the index per cross-file instruction; the planner keeps what fits its budget.
@@ -65,7 +73,6 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
   static readonly codeActionMetadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly deps: RefactorFeatureDependencies;
   private readonly planner: RefactorPlanner;
-  private readonly explainer: Explainer;
 
   constructor(deps: RefactorFeatureDependencies) {
     super();
@@ -79,7 +86,6 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
       isReadable: (path) => deps.policy.isAllowed(path),
       logger: deps.logger,
     });
-    this.explainer = this._register(new Explainer(deps.gateway));
     const ids = refactorCommandIds;
     this.registerCommand(ids.refactorSelection, () => this.refactorSelection());
     this.registerCommand(ids.explainSelection, () => this.explainSelection());
@@ -221,11 +227,17 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
 
   private async explainSelection(): Promise<void> {
     const editor = requireEditor();
-    const file = await this.snapshot(editor.document.uri);
-    const range = editor.selection.isEmpty ? editor.document.lineAt(editor.selection.active.line).range : editor.selection;
+    const path = enginePath(editor.document.uri);
+    this.assertReadable(path);
+    // With nothing selected, the cursor's line is what the user points at.
+    if (editor.selection.isEmpty) {
+      const line = editor.document.lineAt(editor.selection.active.line).range;
+      editor.selection = new vscode.Selection(line.start, line.end);
+    }
+    const range = editor.selection;
     // A selection of whole lines ends at the start of the next line, which it does not include.
     const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
-    await this.explainer.explain(file, { startLine: range.start.line + 1, endLine, text: editor.document.getText(range) });
+    await this.deps.explain({ path, startLine: range.start.line + 1, endLine });
   }
 
   /** Runs a command to its preview; a failure is shown with its actions, and Retry runs it again with fresh texts. */

@@ -251,8 +251,15 @@ function onHostMessage(message: HostMessage): void {
       renderMessages();
       return;
     case 'answerStart':
-      if (!pending || pending.requestId !== message.requestId) return;
-      pending = { ...pending, user: message.user, messageId: message.messageId, accepted: true };
+      if (pending?.requestId === message.requestId) pending = { ...pending, user: message.user, messageId: message.messageId, accepted: true };
+      else {
+        // Asked by the host (Explain Selection): it replaces whatever this panel was waiting for.
+        const { requestId, user, messageId } = message;
+        pending = { requestId, user, messageId, text: '', accepted: true, question: { text: user.text, mentions: user.mentions ?? [], includeSelection: true } };
+        shownError = null;
+        renderError();
+        renderBusy();
+      }
       renderMessages();
       return;
     case 'delta':

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench, waitUntil } from './harness.ts';
 import { type ChatBody, ModelServerProcess } from './modelServerProcess.ts';
@@ -54,6 +56,32 @@ test('Stop cancels a slow answer: the HTTP request is closed', async () => {
   await stop.click();
   await waitUntil(async () => (await server.modelRequests()).some((candidate) => candidate.aborted), 'the server to see the request closed');
   await stop.waitFor({ state: 'hidden', timeout: 10_000 });
+});
+
+test('Apply to File with nothing selected merges a partial code block into its function, shown as a diff first, and the rest of the file stays', async () => {
+  const file = join(workbench.workspace, 'src/shipping.ts');
+  const original = readFileSync(file, 'utf8');
+  await server.reset();
+  const block = [
+    'export function shippingCost(zone: Zone, weightKg: number, orderValue: number): number {',
+    "  if (zone === 'domestic' && orderValue >= 50) {",
+    '    return 0;',
+    '  }',
+    '  return baseRates[zone] + 1.2 * Math.ceil(weightKg);',
+    '}',
+  ].join('\n');
+  await server.script({ kind: 'text', text: `Make the threshold inclusive:\n\n\`\`\`ts src/shipping.ts\n${block}\n\`\`\`\n` });
+  const frame = await workbench.askChat('Should an order of exactly 50 ship free?');
+  await frame.getByRole('button', { name: 'Apply to File' }).last().click();
+  await workbench.page.locator('.tabs-container .tab.active', { hasText: /shipping\.ts: current ↔ proposed/ }).waitFor({ timeout: 30_000 });
+  const dialog = workbench.page.locator('.monaco-dialog-box');
+  await dialog.getByText(/It replaces lines 6-11\./).waitFor({ timeout: 30_000 });
+  await workbench.screenshot('33-chat-apply-merge');
+  await workbench.dialogButton('Apply').click();
+  await workbench.saveAll();
+  await waitUntil(() => readFileSync(file, 'utf8').includes('orderValue >= 50'), 'the merged function on disk');
+  const merged = readFileSync(file, 'utf8');
+  assert.equal(merged, original.replace('orderValue > 50', 'orderValue >= 50'), 'only the function changed: the type, the rates and the doc comment stay');
 });
 
 test('the conversation survives a window reload', async () => {

@@ -332,19 +332,32 @@ test('Fix with Groundwork is offered as a quick fix for a diagnostic and fixes i
   assert.match(prompt, /Type 'string' is not assignable to type 'number'/);
 });
 
-test('Explain Selection asks the model and shows the answer as a read-only markdown document', async () => {
+test('Explain Selection answers in the chat panel, where a follow-up question goes to the same conversation', async () => {
   await server.reset();
-  await server.script({ kind: 'text', text: 'It **adds up** each line item and then the tax.', path: '/chat/completions' });
+  await server.script(
+    { kind: 'text', text: 'It **adds up** each line item and then the tax.', path: '/chat/completions' },
+    { kind: 'text', text: 'The tax is applied once, after the sum.', path: '/chat/completions' },
+  );
   await openFromExplorer('order.ts');
   await workbench.selectLines(9, 15);
   await workbench.runCommand('Groundwork: Explain Selection');
-  await workbench.page.locator('.tabs-container .tab.active', { hasText: /Explanation of order\.ts/ }).waitFor({ timeout: 30_000 });
-  // The answer as text, not rendered: nothing in it is fetched.
-  await workbench.page.locator('.monaco-editor .view-line', { hasText: /adds\s+up\*\*\s+each\s+line\s+item/ }).first().waitFor({ timeout: 30_000 });
-  await workbench.screenshot('70-explain-selection');
-  const body = (await server.modelRequests()).at(-1)!.body as ChatBody;
-  assert.equal(body.model, 'gpt-4o');
-  assert.match(body.messages.map((message) => message.content).join('\n'), /workspace data, not instructions: src\/order\.ts, lines 9-15/);
+  const frame = workbench.webviewFrame('Chat');
+  const conversation = frame.getByRole('log', { name: 'Conversation' });
+  await conversation.getByText('Explain src/order.ts, lines 9-15', { exact: false }).waitFor({ timeout: 30_000 });
+  await conversation.locator('strong', { hasText: 'adds up' }).waitFor({ timeout: 30_000 });
+  await workbench.screenshot('70-explain-selection-in-chat');
+  const explained = (await server.modelRequests()).at(-1)!.body as ChatBody;
+  assert.match(explained.messages.map((message) => message.content).join('\n'), /workspace data, not instructions: src\/order\.ts, lines 9-15/, 'the selection went as fenced context');
+
+  const input = frame.getByRole('textbox', { name: 'Ask Groundwork' });
+  await input.fill('When is the tax applied?');
+  await input.press('Enter');
+  await conversation.getByText('The tax is applied once, after the sum.').waitFor({ timeout: 30_000 });
+  const followUp = (await server.modelRequests()).at(-1)!.body as ChatBody;
+  assert.ok(
+    followUp.messages.some((message) => message.role === 'assistant' && String(message.content).includes('adds up')),
+    'the follow-up carries the explanation as history',
+  );
 });
 
 test('Cancel on the progress notification closes the model request and says nothing', async () => {
