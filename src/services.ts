@@ -133,6 +133,7 @@ export class Services extends DisposableBase {
         gateway: this.gateway,
         policy: this.policy,
         search: searchIndex,
+        agentGateway: this.gateway,
         mergeSnippet: (uri, code) => refactor.mergeSnippet(uri, code),
         logger: this.logger.scoped('chat'),
       }),

@@ -1,4 +1,5 @@
 import { abortReason } from '../common/async.ts';
+import type { ChatMessage } from '../llm/modelTypes.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { mergeSourceRefs, type SourceRef } from '../llm/contentFilter.ts';
@@ -38,6 +39,8 @@ export interface AgentLoopOptions {
   readonly resultBudgetChars?: number;
   readonly counter?: TokenCounter;
   readonly logger?: Logger;
+  /** Only the read-only tools (a chat question): no propose_edits. */
+  readonly readOnly?: boolean;
 }
 
 export interface AgentCallReport {
@@ -57,6 +60,8 @@ export interface AgentStep {
   readonly model: string;
   readonly text: string;
   readonly costUsd: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
   readonly calls: readonly AgentCallReport[];
 }
 
@@ -82,6 +87,8 @@ export interface AgentRunOptions {
   /** Reply text as it streams; `restart` when a fallback model starts the step over. */
   readonly onText?: (text: string, restart: boolean) => void;
   readonly onStep?: (step: AgentStep) => void;
+  /** Earlier turns of the conversation (a chat's history), between the system prompt and the task. */
+  readonly history?: readonly ChatMessage[];
 }
 
 const defaultContextWindow = 128_000;
@@ -112,10 +119,11 @@ export class AgentLoop {
     const signal = run.signal ?? new AbortController().signal;
     const { limits, ports } = this.options;
     const collector = new EditCollector();
-    const tools = [searchCodebaseTool(ports), readFileTool(ports), findFilesTool(ports), grepTool(ports), proposeEditsTool(ports, collector)];
+    const readOnly = this.options.readOnly === true;
+    const tools = [searchCodebaseTool(ports), readFileTool(ports), findFilesTool(ports), grepTool(ports), ...(readOnly ? [] : [proposeEditsTool(ports, collector)])];
     const byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
     const definitions = tools.map((tool) => tool.definition);
-    const messages: ToolConversationMessage[] = [...agentOpening(task)];
+    const messages: ToolConversationMessage[] = [...agentOpening(task, run.history, readOnly)];
     const sourcesByCall = new Map<string, readonly SourceRef[]>();
     const steps: AgentStep[] = [];
     const replyTokens = this.options.maxReplyTokens ?? defaultReplyTokens;
@@ -175,7 +183,7 @@ export class AgentLoop {
       answer = result.text;
       const calls = result.toolCalls ?? [];
       messages.push({ role: 'assistant', content: result.text, ...(calls.length > 0 ? { toolCalls: calls } : {}) });
-      const step = { index, model: result.model, text: result.text, costUsd: result.costUsd ?? 0 };
+      const step = { index, model: result.model, text: result.text, costUsd: result.costUsd ?? 0, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens };
       if (calls.length === 0) {
         this.report(steps, { ...step, calls: [] }, run.onStep);
         return finish('done');
@@ -232,7 +240,7 @@ export class AgentLoop {
   private async runCalls(calls: readonly ToolCall[], byName: ReadonlyMap<string, AgentTool>, signal: AbortSignal): Promise<ExecutedCall[]> {
     const executed: ExecutedCall[] = new Array(calls.length);
     const runOne = async (i: number) => {
-      executed[i] = await this.runCall(calls[i]!, byName.get(calls[i]!.name), signal);
+      executed[i] = await this.runCall(calls[i]!, byName.get(calls[i]!.name), signal, [...byName.keys()]);
     };
     const writes = calls.map((call, i) => (byName.get(call.name)?.readOnly === false ? i : -1)).filter((i) => i >= 0);
     await Promise.all(calls.map((_, i) => i).filter((i) => !writes.includes(i)).map(runOne));
@@ -240,12 +248,12 @@ export class AgentLoop {
     return executed;
   }
 
-  private async runCall(call: ToolCall, tool: AgentTool | undefined, signal: AbortSignal): Promise<ExecutedCall> {
+  private async runCall(call: ToolCall, tool: AgentTool | undefined, signal: AbortSignal, names: readonly string[]): Promise<ExecutedCall> {
     const failed = (message: string): ExecutedCall => ({
       message: { role: 'tool', toolCallId: call.id, name: call.name, content: `Error: ${message}`, isError: true },
       report: { id: call.id, name: call.name, arguments: call.arguments, isError: true, summary: message.split('\n')[0]!, cut: false, sources: [] },
     });
-    if (!tool) return failed(`There is no tool named ${JSON.stringify(call.name)}. The tools are search_codebase, read_file, find_files, grep and propose_edits.`);
+    if (!tool) return failed(`There is no tool named ${JSON.stringify(call.name)}. The tools are ${names.join(', ')}.`);
     let input: unknown;
     try {
       input = JSON.parse(call.arguments || '{}');

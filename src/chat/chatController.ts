@@ -11,11 +11,22 @@ import type { ChatSession } from './chatSession.ts';
 import { type FileExists, verifyCitations } from './citations.ts';
 import type { AccessChecker, AssembledContext, AssembleRequest } from './contextAssembler.ts';
 import { fitConversation, fitTurns, summaryRequest } from './conversationWindow.ts';
-import type { ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, ModelOption, Question, StreamingView } from './protocol.ts';
+import type { AgentResult, AgentRunOptions, AgentStep } from '../agent/agentLoop.ts';
+import type { AgentStepView, AnswerStats, ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, ModelOption, Question, SourceRef, StreamingView } from './protocol.ts';
 
 /** The part of ModelGateway the chat uses. */
 export interface ChatGateway {
   streamChat(request: ChatRequest): ModelStream;
+}
+
+/**
+ * Agent mode for chat questions: the heavy model with the read-only tools (src/agent/), so it can
+ * search and read past what the first retrieval found. The shell builds it over AgentLoop.
+ */
+export interface ChatAgent {
+  /** Why a question to this model (`provider/model`; undefined: the heavy tier's first) gets one pass instead: a sentence, or undefined when the agent runs. */
+  unavailable(model: string | undefined): Promise<string | undefined>;
+  run(task: string, options: AgentRunOptions & { readonly model?: string }): Promise<AgentResult>;
 }
 
 export interface ChatContextSource {
@@ -40,6 +51,8 @@ export interface ChatControllerOptions {
   readonly listFiles: (query: string, signal: AbortSignal) => Promise<readonly string[]>;
   readonly policy: AccessChecker;
   readonly models: () => readonly ModelOption[];
+  /** Agent mode; without it every question is answered in one pass. */
+  readonly agent?: ChatAgent;
   readonly budget?: Partial<ChatBudget>;
   /** Summarize older turns with a model call when they no longer fit; otherwise they are dropped with a note. */
   readonly summarizeHistory?: boolean;
@@ -135,6 +148,11 @@ export class ChatController implements Disposable {
         signal,
       });
       const history = await this.history(conversationId, signal);
+      const onePass = this.options.agent ? await this.options.agent.unavailable(this.selectedModel ?? undefined) : undefined;
+      if (this.options.agent && onePass === undefined) {
+        await this.askAgent(this.options.agent, running, question, context, history);
+        return;
+      }
       const messages: ChatMessage[] = [{ role: 'system', content: chatSystemPrompt }, ...history, { role: 'user', content: userPrompt(question.text, context) }];
       const stream = this.options.gateway.streamChat({
         task: 'chat',
@@ -155,13 +173,69 @@ export class ChatController implements Disposable {
         }
       }
       const result = await stream.result;
-      await this.finish(running, context, result);
+      await this.finish(running, context, result, onePass);
     } catch (error) {
       if (isCancellation(error) || signal.aborted) await this.finish(running, context, undefined);
       else this.fail(running, question, error);
     } finally {
       if (this.running === running) this.running = undefined;
     }
+  }
+
+  /**
+   * A question in Agent mode. The first retrieval's hits go with it, so a question they answer
+   * costs one call; each step with tool calls becomes a card, and the last step's text the answer.
+   */
+  private async askAgent(agent: ChatAgent, running: Running, question: Question, context: AssembledContext, history: readonly ChatMessage[]): Promise<void> {
+    const steps: AgentStepView[] = [];
+    const result = await agent.run(userPrompt(question.text, context), {
+      signal: running.abort.signal,
+      history,
+      ...(this.selectedModel ? { model: this.selectedModel } : {}),
+      onText: (text, restart) => {
+        if (this.running !== running) return;
+        if (restart) {
+          running.text = '';
+          this.post({ type: 'restart', messageId: running.messageId, model: '', reason: 'fallback' });
+        } else if (text) {
+          running.text += text;
+          this.post({ type: 'delta', messageId: running.messageId, text });
+        }
+      },
+      onStep: (step) => {
+        if (step.calls.length === 0 || this.running !== running) return;
+        const view = stepView(step);
+        steps.push(view);
+        running.text = '';
+        this.post({ type: 'step', messageId: running.messageId, step: view });
+      },
+    });
+    if (result.end === 'failed') {
+      this.fail(running, question, result.error);
+      return;
+    }
+    const last = result.steps.at(-1);
+    const stopped = result.end === 'stopped';
+    const capNote =
+      result.end === 'stepCap' ? 'Agent mode stopped at its step limit (groundwork.agent.maxSteps): the answer may be incomplete.' : result.end === 'costCap' ? 'Agent mode stopped at its cost limit (groundwork.agent.maxCostUsd): the answer may be incomplete.' : undefined;
+    await this.settle(running, {
+      text: stopped ? running.text : result.answer,
+      sources: mergeSources([...context.sources, ...steps.flatMap((step) => step.calls.flatMap((call) => call.sources))]),
+      ...(last && !stopped
+        ? {
+            stats: {
+              model: last.model,
+              fallbackFrom: null,
+              inputTokens: result.steps.reduce((sum, step) => sum + step.inputTokens, 0),
+              outputTokens: result.steps.reduce((sum, step) => sum + step.outputTokens, 0),
+              costUsd: result.costUsd,
+            },
+          }
+        : {}),
+      steps,
+      stopped,
+      ...(capNote ? { note: capNote } : {}),
+    });
   }
 
   stop(requestId: string): void {
@@ -270,18 +344,10 @@ export class ChatController implements Disposable {
     return [...window.history];
   }
 
-  private async finish(running: Running, context: AssembledContext | undefined, result: ModelResult | undefined): Promise<void> {
-    const stopped = result === undefined;
-    const text = result?.text ?? running.text;
-    const sources = context?.sources ?? [];
-    const citations = text === '' ? [] : await verifyCitations(text, sources, this.options.fileExists);
-    const message: ChatMessageView = {
-      id: running.messageId,
-      role: 'assistant',
-      text,
-      time: this.now(),
-      sources,
-      citations,
+  private async finish(running: Running, context: AssembledContext | undefined, result: ModelResult | undefined, note?: string): Promise<void> {
+    await this.settle(running, {
+      text: result?.text ?? running.text,
+      sources: context?.sources ?? [],
       ...(result
         ? {
             stats: {
@@ -293,7 +359,29 @@ export class ChatController implements Disposable {
             },
           }
         : {}),
-      ...(stopped ? { stopped: true } : {}),
+      stopped: result === undefined,
+      ...(note ? { note } : {}),
+    });
+  }
+
+  /** Saves the turn and tells the panel: the answer with its citations checked against what it drew on. */
+  private async settle(
+    running: Running,
+    answer: { readonly text: string; readonly sources: readonly SourceRef[]; readonly stats?: AnswerStats; readonly steps?: readonly AgentStepView[]; readonly stopped: boolean; readonly note?: string },
+  ): Promise<void> {
+    const { text, sources } = answer;
+    const citations = text === '' ? [] : await verifyCitations(text, sources, this.options.fileExists);
+    const message: ChatMessageView = {
+      id: running.messageId,
+      role: 'assistant',
+      text,
+      time: this.now(),
+      sources,
+      citations,
+      ...(answer.stats ? { stats: answer.stats } : {}),
+      ...(answer.steps && answer.steps.length > 0 ? { steps: answer.steps } : {}),
+      ...(answer.note ? { note: answer.note } : {}),
+      ...(answer.stopped ? { stopped: true } : {}),
     };
     this.options.session.append(running.user, running.conversationId);
     this.options.session.append(message, running.conversationId);
@@ -310,6 +398,39 @@ export class ChatController implements Disposable {
     if (this.running === running) this.running = undefined;
     this.post({ type: 'error', requestId: running.requestId, messageId: running.messageId, reason, text: errorText(error), actions, question });
   }
+}
+
+/** What a step's card shows: the model's words cut short, each call's arguments and what it returned. */
+function stepView(step: AgentStep): AgentStepView {
+  return {
+    index: step.index,
+    model: step.model,
+    text: cut(step.text, 300),
+    calls: step.calls.map((call) => ({
+      name: call.name,
+      arguments: cut(call.arguments, 300),
+      summary: cut(call.summary, 200),
+      isError: call.isError,
+      cut: call.cut,
+      // A tool result names lines; one without (a file list) stands for the file's first line.
+      sources: call.sources.map((source) => ({ path: source.path, startLine: source.startLine ?? 1, endLine: source.endLine ?? source.startLine ?? 1 })),
+    })),
+  };
+}
+
+function cut(text: string, chars: number): string {
+  return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
+}
+
+/** Each file's ranges once, in the order first met. */
+function mergeSources(sources: readonly SourceRef[]): SourceRef[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => {
+    const key = `${source.path}:${source.startLine}-${source.endLine}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function userPrompt(question: string, context: AssembledContext): string {

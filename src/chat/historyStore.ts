@@ -1,7 +1,7 @@
 import { SerialQueue } from '../common/async.ts';
 import type { KeyValuePort } from '../common/keyValuePort.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
-import type { AnswerStats, ChatMessageView, Citation, Mention, SourceRef } from './protocol.ts';
+import type { AgentCallView, AgentStepView, AnswerStats, ChatMessageView, Citation, Mention, SourceRef } from './protocol.ts';
 
 
 /** Older turns folded into a summary by the conversation window. */
@@ -124,6 +124,18 @@ function parseStats(value: unknown): AnswerStats | undefined {
   };
 }
 
+function parseCall(value: unknown): AgentCallView | undefined {
+  if (!isRecord(value) || !isString(value.name) || !isString(value.arguments) || !isString(value.summary)) return undefined;
+  const sources = list(value.sources ?? [], parseSource);
+  return sources ? { name: value.name, arguments: value.arguments, summary: value.summary, isError: value.isError === true, cut: value.cut === true, sources } : undefined;
+}
+
+function parseStep(value: unknown): AgentStepView | undefined {
+  if (!isRecord(value) || !isNumber(value.index) || !isString(value.model) || !isString(value.text)) return undefined;
+  const calls = list(value.calls, parseCall);
+  return calls ? { index: value.index, model: value.model, text: value.text, calls } : undefined;
+}
+
 function list<T>(value: unknown, parse: (item: unknown) => T | undefined): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items = value.map(parse);
@@ -141,7 +153,8 @@ function parseMessage(value: unknown): ChatMessageView | undefined {
   const mentions = optional('mentions', parseMention);
   const sources = optional('sources', parseSource);
   const citations = optional('citations', parseCitation);
-  if (!mentions || !sources || !citations) return undefined;
+  const steps = optional('steps', parseStep);
+  if (!mentions || !sources || !citations || !steps) return undefined;
   const stats = value.stats === undefined ? undefined : parseStats(value.stats);
   if (value.stats !== undefined && !stats) return undefined;
   return {
@@ -152,7 +165,9 @@ function parseMessage(value: unknown): ChatMessageView | undefined {
     ...mentions,
     ...sources,
     ...citations,
+    ...steps,
     ...(stats ? { stats } : {}),
+    ...(isString(value.note) ? { note: value.note } : {}),
     ...(value.stopped === true ? { stopped: true } : {}),
   };
 }

@@ -72,6 +72,29 @@ export interface AnswerStats {
   readonly costUsd: number | null;
 }
 
+/** One tool call of an Agent mode step, as its card shows it. */
+export interface AgentCallView {
+  readonly name: string;
+  /** The call's arguments as JSON, cut to a few hundred characters. */
+  readonly arguments: string;
+  /** The result's first line, or the error. */
+  readonly summary: string;
+  readonly isError: boolean;
+  /** The result was cut to the budget. */
+  readonly cut: boolean;
+  /** Files and lines the result carried. */
+  readonly sources: readonly SourceRef[];
+}
+
+/** One model call of an Agent mode answer and the tools it asked for. */
+export interface AgentStepView {
+  readonly index: number;
+  readonly model: string;
+  /** What the model said before calling the tools, cut short. */
+  readonly text: string;
+  readonly calls: readonly AgentCallView[];
+}
+
 export interface ChatMessageView {
   readonly id: string;
   readonly role: 'user' | 'assistant';
@@ -83,6 +106,10 @@ export interface ChatMessageView {
   readonly sources?: readonly SourceRef[];
   readonly citations?: readonly Citation[];
   readonly stats?: AnswerStats;
+  /** Agent mode: the steps before the answer (searches, reads), each shown as a card. */
+  readonly steps?: readonly AgentStepView[];
+  /** How the answer was made when that is worth saying: why Agent mode did not run, or why it stopped early. */
+  readonly note?: string;
   /** The user pressed Stop: the text is what arrived before. */
   readonly stopped?: boolean;
 }
@@ -133,6 +160,8 @@ export type HostMessage =
   /** A question was accepted: the user message is shown and an empty answer starts. */
   | { readonly type: 'answerStart'; readonly requestId: string; readonly user: ChatMessageView; readonly messageId: string }
   | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
+  /** Agent mode finished a step: show its card; the text streamed so far was the step's, not the answer's. */
+  | { readonly type: 'step'; readonly messageId: string; readonly step: AgentStepView }
   /** The model failed mid-answer and `model` starts over: drop the text shown so far. */
   | { readonly type: 'restart'; readonly messageId: string; readonly model: string; readonly reason: string }
   | { readonly type: 'answerDone'; readonly requestId: string; readonly message: ChatMessageView }

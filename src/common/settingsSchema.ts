@@ -54,6 +54,7 @@ export interface GroundworkSettings {
   'index.dimensions': number;
   'audit.retentionDays': number;
   'statusBar.showSpend': boolean;
+  'agent.enabled': boolean;
   'agent.maxSteps': number;
   'agent.maxCostUsd': number;
 }
@@ -279,6 +280,13 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     default: false,
     description: "Show today's spend in the status bar.",
     effect: 'none',
+  },
+  'agent.enabled': {
+    type: 'boolean',
+    default: true,
+    description: 'Agent mode: chat questions go to a model that can call tools, which may search and read further in the workspace (read-only) before it answers; each step shows in the chat. Off, or with a model that takes no tools, a question is answered in one pass from the first search.',
+    effect: 'none',
+    trust: 'user',
   },
   'agent.maxSteps': {
     type: 'integer',

@@ -11,6 +11,7 @@ import { chatModelOptions } from '../chat/modelOptions.ts';
 import { languageForPath } from '../index/languages.ts';
 import { tokenCounter } from '../llm/tokenizer.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
+import { type AgentGateway, chatAgent } from '../chat/chatAgent.ts';
 import { ChatEditorActions, type SnippetMerger } from './chatEditorActions.ts';
 import type { ChatFeature } from './chatViewProvider.ts';
 import { ChatWorkspace } from './chatWorkspace.ts';
@@ -24,6 +25,8 @@ export interface ChatFeatureOptions {
   /** The workspace index's hybrid search; without it, questions get no codebase context. */
   readonly search?: IndexSearch;
   readonly summarizeHistory?: boolean;
+  /** Agent mode's model calls; without it every question is answered in one pass. */
+  readonly agentGateway?: AgentGateway;
   /** Apply without a selection, for a code block that cannot be placed by itself (RefactorFeature.mergeSnippet). */
   readonly mergeSnippet?: SnippetMerger;
   readonly logger: Logger;
@@ -63,6 +66,20 @@ export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Di
     listFiles: workspace.listFiles,
     policy: options.policy,
     models: () => chatModelOptions(options.settings),
+    ...(options.agentGateway && options.search
+      ? {
+          agent: chatAgent(
+            options.agentGateway,
+            options.settings,
+            {
+              workspace: { read: (path, signal) => allowedFiles.read(path, signal), listFiles: () => workspace.listFiles('') },
+              policy: options.policy,
+              search: options.search,
+            },
+            options.logger,
+          ),
+        }
+      : {}),
     summarizeHistory: options.summarizeHistory ?? true,
     logger: options.logger,
   });

@@ -2,7 +2,7 @@
 // in their own modules: composer.ts (question box, mentions, Send/Stop), messageList.ts (the
 // conversation and the streaming answer), codeBlocks.ts (model Markdown and its code blocks).
 // Text goes in through textContent; the model's Markdown through renderMarkdown and DOMPurify.
-import type { ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, InitialState, Question, SetupState, WebviewCommand, WebviewMessage } from '../chat/protocol.ts';
+import type { AgentStepView, ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, InitialState, Question, SetupState, WebviewCommand, WebviewMessage } from '../chat/protocol.ts';
 import { Composer } from './composer.ts';
 import { modelLabel } from './composerText.ts';
 import { button, element, newId } from './dom.ts';
@@ -31,6 +31,8 @@ interface Pending {
   readonly user: ChatMessageView;
   readonly messageId: string;
   text: string;
+  /** Agent mode's steps so far, shown as cards above the text. */
+  steps?: AgentStepView[];
   /** The host said answerStart: from then on its state is the truth about this request. */
   readonly accepted: boolean;
   /** Kept so an error can put it back in the composer. */
@@ -266,6 +268,13 @@ function onHostMessage(message: HostMessage): void {
       if (!pending || pending.messageId !== message.messageId) return;
       pending.text += message.text;
       messageList.appendStreaming(pending.messageId, message.text);
+      return;
+    case 'step':
+      if (!pending || pending.messageId !== message.messageId) return;
+      // The text streamed so far was the step's (now in its card); the answer comes after.
+      pending.steps = [...(pending.steps ?? []), message.step];
+      pending.text = '';
+      renderMessages();
       return;
     case 'restart':
       if (!pending || pending.messageId !== message.messageId) return;

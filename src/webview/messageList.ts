@@ -1,8 +1,9 @@
 // The conversation: past messages, the answer streaming in, and clicks inside answers.
-import type { ChatMessageView, Citation, SourceRef } from '../chat/protocol.ts';
+import type { AgentStepView, ChatMessageView, Citation, SourceRef } from '../chat/protocol.ts';
 import { OpenCodeBlock, type CodeAction, codeActionAt, fillMarkdown } from './codeBlocks.ts';
 import { formatCost, formatTokens } from './composerText.ts';
 import { element } from './dom.ts';
+import { stepCards } from './stepCards.ts';
 import { StreamingSplit } from './streamingSplit.ts';
 
 /**
@@ -11,16 +12,21 @@ import { StreamingSplit } from './streamingSplit.ts';
  */
 type MessagePart =
   | { readonly kind: 'userText'; readonly text: string }
+  | { readonly kind: 'steps'; readonly steps: readonly AgentStepView[] }
   | { readonly kind: 'answer'; readonly text: string; readonly citations: readonly Citation[] };
 
 function partsOf(view: ChatMessageView): MessagePart[] {
-  return view.role === 'user' ? [{ kind: 'userText', text: view.text }] : [{ kind: 'answer', text: view.text, citations: view.citations ?? [] }];
+  if (view.role === 'user') return [{ kind: 'userText', text: view.text }];
+  const steps: MessagePart[] = view.steps && view.steps.length > 0 ? [{ kind: 'steps', steps: view.steps }] : [];
+  return [...steps, { kind: 'answer', text: view.text, citations: view.citations ?? [] }];
 }
 
 function partElement(part: MessagePart): HTMLElement {
   switch (part.kind) {
     case 'userText':
       return element('div', part.text, 'message-part');
+    case 'steps':
+      return stepCards(part.steps);
     case 'answer': {
       const container = element('div', undefined, 'message-part');
       fillMarkdown(container, part.text, part.citations);
@@ -117,7 +123,10 @@ export class MessageList {
   }
 
   /** Rebuilds the list: the past messages, then the question and answer in flight, if any. */
-  render(messages: readonly ChatMessageView[], inFlight: { readonly user: ChatMessageView; readonly messageId: string; readonly text: string } | null): void {
+  render(
+    messages: readonly ChatMessageView[],
+    inFlight: { readonly user: ChatMessageView; readonly messageId: string; readonly text: string; readonly steps?: readonly AgentStepView[] } | null,
+  ): void {
     const rendered = new Map<string, { readonly signature: string; readonly element: HTMLElement }>();
     const elements: HTMLElement[] = [];
     for (const view of messages) {
@@ -133,6 +142,7 @@ export class MessageList {
     if (inFlight) {
       this.element.append(messageElement(inFlight.user));
       const article = articleFor({ id: inFlight.messageId, role: 'assistant', text: '', time: Date.now() }, true);
+      if (inFlight.steps && inFlight.steps.length > 0) article.append(stepCards(inFlight.steps));
       const body = element('div', undefined, 'message-body');
       article.append(body);
       this.element.append(article);
@@ -180,6 +190,7 @@ function messageElement(view: ChatMessageView): HTMLElement {
   article.append(body);
   if (view.role === 'assistant') {
     if (view.stopped) article.append(element('p', 'Stopped.', 'muted'));
+    if (view.note) article.append(element('p', view.note, 'answer-note muted'));
     if (view.sources && view.sources.length > 0) article.append(sourcesElement(view.sources));
     if (view.stats) article.append(statsElement(view));
   }
