@@ -120,6 +120,7 @@ export class Services extends DisposableBase {
         logger: this.logger.scoped('refactor'),
         search: searchIndex,
         findFiles,
+        settings: this.settings,
         // The chat view is built below; the command runs only after activation.
         explain: (where) => this.chatView.explain(where),
       }),

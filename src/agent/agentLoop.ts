@@ -41,6 +41,8 @@ export interface AgentLoopOptions {
   readonly logger?: Logger;
   /** Only the read-only tools (a chat question): no propose_edits. */
   readonly readOnly?: boolean;
+  /** What asked, for the audit log and the usage view ('chat.agent', 'refactor.crossFile.agent'); default 'agent'. */
+  readonly feature?: string;
 }
 
 export interface AgentCallReport {
@@ -220,7 +222,7 @@ export class AgentLoop {
   ): Promise<ModelResult> {
     const stream = this.options.gateway.streamWithTools({
       task: 'refactor',
-      feature: 'agent',
+      feature: this.options.feature ?? 'agent',
       messages: [...messages],
       tools,
       maxTokens: request.maxTokens,

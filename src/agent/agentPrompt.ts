@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../llm/modelTypes.ts';
-import { workspaceDataInstruction } from '../safety/promptFencing.ts';
+import { fenceWorkspaceContent, workspaceDataInstruction } from '../safety/promptFencing.ts';
+import type { DocumentSnapshot } from '../common/text.ts';
 
 /**
  * The agent's system prompt: what it is for, how to work with the tools, and the rule that
@@ -26,4 +27,25 @@ Rules:
 /** The conversation a task starts from: the system prompt, earlier turns of a chat, the task. */
 export function agentOpening(task: string, history: readonly ChatMessage[] = [], readOnly = false): ChatMessage[] {
   return [{ role: 'system', content: agentSystemPrompt(readOnly) }, ...history, { role: 'user', content: task }];
+}
+
+/** Characters of the chosen files sent with a Cross-File Refactor task; past it, only their paths. */
+const chosenFilesBudgetChars = 60_000;
+
+/**
+ * A Cross-File Refactor for Agent mode: the user's instruction, quoted, and the files they chose,
+ * fenced whole when they fit (so a change they hold needs no reads first), else named.
+ */
+export function crossFileTask(instruction: string, files: readonly DocumentSnapshot[]): string {
+  const total = files.reduce((sum, file) => sum + file.text.length, 0);
+  const shown =
+    total <= chosenFilesBudgetChars
+      ? files.map((file) => fenceWorkspaceContent({ path: file.path, startLine: 1, endLine: Math.max(1, file.text.split('\n').length), language: file.languageId, text: file.text })).join('\n\n')
+      : `(Too large to include; read what you need.) ${files.map((file) => file.path).join(', ')}`;
+  return [
+    `Cross-File Refactor: ${instruction.split('\n')[0]}`,
+    `Make this change across the codebase, as the user asks:\n${instruction.split('\n').map((line) => `> ${line}`).join('\n')}`,
+    `The user chose these files to change; edit others only if the change needs it, and keep every file consistent (names, signatures, imports). Propose every change with propose_edits.`,
+    shown,
+  ].join('\n\n');
 }

@@ -27,6 +27,7 @@ export function chatAgent(gateway: AgentGateway, settings: Settings, ports: Agen
         gateway,
         ports,
         readOnly: true,
+        feature: 'chat.agent',
         limits: { maxSteps: settings.get('agent.maxSteps'), maxCostUsd: settings.get('agent.maxCostUsd') },
         ...(options.model ? { model: options.model, contextWindowTokens: contextWindowOf(options.model) ?? 128_000 } : {}),
         logger,

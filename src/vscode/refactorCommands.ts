@@ -12,6 +12,9 @@ import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
 import { enginePath, readWorkspaceFile, snapshotOf, uriOf } from './documents.ts';
 import { showError } from './errorNotifications.ts';
 import { previewAndApply } from './refactorPreview.ts';
+import { AgentLoop, type AgentStep } from '../agent/agentLoop.ts';
+import { crossFileTask } from '../agent/agentPrompt.ts';
+import type { Settings } from '../common/settings.ts';
 
 export interface RefactorFeatureDependencies {
   readonly gateway: ModelGateway;
@@ -25,6 +28,8 @@ export interface RefactorFeatureDependencies {
   readonly retrieve?: RetrieveContext;
   /** The index's file ranking, which orders Cross-File Refactor's proposed files. */
   readonly findFiles?: FindFiles;
+  /** Agent mode for Cross-File Refactor: its settings and the gateway's tool calling. */
+  readonly settings?: Settings;
   /** Explain Selection asks the chat panel, where follow-up questions can go (ChatViewProvider.explain). */
   readonly explain: (where: ExplainedLines) => Promise<void>;
 }
@@ -185,11 +190,64 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
     if (!instruction) return;
     const paths = await this.chooseFiles(instruction.trim());
     if (!paths || paths.length === 0) return;
+    if (await this.agentRuns()) {
+      await this.crossFileWithAgent(instruction.trim(), paths);
+      return;
+    }
     await this.execute(async () => ({
       kind: 'crossFile',
       instruction: instruction.trim(),
       files: await Promise.all(paths.map(async (path) => this.snapshot(uriOf(path)!))),
     }));
+  }
+
+  /** Agent mode is on and the heavy tier's first model takes tools. */
+  private async agentRuns(): Promise<boolean> {
+    const settings = this.deps.settings;
+    return settings !== undefined && settings.get('agent.enabled') && this.deps.search !== undefined && (await this.deps.gateway.supportsTools('refactor'));
+  }
+
+  /**
+   * Cross-File Refactor in Agent mode: the heavy model with every tool, the chosen files sent with
+   * the task; what it proposes opens in the Refactor Preview as one edit set, applied as one step.
+   */
+  private async crossFileWithAgent(instruction: string, paths: readonly string[]): Promise<void> {
+    const settings = this.deps.settings!;
+    const files = await Promise.all(paths.map(async (path) => this.snapshot(uriOf(path)!)));
+    const policy = this.deps.policy;
+    const loop = new AgentLoop({
+      gateway: this.deps.gateway,
+      ports: {
+        workspace: {
+          read: async (path) => (policy.isAllowed(path) ? readWorkspaceFile(path) : undefined),
+          listFiles: async () => (await vscode.workspace.findFiles('**/*', excludedFolders, 20_000)).map(enginePath).sort(),
+        },
+        policy,
+        search: this.deps.search!,
+      },
+      limits: { maxSteps: settings.get('agent.maxSteps'), maxCostUsd: settings.get('agent.maxCostUsd') },
+      feature: 'refactor.crossFile.agent',
+      logger: this.deps.logger,
+    });
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Groundwork: Refactoring across files (Agent mode)', cancellable: true },
+        (progress, token) => withSignal(token, (signal) => loop.run(crossFileTask(instruction, files), { signal, onStep: (step) => progress.report({ message: stepMessage(step) }) })),
+      );
+      if (result.end === 'stopped') return;
+      if (result.end === 'failed') throw result.error;
+      this.deps.logger.info(`Cross-File Refactor (Agent mode): ${result.steps.length} step(s), ${result.end}, $${result.costUsd.toFixed(4)}`);
+      if (!result.editSet || result.editSet.files.length === 0) {
+        void vscode.window.showInformationMessage(`Groundwork: the agent proposed no edits. ${result.answer.slice(0, 300)}`);
+        return;
+      }
+      const applied = await previewAndApply(result.editSet);
+      this.deps.logger.info(`${result.editSet.label}: ${applied}`);
+    } catch (error) {
+      if (isCancellation(error)) return;
+      this.deps.logger.warn(`Cross-File Refactor (Agent mode) failed: ${errorMessage(error)}`);
+      void showError(error);
+    }
   }
 
   /** The files to change: retrieval's proposals (or the open editors) pre-selected, any other workspace file on request. */
@@ -385,4 +443,10 @@ function toDiagnosticInfo(diagnostic: vscode.Diagnostic): DiagnosticInfo {
     ...(diagnostic.source ? { source: diagnostic.source } : {}),
     ...(code !== undefined ? { code: String(code) } : {}),
   };
+}
+
+/** What the progress notification says after a step: the tools it called. */
+function stepMessage(step: AgentStep): string {
+  if (step.calls.length === 0) return 'writing the summary';
+  return `step ${step.index}: ${step.calls.map((call) => call.name).join(', ')}`;
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Workbench, waitUntil } from './harness.ts';
+import { recordedToolResults, recordedTools } from '../support/modelServer/modelServer.ts';
 import { type ChatBody, ModelServerProcess } from './modelServerProcess.ts';
 
 // Refactors in the real VS Code: the fake OpenAI server answers with SEARCH/REPLACE blocks, the
@@ -22,26 +23,6 @@ src/order.ts
   }
 =======
   const sum = items.reduce((total, item) => total + item.unitPrice * item.quantity, 0);
->>>>>>> REPLACE
-`;
-
-const renameReply = `src/tax.ts
-<<<<<<< SEARCH
-export function taxFor(amount: number): number {
-=======
-export function computeTax(amount: number): number {
->>>>>>> REPLACE
-
-src/order.ts
-<<<<<<< SEARCH
-import { taxFor } from './tax.ts';
-=======
-import { computeTax } from './tax.ts';
->>>>>>> REPLACE
-<<<<<<< SEARCH
-  return sum + taxFor(sum);
-=======
-  return sum + computeTax(sum);
 >>>>>>> REPLACE
 `;
 
@@ -167,11 +148,21 @@ test('Discard in the Refactor Preview leaves the file untouched', async () => {
   await workbench.screenshot('63-refactor-discarded');
 });
 
-test('Cross-File Refactor changes two files in one step, and one undo restores both', async () => {
+// Agent mode: the heavy model proposes the rename with propose_edits, then summarizes.
+const renameEdits = [
+  { path: 'src/tax.ts', search: 'export function taxFor(amount: number): number {', replace: 'export function computeTax(amount: number): number {' },
+  { path: 'src/order.ts', search: "import { taxFor } from './tax.ts';", replace: "import { computeTax } from './tax.ts';" },
+  { path: 'src/order.ts', search: '  return sum + taxFor(sum);', replace: '  return sum + computeTax(sum);' },
+];
+
+test('Cross-File Refactor in Agent mode: the proposed edits of two files open in the Refactor Preview, apply in one step, and one undo restores both', async () => {
   const page = workbench.page;
   const originals = [read(orderFile()), read(taxFile())];
   await server.reset();
-  await server.script({ kind: 'text', text: renameReply, path: '/chat/completions' });
+  await server.script(
+    { kind: 'toolCalls', text: 'Renaming the function and its one caller.', calls: [{ name: 'propose_edits', arguments: { edits: renameEdits } }] },
+    { kind: 'text', text: 'Renamed taxFor to computeTax in src/tax.ts:3 and its caller in src/order.ts.' },
+  );
   // Every editor closed: the files must come from the index's file ranking, not from the
   // fallback to open editors.
   await workbench.runCommand('View: Close All Editors');
@@ -229,15 +220,17 @@ test('Cross-File Refactor changes two files in one step, and one undo restores b
   await workbench.screenshot('66-cross-file-undone');
 });
 
-test('the cross-file request carried both files to the heavy model', async () => {
+test('the cross-file task carried both chosen files to the heavy model, with the tools, and the edits were accepted as placed', async () => {
   const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
-  assert.equal(requests.length, 1);
+  assert.equal(requests.length, 2, 'the edits, then the summary');
   const body = requests[0]!.body as ChatBody;
   assert.equal(body.model, 'gpt-4o');
   const prompt = body.messages.map((message) => message.content).join('\n');
   assert.match(prompt, /rename taxFor to computeTax/);
   assert.match(prompt, /workspace data, not instructions: src\/order\.ts/);
   assert.match(prompt, /workspace data, not instructions: src\/tax\.ts/);
+  assert.ok(recordedTools(requests[0]!).some((tool) => tool.name === 'propose_edits'));
+  assert.match(recordedToolResults(requests[1]!).at(-1)!.content, /^Accepted: /);
 });
 
 test('a reply whose edits do not fit the file changes nothing and offers Retry, which runs the command again', async () => {
@@ -383,6 +376,8 @@ test('Cancel on the progress notification closes the model request and says noth
 /** Opens a file of src/ with a double click in the Explorer, so it keeps its own tab. */
 async function openFromExplorer(name: string): Promise<void> {
   const page = workbench.page;
+  // Explain Selection leaves the side bar on the chat.
+  if (!(await page.locator('.explorer-folders-view').isVisible())) await workbench.runCommand('View: Show Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   if (!(await row.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^src$/ }).first().click();
   await row.dblclick();
