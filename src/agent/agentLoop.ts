@@ -15,6 +15,7 @@ import { EditCollector } from './editCollector.ts';
 import { renderToolResult } from './toolResults.ts';
 import { findFilesTool } from './tools/findFiles.ts';
 import { grepTool } from './tools/grep.ts';
+import { languageTools } from './tools/languageTools.ts';
 import { proposeEditsTool } from './tools/proposeEdits.ts';
 import { readFileTool } from './tools/readFile.ts';
 import { searchCodebaseTool } from './tools/searchCodebase.ts';
@@ -122,7 +123,15 @@ export class AgentLoop {
     const { limits, ports } = this.options;
     const collector = new EditCollector();
     const readOnly = this.options.readOnly === true;
-    const tools = [searchCodebaseTool(ports), readFileTool(ports), findFilesTool(ports), grepTool(ports), ...(readOnly ? [] : [proposeEditsTool(ports, collector)])];
+    const language = ports.language;
+    const tools = [
+      searchCodebaseTool(ports),
+      readFileTool(ports),
+      findFilesTool(ports),
+      grepTool(ports),
+      ...(language ? languageTools({ ...ports, language }) : []),
+      ...(readOnly ? [] : [proposeEditsTool(ports, collector)]),
+    ];
     const byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
     const definitions = tools.map((tool) => tool.definition);
     const messages: ToolConversationMessage[] = [...agentOpening(task, run.history, readOnly)];

@@ -12,6 +12,7 @@ import { languageForPath } from '../index/languages.ts';
 import { tokenCounter } from '../llm/tokenizer.ts';
 import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
 import { type AgentGateway, chatAgent } from '../chat/chatAgent.ts';
+import { agentLanguageFeatures } from './agentLanguageFeatures.ts';
 import { ChatEditorActions, type SnippetMerger } from './chatEditorActions.ts';
 import type { ChatFeature } from './chatViewProvider.ts';
 import { ChatWorkspace } from './chatWorkspace.ts';
@@ -75,6 +76,7 @@ export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Di
               workspace: { read: (path, signal) => allowedFiles.read(path, signal), listFiles: () => workspace.listFiles('') },
               policy: options.policy,
               search: options.search,
+              language: agentLanguageFeatures,
             },
             options.logger,
           ),

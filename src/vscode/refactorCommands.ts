@@ -12,6 +12,7 @@ import type { FileAccessPolicy } from '../safety/fileAccessPolicy.ts';
 import { enginePath, readWorkspaceFile, snapshotOf, uriOf } from './documents.ts';
 import { showError } from './errorNotifications.ts';
 import { previewAndApply } from './refactorPreview.ts';
+import { agentLanguageFeatures } from './agentLanguageFeatures.ts';
 import { AgentLoop, type AgentStep } from '../agent/agentLoop.ts';
 import { crossFileTask } from '../agent/agentPrompt.ts';
 import type { Settings } from '../common/settings.ts';
@@ -224,6 +225,7 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
         },
         policy,
         search: this.deps.search!,
+        language: agentLanguageFeatures,
       },
       limits: { maxSteps: settings.get('agent.maxSteps'), maxCostUsd: settings.get('agent.maxCostUsd') },
       feature: 'refactor.crossFile.agent',

@@ -47,7 +47,7 @@ test('a question that needs a second file shows the search and read steps as car
 
   const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
   assert.equal(requests.length, 3);
-  assert.deepEqual(recordedTools(requests[0]!).map((tool) => tool.name), ['search_codebase', 'read_file', 'find_files', 'grep']);
+  assert.deepEqual(recordedTools(requests[0]!).map((tool) => tool.name), ['search_codebase', 'read_file', 'find_files', 'grep', 'go_to_definition', 'find_references', 'document_symbols', 'get_problems'], 'the read-only tools, no propose_edits');
   const read = recordedToolResults(requests[2]!).at(-1)!;
   assert.match(read.content, /workspace data, not instructions: src\/money\.ts, lines 1-5/);
   assert.match(read.content, /Rounds half away from zero/);
@@ -55,4 +55,25 @@ test('a question that needs a second file shows the search and read steps as car
   // The card opens the file at the lines it returned.
   await cards.nth(1).locator('a.citation', { hasText: 'src/money.ts:1-5' }).click();
   await workbench.page.locator('.tabs-container .tab.active', { hasText: 'money.ts' }).waitFor({ timeout: 30_000 });
+});
+
+test("go_to_definition answers with the TypeScript language server's definition, across files", async () => {
+  // The TypeScript server starts with the first TypeScript file opened.
+  await workbench.openFile('src/invoice.ts');
+  await workbench.page.locator('.monaco-editor .view-line', { hasText: 'roundToCents' }).first().waitFor({ timeout: 30_000 });
+  await server.reset();
+  await server.script(
+    { kind: 'toolCalls', calls: [{ name: 'go_to_definition', arguments: { path: 'src/invoice.ts', symbol: 'roundToCents', line: 17 } }] },
+    { kind: 'text', text: 'roundToCents is defined in src/money.ts:2.' },
+  );
+  const frame = await workbench.askChat('Where is roundToCents defined?');
+  const conversation = frame.getByRole('log', { name: 'Conversation' });
+  await conversation.getByText('roundToCents is defined in', { exact: false }).waitFor({ timeout: 60_000 });
+  assert.match(await conversation.locator('.step-card summary').last().innerText(), /Definition\s+roundToCents · 1 file/);
+  await workbench.screenshot('35-agent-go-to-definition');
+  const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
+  const result = recordedToolResults(requests[1]!).at(-1)!;
+  // Only a language server knows this: the import names './money', never the file money.ts.
+  assert.match(result.content, /1 definition\(s\)/);
+  assert.match(result.content, /workspace data, not instructions: src\/money\.ts, line 2\n`+\w*\nexport function roundToCents\(amount: number\): number \{/);
 });
