@@ -5,6 +5,7 @@ import { type Logger, nullLogger } from '../common/logger.ts';
 import type { ChatRequest, ModelResult, ModelStream } from '../llm/modelGateway.ts';
 import type { ChatMessage } from '../llm/modelTypes.ts';
 import { ProviderError } from '../llm/providerError.ts';
+import { takesImages } from '../llm/visionModels.ts';
 import type { TokenCounter } from '../llm/tokenizer.ts';
 import { workspaceDataInstruction } from '../safety/promptFencing.ts';
 import type { ChatSession } from './chatSession.ts';
@@ -53,6 +54,8 @@ export interface ChatControllerOptions {
   readonly models: () => readonly ModelOption[];
   /** Agent mode; without it every question is answered in one pass. */
   readonly agent?: ChatAgent;
+  /** The model a question goes to when none is picked (`provider/model`), to check that it takes images. */
+  readonly defaultModel?: () => string;
   readonly budget?: Partial<ChatBudget>;
   /** Summarize older turns with a model call when they no longer fit; otherwise they are dropped with a note. */
   readonly summarizeHistory?: boolean;
@@ -140,6 +143,11 @@ export class ChatController implements Disposable {
     this.post({ type: 'answerStart', requestId, user, messageId: running.messageId });
     let context: AssembledContext | undefined;
     try {
+      const images = question.images ?? [];
+      const model = this.selectedModel ?? this.options.defaultModel?.();
+      if (images.length > 0 && model !== undefined && !takesImages(model)) {
+        throw new GroundworkError(`${model} takes no images. Pick a model that does (gpt-4o, a Claude model) in the model list above, or ask without the image.`);
+      }
       context = await this.options.context.assemble({
         question: question.text,
         mentions: question.mentions,
@@ -148,12 +156,17 @@ export class ChatController implements Disposable {
         signal,
       });
       const history = await this.history(conversationId, signal);
-      const onePass = this.options.agent ? await this.options.agent.unavailable(this.selectedModel ?? undefined) : undefined;
+      // A question with images goes in one pass: the tools' turns carry text only.
+      const onePass = this.options.agent && images.length === 0 ? await this.options.agent.unavailable(this.selectedModel ?? undefined) : '';
       if (this.options.agent && onePass === undefined) {
         await this.askAgent(this.options.agent, running, question, context, history);
         return;
       }
-      const messages: ChatMessage[] = [{ role: 'system', content: chatSystemPrompt }, ...history, { role: 'user', content: userPrompt(question.text, context) }];
+      const messages: ChatMessage[] = [
+        { role: 'system', content: chatSystemPrompt },
+        ...history,
+        { role: 'user', content: userPrompt(question.text, context), ...(images.length > 0 ? { images: images.map(({ mediaType, base64 }) => ({ mediaType, base64 })) } : {}) },
+      ];
       const stream = this.options.gateway.streamChat({
         task: 'chat',
         feature: 'chat',

@@ -44,6 +44,32 @@ export interface Question {
   readonly text: string;
   readonly mentions: readonly Mention[];
   readonly includeSelection: boolean;
+  /** Pasted or dropped pictures (a screenshot of an error, a UI), sent to a vision model. */
+  readonly images?: readonly QuestionImage[];
+}
+
+export interface QuestionImage {
+  readonly name: string;
+  readonly mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+  readonly base64: string;
+}
+
+/** What one question may carry: a few screenshots, none larger than a vendor takes. */
+export const imageLimits = { count: 4, bytes: 5 * 1024 * 1024 } as const;
+const imageTypes: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function parseImages(value: unknown): QuestionImage[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > imageLimits.count) return undefined;
+  const images: QuestionImage[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const { name, mediaType, base64 } = item as Record<string, unknown>;
+    if (typeof name !== 'string' || name.length > 256 || typeof mediaType !== 'string' || !imageTypes.has(mediaType)) return undefined;
+    if (typeof base64 !== 'string' || base64.length > Math.ceil(imageLimits.bytes / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) return undefined;
+    images.push({ name, mediaType: mediaType as QuestionImage['mediaType'], base64 });
+  }
+  return images;
 }
 
 /** A place in the workspace an answer drew on or cites. Lines are 1-based and inclusive. */
@@ -248,7 +274,9 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
       if (!id(message.requestId) || !boundedString(message.text, protocolLimits.question) || !mentions) return undefined;
       if (typeof message.includeSelection !== 'boolean') return undefined;
       if (message.text.trim() === '' && mentions.length === 0) return undefined;
-      return { type: 'ask', requestId: message.requestId, text: message.text, mentions, includeSelection: message.includeSelection };
+      const images = parseImages(message.images);
+      if (!images) return undefined;
+      return { type: 'ask', requestId: message.requestId, text: message.text, mentions, includeSelection: message.includeSelection, ...(images.length > 0 ? { images } : {}) };
     }
     case 'stop':
       return id(message.requestId) ? { type: 'stop', requestId: message.requestId } : undefined;

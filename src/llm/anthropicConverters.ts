@@ -1,6 +1,6 @@
 import type { ContentBlockParam, MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderEvent } from './modelProvider.ts';
-import type { ChatMessage } from './modelTypes.ts';
+import type { ChatMessage, ImageAttachment } from './modelTypes.ts';
 import type { ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 
 export interface AnthropicPrompt {
@@ -15,15 +15,28 @@ export interface AnthropicPrompt {
  */
 export function toAnthropicPrompt(messages: readonly ChatMessage[]): AnthropicPrompt {
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
-  const turns: { role: 'user' | 'assistant'; content: string }[] = [];
+  const turns: { role: 'user' | 'assistant'; content: string; images: ImageAttachment[] }[] = [];
   for (const message of messages) {
     if (message.role === 'system') continue;
     const last = turns.at(-1);
-    if (last && last.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-    else turns.push({ role: message.role, content: message.content });
+    if (last && last.role === message.role) {
+      last.content = `${last.content}\n\n${message.content}`;
+      last.images.push(...(message.images ?? []));
+    } else turns.push({ role: message.role, content: message.content, images: [...(message.images ?? [])] });
   }
-  if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: '(continue)' });
-  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: turns };
+  if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: '(continue)', images: [] });
+  const prompt: MessageParam[] = turns.map((turn) =>
+    turn.images.length === 0
+      ? { role: turn.role, content: turn.content }
+      : {
+          role: turn.role,
+          content: [
+            ...turn.images.map((image) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: image.mediaType, data: image.base64 } })),
+            { type: 'text' as const, text: turn.content },
+          ],
+        },
+  );
+  return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: prompt };
 }
 
 /** One raw stream event as provider events; message_stop is the only proof the answer is whole. */

@@ -88,6 +88,12 @@ export interface EmbeddingRequest extends RequestBasics {
   readonly dimensions?: number;
 }
 
+/** An image a request carries, as the audit log records it (never its bytes). */
+export interface SentImage {
+  readonly mediaType: string;
+  readonly bytes: number;
+}
+
 /** One request about to leave (one attempt), announced before it is sent: the audit log's "started" line. */
 export interface RequestStart {
   /** Pairs this start with the attempt's RequestEvent. */
@@ -102,6 +108,7 @@ export interface RequestStart {
   readonly sources: readonly SourceRef[];
   readonly redactions: number;
   readonly redactionKinds: readonly string[];
+  readonly images?: readonly SentImage[];
 }
 
 /** One request sent (one attempt), for the audit log: the ledger entry plus what went in. */
@@ -111,6 +118,7 @@ export interface RequestEvent {
   readonly entry: RequestEntry;
   readonly sources: readonly SourceRef[];
   readonly redactionKinds: readonly string[];
+  readonly images?: readonly SentImage[];
 }
 
 export type ModelStreamEvent =
@@ -198,6 +206,8 @@ interface Prepared {
   readonly budgetConsent?: { granted: boolean };
   /** Tool requests: a model that cannot call tools is skipped like a fallback without a key. */
   readonly needsTools?: boolean;
+  /** Images sent with the prompt, for the audit log. */
+  readonly images?: readonly SentImage[];
 }
 
 interface Redacted {
@@ -284,9 +294,11 @@ export class ModelGateway implements Disposable {
   streamChat(request: ChatRequest): ModelStream {
     return this.startStream(request.signal, (signal, emit) => {
       const filtered = this.redactAll(request.messages.map((message) => message.content));
-      const messages = request.messages.map((message, i) => ({ role: message.role, content: filtered.texts[i]! }));
+      // Images go as they are: no redactor reads pixels (the panel says so), and the audit log lists each.
+      const messages = request.messages.map((message, i) => ({ role: message.role, content: filtered.texts[i]!, ...(message.images ? { images: message.images } : {}) }));
       const call: TextCall = { kind: 'chat', messages, prefix: '', suffix: '', ...tuning(request) };
-      const prepared = this.prepare(request.task, request.feature, request, filtered, signal);
+      const images = request.messages.flatMap((message) => message.images ?? []).map((image) => ({ mediaType: image.mediaType, bytes: Math.floor((image.base64.length * 3) / 4) }));
+      const prepared = { ...this.prepare(request.task, request.feature, request, filtered, signal), ...(images.length > 0 ? { images } : {}) };
       return this.runText(prepared, call, emit);
     });
   }
@@ -723,6 +735,7 @@ export class ModelGateway implements Disposable {
       sources: prepared.sources,
       redactions: prepared.redactions,
       redactionKinds: prepared.redactionKinds,
+      ...(prepared.images ? { images: prepared.images } : {}),
     };
     await this.beforeSend(start).catch((error: unknown) => this.logger.warn(`Could not record the request before sending it: ${String(error)}`));
     return id;
@@ -758,7 +771,7 @@ export class ModelGateway implements Disposable {
       redactions: prepared.redactions,
     };
     void this.ledger.append(entry).catch((error: unknown) => this.logger.warn(`Could not write the usage ledger: ${String(error)}`));
-    this.requestEmitter.fire({ id, entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds });
+    this.requestEmitter.fire({ id, entry, sources: prepared.sources, redactionKinds: prepared.redactionKinds, ...(prepared.images ? { images: prepared.images } : {}) });
     return entry;
   }
 

@@ -4,6 +4,14 @@ export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
   readonly role: ChatRole;
   readonly content: string;
+  /** Pictures sent with a user message (a pasted screenshot), after its text; vision models only. */
+  readonly images?: readonly ImageAttachment[];
+}
+
+/** An image as the vendors take it: base64 bytes and their media type. */
+export interface ImageAttachment {
+  readonly mediaType: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+  readonly base64: string;
 }
 
 /** What a request is for; the routing table turns it into a model. */

@@ -6,7 +6,17 @@ import type { ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 
 /** Our messages as OpenAI chat messages: the roles are the same, so only the shape changes. */
 export function toOpenAiMessages(messages: readonly ChatMessage[]): ChatCompletionMessageParam[] {
-  return messages.map((message) => ({ role: message.role, content: message.content }));
+  return messages.map((message) =>
+    message.role === 'user' && message.images && message.images.length > 0
+      ? {
+          role: 'user',
+          content: [
+            { type: 'text', text: message.content },
+            ...message.images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mediaType};base64,${image.base64}` } })),
+          ],
+        }
+      : { role: message.role, content: message.content },
+  );
 }
 
 /** One streamed chat chunk as provider events (text, then the finish, then usage when present). */

@@ -35,6 +35,8 @@ export interface AuditEntry {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly redactions: { readonly count: number; readonly kinds: readonly string[] };
+  /** Images sent with the prompt: their type and size, never their bytes. */
+  readonly images?: readonly { readonly mediaType: string; readonly bytes: number }[];
   /** 'ok', 'cancelled' or the failure's reason. */
   readonly outcome?: string;
   /** The text sent (already redacted); kept only when the log is told to record content. */

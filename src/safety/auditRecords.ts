@@ -13,6 +13,7 @@ export function auditStartOf(start: RequestStart): AuditRecord {
     model: start.model,
     files: fileRanges(start.sources),
     redactions: { count: start.redactions, kinds: start.redactionKinds },
+    ...(start.images ? { images: start.images } : {}),
   };
 }
 
@@ -30,6 +31,7 @@ export function auditRecordOf(event: RequestEvent): AuditRecord {
     inputTokens: entry.inputTokens,
     outputTokens: entry.outputTokens,
     redactions: { count: entry.redactions, kinds: event.redactionKinds },
+    ...(event.images ? { images: event.images } : {}),
     outcome: entry.outcome,
   };
 }

@@ -67,6 +67,7 @@ export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Di
     listFiles: workspace.listFiles,
     policy: options.policy,
     models: () => chatModelOptions(options.settings),
+    defaultModel: () => options.settings.get('models.chat').trim() || options.settings.get('models.heavy'),
     ...(options.agentGateway && options.search
       ? {
           agent: chatAgent(

@@ -110,7 +110,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, Disposable 
         else await chat?.actions.applyToFile(message.code, message.path);
         return;
       case 'ask':
-        await chat?.controller.ask(message.requestId, { text: message.text, mentions: message.mentions, includeSelection: message.includeSelection });
+        await chat?.controller.ask(message.requestId, {
+          text: message.text,
+          mentions: message.mentions,
+          includeSelection: message.includeSelection,
+          ...(message.images ? { images: message.images } : {}),
+        });
         return;
       case 'stop':
         chat?.controller.stop(message.requestId);

@@ -1,8 +1,10 @@
 // The composer: the question box with its `@` mention menu (@file turns it into a file picker
 // fed by the host), the selection toggle, Send and Stop.
-import type { Question } from '../chat/protocol.ts';
+import { imageLimits, type Question, type QuestionImage } from '../chat/protocol.ts';
 import { extractMentions, fileMentionText, mentionAtCursor, mentionChoices } from './composerText.ts';
 import { button, element, newId } from './dom.ts';
+
+const imageTypes: readonly QuestionImage['mediaType'][] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
 export interface ComposerEvents {
   readonly send: (question: Question) => void;
@@ -22,6 +24,10 @@ export class Composer {
   private readonly mentionMenu = element('ul', undefined, 'mention-menu');
   private readonly selectionBox = element('input');
   private readonly sendButton = element('button', 'Send');
+  /** Pasted or dropped images, sent with the next question. */
+  private images: QuestionImage[] = [];
+  private readonly imageStrip = element('div', undefined, 'composer-images');
+  private readonly imageNote = element('p', undefined, 'composer-image-note muted');
   private readonly stopButton: HTMLButtonElement;
   private busy = false;
   private menuItems: MenuItem[] = [];
@@ -50,7 +56,25 @@ export class Composer {
     });
     this.stopButton.hidden = true;
     row.append(selectionToggle, sendButton, this.stopButton);
-    this.element.append(mentionMenu, input, row);
+    this.imageStrip.setAttribute('aria-label', 'Attached images');
+    this.imageStrip.hidden = true;
+    this.imageNote.hidden = true;
+    this.element.append(mentionMenu, this.imageStrip, this.imageNote, input, row);
+    input.addEventListener('paste', (event) => {
+      const files = [...(event.clipboardData?.files ?? [])].filter((file) => file.type.startsWith('image/'));
+      if (files.length === 0) return;
+      event.preventDefault();
+      void this.attach(files);
+    });
+    this.element.addEventListener('dragover', (event) => {
+      if ([...(event.dataTransfer?.items ?? [])].some((item) => item.type.startsWith('image/'))) event.preventDefault();
+    });
+    this.element.addEventListener('drop', (event) => {
+      const files = [...(event.dataTransfer?.files ?? [])].filter((file) => file.type.startsWith('image/'));
+      if (files.length === 0) return;
+      event.preventDefault();
+      void this.attach(files);
+    });
 
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -91,7 +115,54 @@ export class Composer {
     if (text.trim() === '' || this.busy) return;
     this.closeMenu();
     this.input.value = '';
-    this.events.send({ text, mentions: extractMentions(text), includeSelection: this.selectionBox.checked });
+    const images = this.images;
+    this.images = [];
+    this.renderImages();
+    this.events.send({ text, mentions: extractMentions(text), includeSelection: this.selectionBox.checked, ...(images.length > 0 ? { images } : {}) });
+  }
+
+  /** Reads pasted or dropped images; one of an unknown type, too large or past the count is refused with a note. */
+  private async attach(files: readonly File[]): Promise<void> {
+    const refused: string[] = [];
+    for (const file of files) {
+      if (!imageTypes.includes(file.type as QuestionImage['mediaType'])) refused.push(`${file.name || 'an image'}: PNG, JPEG, GIF or WebP only`);
+      else if (file.size > imageLimits.bytes) refused.push(`${file.name || 'an image'}: larger than ${imageLimits.bytes / (1024 * 1024)} MB`);
+      else if (this.images.length >= imageLimits.count) refused.push(`${file.name || 'an image'}: at most ${imageLimits.count} images a question`);
+      else {
+        const dataUrl = await new Promise<string>((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(String(reader.result));
+          reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
+          reader.readAsDataURL(file);
+        });
+        this.images.push({ name: file.name || 'pasted image', mediaType: file.type as QuestionImage['mediaType'], base64: dataUrl.slice(dataUrl.indexOf(',') + 1) });
+      }
+    }
+    this.renderImages(refused.length > 0 ? `Not attached: ${refused.join('; ')}.` : undefined);
+  }
+
+  private renderImages(problem?: string): void {
+    this.imageStrip.replaceChildren(
+      ...this.images.map((image, index) => {
+        const item = element('div', undefined, 'composer-image');
+        const picture = element('img');
+        picture.src = `data:${image.mediaType};base64,${image.base64}`;
+        picture.alt = image.name;
+        item.append(
+          picture,
+          button('×', () => {
+            this.images.splice(index, 1);
+            this.renderImages();
+          }, 'composer-image-remove'),
+        );
+        item.lastElementChild?.setAttribute('aria-label', `Remove ${image.name}`);
+        return item;
+      }),
+    );
+    this.imageStrip.hidden = this.images.length === 0;
+    // Pixels are not redacted: a screenshot goes as it is.
+    this.imageNote.textContent = problem ?? (this.images.length > 0 ? 'Images go to the model as they are: no secret in them is redacted.' : '');
+    this.imageNote.hidden = this.imageNote.textContent === '';
   }
 
   private onKey(event: KeyboardEvent): void {

@@ -77,3 +77,26 @@ test("go_to_definition answers with the TypeScript language server's definition,
   assert.match(result.content, /1 definition\(s\)/);
   assert.match(result.content, /workspace data, not instructions: src\/money\.ts, line 2\n`+\w*\nexport function roundToCents\(amount: number\): number \{/);
 });
+
+test('a screenshot pasted into the composer reaches the model as an image part', async () => {
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  await server.reset();
+  await server.script({ kind: 'text', text: 'The screenshot shows a locked-file dialog.' });
+  const frame = await workbench.openChat();
+  const input = frame.getByRole('textbox', { name: 'Ask Groundwork' });
+  await input.evaluate((element, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'error.png', { type: 'image/png' }));
+    element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, png);
+  await frame.locator('.composer-image img[alt="error.png"]').waitFor({ timeout: 10_000 });
+  await frame.getByText('no secret in them is redacted', { exact: false }).waitFor({ timeout: 10_000 });
+  await workbench.screenshot('36-chat-pasted-image');
+  await input.fill('What does this dialog mean?');
+  await input.press('Enter');
+  await frame.getByRole('log', { name: 'Conversation' }).getByText('locked-file dialog', { exact: false }).waitFor({ timeout: 30_000 });
+  const request = (await server.modelRequests()).filter((candidate) => candidate.path.endsWith('/chat/completions')).at(-1)!;
+  assert.ok(JSON.stringify(request.body).includes(`"image_url":{"url":"data:image/png;base64,${png}"}`), `the image went as an image part: ${JSON.stringify(request.body).slice(-600)}`);
+  assert.equal(await frame.locator('.composer-image').count(), 0, 'sent with the question, then cleared');
+});
