@@ -3,6 +3,7 @@ import type { AgentStepView, ChatMessageView, Citation, SourceRef } from '../cha
 import { OpenCodeBlock, type CodeAction, codeActionAt, fillMarkdown } from './codeBlocks.ts';
 import { formatCost, formatTokens } from './composerText.ts';
 import { element } from './dom.ts';
+import { sourceLink } from './sourceLinks.ts';
 import { stepCards } from './stepCards.ts';
 import { StreamingSplit } from './streamingSplit.ts';
 
@@ -203,13 +204,7 @@ function sourcesElement(sources: readonly SourceRef[]): HTMLElement {
   const list = element('ul');
   for (const source of sources) {
     const item = element('li');
-    const text = source.startLine === source.endLine ? `${source.path}:${source.startLine}` : `${source.path}:${source.startLine}-${source.endLine}`;
-    const link = element('a', text, 'citation');
-    link.href = '#';
-    link.dataset.path = source.path;
-    link.dataset.line = String(source.startLine);
-    link.dataset.endLine = String(source.endLine);
-    item.append(link);
+    item.append(sourceLink(source));
     if (source.symbol) item.append(element('span', ` ${source.symbol}`, 'muted'));
     list.append(item);
   }

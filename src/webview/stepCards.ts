@@ -2,6 +2,7 @@
 // what it returned and the files and lines it carried (links open them).
 import type { AgentCallView, AgentStepView, SourceRef } from '../chat/protocol.ts';
 import { element } from './dom.ts';
+import { sourceLink } from './sourceLinks.ts';
 
 const toolLabels: Readonly<Record<string, string>> = {
   search_codebase: 'Searched',
@@ -62,12 +63,6 @@ function resultLine(call: AgentCallView): string {
 
 function sourceItem(source: SourceRef): HTMLElement {
   const item = element('li');
-  const text = source.startLine === source.endLine ? `${source.path}:${source.startLine}` : `${source.path}:${source.startLine}-${source.endLine}`;
-  const link = element('a', text, 'citation');
-  link.href = '#';
-  link.dataset.path = source.path;
-  link.dataset.line = String(source.startLine);
-  link.dataset.endLine = String(source.endLine);
-  item.append(link);
+  item.append(sourceLink(source));
   return item;
 }
