@@ -96,6 +96,10 @@ export class Composer {
   restore(question: Question): void {
     if (this.input.value.trim() === '') this.input.value = question.text;
     this.selectionBox.checked = question.includeSelection;
+    if (this.images.length === 0 && question.images && question.images.length > 0) {
+      this.images = [...question.images];
+      this.renderImages();
+    }
   }
 
   /** The host's answer to a file query; ignored unless it answers the latest one. */
