@@ -24,8 +24,9 @@ export interface TestPostgres {
 
 export const testPassword = 'sekret-pw-42';
 
-export async function startTestPostgres(): Promise<TestPostgres> {
-  const db = await PGlite.create({ extensions: { vector } });
+/** `withVector: false` serves a Postgres without pgvector, as a server that lacks it. */
+export async function startTestPostgres(options: { readonly withVector?: boolean } = {}): Promise<TestPostgres> {
+  const db = await PGlite.create(options.withVector === false ? {} : { extensions: { vector } });
   const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 100 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');

@@ -68,12 +68,18 @@ export class SharedIndex {
   /** Runs `work` on one pooled connection; driver errors come out explained. */
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient | undefined;
+    // A connection lost between two statements of `work` emits 'error' on the client; the next
+    // statement fails with it anyway, so the event itself is only kept from crashing the process.
+    const ignore = () => undefined;
     try {
       client = await this.pool.connect();
+      client.on('error', ignore);
       const result = await work(client);
+      client.off('error', ignore);
       client.release();
       return result;
     } catch (error) {
+      client?.off('error', ignore);
       // A connection that failed mid-query is destroyed, not reused: the next query opens a new one.
       client?.release(error instanceof Error ? error : true);
       throw explainPostgresError(error, this.url);
