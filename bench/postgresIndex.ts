@@ -76,7 +76,7 @@ export async function postgresBench(chunks: number): Promise<void> {
 
     // Recall of the HNSW index: its top 10 against the exact top 10 (index scans off), over all chunks.
     const dimensions = embedder.dimensions;
-    for (const efSearch of [40, 100]) {
+    for (const efSearch of [40, 100, 200, 400]) {
       let found = 0;
       let asked = 0;
       const hnswTimes: number[] = [];

@@ -85,7 +85,10 @@ export async function migrate(client: PoolClient, target = schemaVersion): Promi
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLock]);
-    await client.query('CREATE TABLE IF NOT EXISTS gw_schema (version integer NOT NULL)');
+    // Looked up first: CREATE ... IF NOT EXISTS still needs the right to create, which a user
+    // that only reads and writes an existing index lacks.
+    const exists = await client.query<{ present: boolean }>("SELECT to_regclass('gw_schema') IS NOT NULL AS present");
+    if (!exists.rows[0].present) await client.query('CREATE TABLE gw_schema (version integer NOT NULL)');
     const found = await client.query<{ version: number }>('SELECT version FROM gw_schema');
     const before = found.rows[0]?.version ?? 0;
     if (before > schemaVersion) {
@@ -96,7 +99,7 @@ export async function migrate(client: PoolClient, target = schemaVersion): Promi
       for (const statement of migration.statements) await client.query(statement);
     }
     if (found.rows.length === 0) await client.query('INSERT INTO gw_schema (version) VALUES ($1)', [Math.max(before, target)]);
-    else await client.query('UPDATE gw_schema SET version = $1', [Math.max(before, target)]);
+    else if (target > before) await client.query('UPDATE gw_schema SET version = $1', [target]);
     await client.query('COMMIT');
     return before;
   } catch (error) {
@@ -108,12 +111,15 @@ export async function migrate(client: PoolClient, target = schemaVersion): Promi
 /** The HNSW index over one dimension's vectors (a vector column without a fixed size cannot hold one). */
 export async function ensureVectorIndex(client: PoolClient, dimensions: number): Promise<void> {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) throw new Error(`pgvector's HNSW index takes 1 to 2000 dimensions, not ${dimensions}.`);
+  const name = `gw_chunks_hnsw_${dimensions}`;
+  // Looked up first, for a user that may use the index but not create one.
+  if ((await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'i'", [name])).rows.length > 0) return;
   await client.query('BEGIN');
   try {
     // Two writers creating it at once would collide on the catalog: the lock makes the second wait.
     await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLock]);
     await client.query(
-      `CREATE INDEX IF NOT EXISTS gw_chunks_hnsw_${dimensions} ON gw_chunks USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE dimensions = ${dimensions}`,
+      `CREATE INDEX IF NOT EXISTS ${name} ON gw_chunks USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE dimensions = ${dimensions}`,
     );
     await client.query('COMMIT');
   } catch (error) {

@@ -124,7 +124,8 @@ export class SharedIndexSearch implements IndexQueries {
   private vectorCandidates(vector: Float32Array, candidates: number): Promise<DocumentRow[]> {
     const dimensions = this.index.dimensions;
     return this.index.transaction(async (client) => {
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(100, candidates * 2))}`);
+      // A wider beam than the candidates asked for: near-duplicate code makes the graph's neighbourhoods dense.
+      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(200, candidates * 4))}`);
       // Filtered rows may be few among the graph's nearest: pgvector 0.8 keeps scanning until enough are found.
       if (this.index.iterativeScan) await client.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
       const result = await client.query<DocumentRow>(
@@ -161,7 +162,8 @@ export class SharedIndexSearch implements IndexQueries {
            WHERE f.repository_id = $1 AND f.commit = $2 AND d.terms @@ $5::tsquery AND NOT (f.path = ANY($6::text[]))),
          tf AS (
            SELECT m.id, m.path, m.doc_length, m.file_length, u.lexeme AS term, cardinality(u.positions)::float8 AS tf
-           FROM matched m, unnest(m.terms) u WHERE u.lexeme = ANY($3::text[])),
+           -- Only the query's lexemes are unnested: marked with weight A, then filtered to it.
+           FROM matched m, unnest(ts_filter(setweight(m.terms, 'A', $3::text[]), '{a}')) u),
          df AS (SELECT term, count(*)::float8 AS df FROM tf GROUP BY term),
          chunk_scores AS (
            SELECT tf.id, sum(ln(1 + ($7 - df.df + 0.5) / (df.df + 0.5)) * tf.tf * ${k1 + 1} / (tf.tf + ${k1} * (${1 - b} + ${b} * tf.doc_length / $8))) AS score
