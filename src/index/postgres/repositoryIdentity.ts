@@ -6,7 +6,7 @@ const run = promisify(execFile);
 
 /** Which repository and commit a shared index view belongs to. */
 export interface RepositoryAt {
-  /** The normalized git remote (`github.com/owner/name`), or `path:` and the folder when it has none. */
+  /** The normalized git remote (`github.com/owner/name`, `:sub/folder` added for a folder inside it), or `path:` and the folder when it has none. */
   readonly identity: string;
   /** The commit checked out, or `working-tree` outside git. */
   readonly commit: string;
@@ -57,13 +57,28 @@ export async function repositoryAt(root: string): Promise<RepositoryAt> {
   const url = remote !== undefined ? (await git(root, ['remote', 'get-url', remote]))?.trim() : undefined;
   const commit = (await git(root, ['rev-parse', 'HEAD']))?.trim();
   const status = commit ? await git(root, ['status', '--porcelain', '-z', '--untracked-files=all']) : undefined;
-  const dirtyPaths = (status ?? '')
-    .split('\0')
-    .filter((entry) => entry.length > 3)
-    .map((entry) => entry.slice(3));
+  // A folder inside the repository is a repository of its own to the index (its paths are
+  // relative to it): named by the remote and the folder, its changes cut to the folder.
+  const prefix = commit ? ((await git(root, ['rev-parse', '--show-prefix']))?.trim() ?? '') : '';
+  const dirtyPaths = changedPaths(status ?? '')
+    .filter((path) => path.startsWith(prefix))
+    .map((path) => path.slice(prefix.length));
   return {
-    identity: url ? normalizeRemote(url) : `path:${resolve(root)}`,
+    identity: url ? `${normalizeRemote(url)}${prefix ? `:${prefix.replace(/\/+$/, '')}` : ''}` : `path:${resolve(root)}`,
     commit: commit || 'working-tree',
     dirtyPaths,
   };
+}
+
+/** Paths from `git status --porcelain -z`: a rename or copy names its source in the next entry, which changed too. */
+function changedPaths(status: string): string[] {
+  const entries = status.split('\0');
+  const paths: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry.length <= 3) continue;
+    paths.push(entry.slice(3));
+    if (/^[RC]|^.[RC]/.test(entry)) paths.push(entries[++i]);
+  }
+  return paths.filter((path) => path !== undefined && path !== '');
 }

@@ -199,3 +199,18 @@ test('the repository of a folder outside git is its path, at the working tree', 
   assert.equal(at.identity, `path:${root}`);
   assert.equal(at.commit, 'working-tree');
 });
+
+test('a folder inside a repository is its own repository to the index, its changes counted in it alone', async (t) => {
+  const root = checkout(t, { 'app/src/a.ts': 'export const a = 1;\n', 'lib/b.ts': 'export const b = 1;\n', 'app/c.ts': 'c' });
+  git(root, 'init', '-q');
+  git(root, 'remote', 'add', 'origin', 'https://example.com/team/mono.git');
+  git(root, 'add', '.');
+  git(root, 'commit', '-qm', 'first');
+  writeFileSync(join(root, 'app', 'src', 'a.ts'), 'export const a = 2;\n');
+  writeFileSync(join(root, 'lib', 'b.ts'), 'export const b = 2;\n');
+  git(root, 'mv', 'app/c.ts', 'app/d.ts');
+  const at = await repositoryAt(join(root, 'app'));
+  assert.equal(at.identity, 'example.com/team/mono:app');
+  assert.deepEqual([...at.dirtyPaths].sort(), ['c.ts', 'd.ts', 'src/a.ts']);
+  assert.equal((await repositoryAt(root)).identity, 'example.com/team/mono');
+});
