@@ -182,7 +182,8 @@ async function searchShared(url: string, root: string, query: string, values: Sh
     const checkout = { root, rootId: basename(root) || 'root', identity: at.identity, commit: at.commit };
     let search = await searchCheckout(shared, embedder, checkout);
     if (!search) {
-      const [latest] = await shared.commits(await shared.repositoryId(at.identity));
+      const repositoryId = await shared.findRepositoryId(at.identity);
+      const [latest] = repositoryId !== undefined ? await shared.commits(repositoryId) : [];
       if (!latest) {
         err(`The shared index holds nothing for ${at.identity}: run groundwork index --root ${root} --postgres URL first.\n`);
         return 1;

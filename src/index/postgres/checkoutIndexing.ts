@@ -55,7 +55,9 @@ export async function indexCheckout(index: SharedIndex, embedder: CachingEmbedde
  * hold the repository at that commit.
  */
 export async function searchCheckout(index: SharedIndex, embedder: CachingEmbedder, checkout: Checkout, excludePaths: Iterable<string> = []): Promise<SharedIndexSearch | undefined> {
-  const view = { repositoryId: await index.repositoryId(checkout.identity), commit: checkout.commit };
+  const repositoryId = await index.findRepositoryId(checkout.identity);
+  if (repositoryId === undefined) return undefined;
+  const view = { repositoryId, commit: checkout.commit };
   if (!(await index.totals(view))) return undefined;
   return new SharedIndexSearch(index, view, {
     root: checkout.rootId,

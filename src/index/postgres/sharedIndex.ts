@@ -112,6 +112,14 @@ export class SharedIndex {
     });
   }
 
+  /** The repository's id if the index has ever held it; reads only (a search writes nothing). */
+  findRepositoryId(identity: string): Promise<number | undefined> {
+    return this.withClient(async (client) => {
+      const result = await client.query<{ id: number }>('SELECT id FROM gw_repositories WHERE identity = $1', [identity]);
+      return result.rows[0]?.id;
+    });
+  }
+
   /** The view's totals, or undefined when this commit was never completely indexed with this embedder. */
   totals(view: SharedView): Promise<ViewTotals | undefined> {
     return this.withClient(async (client) => {

@@ -96,6 +96,19 @@ test('groundwork index --postgres fills the team index at the commit checked out
   assert.equal(lines.stdout.trim(), '');
 });
 
+test('searching a repository the team index never held writes nothing to the server', async (t) => {
+  const root = checkout(t, { 'a.ts': 'export const a = 1;\n' });
+  const pool = new pg.Pool({ connectionString: server.url });
+  t.after(() => pool.end());
+  await SharedIndex.open(server.url, { embedderId: embedder.id, dimensions: embedder.dimensions }).then((shared) => shared.close());
+  const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM gw_repositories')).rows[0].n);
+  const before = await count();
+  const run = await runCli(['search', '--root', root, '--postgres', server.url, 'anything']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /holds nothing for path:/);
+  assert.equal(await count(), before);
+});
+
 test('a schema from an older version is migrated, its rows kept', async () => {
   const local = await startTestPostgres();
   try {
