@@ -74,34 +74,42 @@ export async function postgresBench(chunks: number): Promise<void> {
     const line = (kind: keyof typeof times) => `${kind} p50 ${ms(percentile(times[kind], 50))} p99 ${ms(percentile(times[kind], 99))}`;
     console.log(`  queries (top 10): ${line('hybrid')}; ${line('vector')}; ${line('keyword')}`);
 
-    // Recall of the HNSW index: its top 10 against the exact top 10 (index scans off), over all chunks.
+    // Recall of the HNSW index: its top 10 against the exact top 10 (index scans off), over all
+    // chunks. Synthetic code repeats itself, so many chunks tie at one distance: "within ties"
+    // counts a returned chunk as right when it is no farther than the exact tenth.
     const dimensions = embedder.dimensions;
+    const sql = `SELECT hash, embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) AS distance FROM gw_chunks WHERE embedder = $2 AND dimensions = ${dimensions} ORDER BY embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) LIMIT 10`;
     for (const efSearch of [40, 100, 200, 400]) {
-      let found = 0;
+      let strict = 0;
+      let withinTies = 0;
       let asked = 0;
       const hnswTimes: number[] = [];
       let usesIndex = false;
       for (let q = 0; q < 50; q++) {
         const vector = vectorLiteral(await embedder.embedQuery(`${vocabulary[(q * 53) % 5000]} ${vocabulary[(q * 17) % 800]}`, signal));
-        const sql = `SELECT hash FROM gw_chunks WHERE embedder = $2 AND dimensions = ${dimensions} ORDER BY embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) LIMIT 10`;
         const [approximate, exact] = await shared.withClient(async (client) => {
           await client.query('BEGIN');
           await client.query(`SET LOCAL hnsw.ef_search = ${efSearch}`);
           if (q === 0) usesIndex = JSON.stringify((await client.query(`EXPLAIN ${sql}`, [vector, embedder.id])).rows).includes('gw_chunks_hnsw');
           const t0 = performance.now();
-          const hnsw = (await client.query<{ hash: string }>(sql, [vector, embedder.id])).rows.map((row) => row.hash);
+          const hnsw = (await client.query<{ hash: string; distance: number }>(sql, [vector, embedder.id])).rows;
           hnswTimes.push(performance.now() - t0);
           await client.query('SET LOCAL enable_indexscan = off');
           await client.query('SET LOCAL enable_bitmapscan = off');
-          const all = (await client.query<{ hash: string }>(sql, [vector, embedder.id])).rows.map((row) => row.hash);
+          const all = (await client.query<{ hash: string; distance: number }>(sql, [vector, embedder.id])).rows;
           await client.query('COMMIT');
           return [hnsw, all];
         });
-        const truth = new Set(exact);
-        found += approximate.filter((hash) => truth.has(hash)).length;
+        const truth = new Set(exact.map((row) => row.hash));
+        const tenth = exact.at(-1)?.distance ?? 0;
+        strict += approximate.filter((row) => truth.has(row.hash)).length;
+        withinTies += approximate.filter((row) => truth.has(row.hash) || row.distance <= tenth + 1e-6).length;
         asked += exact.length;
       }
-      console.log(`  HNSW recall@10 vs exact (ef_search ${efSearch}${usesIndex ? '' : ', planner did NOT use the index'}): ${(found / asked).toFixed(3)}; nearest-10 query p50 ${ms(percentile(hnswTimes, 50))}`);
+      console.log(
+        `  HNSW recall@10 vs exact, ef_search ${efSearch}${usesIndex ? '' : ' (planner did NOT use the index)'}: ${(strict / asked).toFixed(3)}, ` +
+          `${(withinTies / asked).toFixed(3)} within ties; nearest-10 query p50 ${ms(percentile(hnswTimes, 50))}`,
+      );
     }
     console.log(`  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (the database too, when it is PGlite)`);
   } finally {

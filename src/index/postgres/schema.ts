@@ -119,7 +119,7 @@ export async function ensureVectorIndex(client: PoolClient, dimensions: number):
     // Two writers creating it at once would collide on the catalog: the lock makes the second wait.
     await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLock]);
     await client.query(
-      `CREATE INDEX IF NOT EXISTS ${name} ON gw_chunks USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE dimensions = ${dimensions}`,
+      `CREATE INDEX IF NOT EXISTS ${name} ON gw_chunks USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WITH (m = 16, ef_construction = 128) WHERE dimensions = ${dimensions}`,
     );
     await client.query('COMMIT');
   } catch (error) {

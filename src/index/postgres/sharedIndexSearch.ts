@@ -120,26 +120,43 @@ export class SharedIndexSearch implements IndexQueries {
     return { ranking, paths };
   }
 
-  /** The nearest chunks by cosine through the HNSW index, documents of this view only. */
+  /**
+   * The nearest chunks by cosine, documents of this view only. First the HNSW index's nearest
+   * chunks over every view (a pool a few times the candidates), then their documents in this view;
+   * when the pool holds too few of this view's (a database of many repositories), the filtered
+   * query, which the planner may answer exactly.
+   */
   private vectorCandidates(vector: Float32Array, candidates: number): Promise<DocumentRow[]> {
     const dimensions = this.index.dimensions;
+    const pool = Math.min(1000, candidates * 4);
+    const distance = `c.embedding::vector(${dimensions}) <=> $1::vector(${dimensions})`;
+    const inView = `JOIN gw_commit_files f ON f.repository_id = d.repository_id AND f.path = d.path AND f.file_hash = d.file_hash
+         WHERE f.repository_id = $3 AND f.commit = $4 AND NOT (f.path = ANY($5::text[]))`;
+    const parameters = [vectorLiteral(vector), this.index.embedderId, this.view.repositoryId, this.view.commit, this.excluded, candidates];
     return this.index.transaction(async (client) => {
-      // A wider beam than the candidates asked for: near-duplicate code makes the graph's neighbourhoods dense.
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(200, candidates * 4))}`);
+      // The beam is at least the pool: HNSW returns no more rows than it keeps.
+      await client.query(`SET LOCAL hnsw.ef_search = ${Math.max(200, pool)}`);
       // Filtered rows may be few among the graph's nearest: pgvector 0.8 keeps scanning until enough are found.
       if (this.index.iterativeScan) await client.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
-      const result = await client.query<DocumentRow>(
-        `SELECT d.id::text AS id, d.path, d.start_line, d.end_line, d.symbol, d.language,
-           1 - (c.embedding::vector(${dimensions}) <=> $1::vector(${dimensions})) AS score
-         FROM gw_chunks c
-         JOIN gw_documents d ON d.chunk_hash = c.hash
-         JOIN gw_commit_files f ON f.repository_id = d.repository_id AND f.path = d.path AND f.file_hash = d.file_hash
-         WHERE c.embedder = $2 AND c.dimensions = ${dimensions} AND f.repository_id = $3 AND f.commit = $4 AND NOT (f.path = ANY($5::text[]))
-         ORDER BY c.embedding::vector(${dimensions}) <=> $1::vector(${dimensions})
-         LIMIT $6`,
-        [vectorLiteral(vector), this.index.embedderId, this.view.repositoryId, this.view.commit, this.excluded, candidates],
+      const nearest = await client.query<DocumentRow>(
+        `WITH nearest AS MATERIALIZED (
+           SELECT c.hash, ${distance} AS distance FROM gw_chunks c
+           WHERE c.embedder = $2 AND c.dimensions = ${dimensions} ORDER BY ${distance} LIMIT ${pool})
+         SELECT d.id::text AS id, d.path, d.start_line, d.end_line, d.symbol, d.language, 1 - n.distance AS score
+         FROM nearest n JOIN gw_documents d ON d.chunk_hash = n.hash
+         ${inView}
+         ORDER BY n.distance, d.id LIMIT $6`,
+        parameters,
       );
-      return result.rows;
+      if (nearest.rows.length >= candidates) return nearest.rows;
+      const filtered = await client.query<DocumentRow>(
+        `SELECT d.id::text AS id, d.path, d.start_line, d.end_line, d.symbol, d.language, 1 - (${distance}) AS score
+         FROM gw_chunks c JOIN gw_documents d ON d.chunk_hash = c.hash
+         ${inView} AND c.embedder = $2 AND c.dimensions = ${dimensions}
+         ORDER BY ${distance}, d.id LIMIT $6`,
+        parameters,
+      );
+      return filtered.rows;
     });
   }
 
