@@ -79,7 +79,7 @@ export async function postgresBench(chunks: number): Promise<void> {
     // counts a returned chunk as right when it is no farther than the exact tenth.
     const dimensions = embedder.dimensions;
     const sql = `SELECT hash, embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) AS distance FROM gw_chunks WHERE embedder = $2 AND dimensions = ${dimensions} ORDER BY embedding::vector(${dimensions}) <=> $1::vector(${dimensions}) LIMIT 10`;
-    for (const efSearch of [40, 100, 200, 400]) {
+    for (const efSearch of [40, 200, 1000]) {
       let strict = 0;
       let withinTies = 0;
       let asked = 0;

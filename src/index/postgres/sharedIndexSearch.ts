@@ -134,8 +134,10 @@ export class SharedIndexSearch implements IndexQueries {
          WHERE f.repository_id = $3 AND f.commit = $4 AND NOT (f.path = ANY($5::text[]))`;
     const parameters = [vectorLiteral(vector), this.index.embedderId, this.view.repositoryId, this.view.commit, this.excluded, candidates];
     return this.index.transaction(async (client) => {
-      // The beam is at least the pool: HNSW returns no more rows than it keeps.
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.max(200, pool)}`);
+      // pgvector's widest beam: code embeddings crowd together, and at a hundred thousand chunks a
+      // narrower one misses many true neighbours (bench:index -- --postgres), while the graph walk
+      // stays a small part of a hybrid query.
+      await client.query('SET LOCAL hnsw.ef_search = 1000');
       // Filtered rows may be few among the graph's nearest: pgvector 0.8 keeps scanning until enough are found.
       if (this.index.iterativeScan) await client.query('SET LOCAL hnsw.iterative_scan = relaxed_order');
       const nearest = await client.query<DocumentRow>(
