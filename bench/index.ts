@@ -5,6 +5,7 @@
  *   node bench/index.ts --real           full build on real code under node_modules (read in place)
  *   node bench/index.ts --synthetic 100000 [vectra|binary]   one synthetic size and store (cold load, queries, single-file update)
  *   node bench/index.ts --worker [large] main-thread event-loop delay while the worker builds (large: 37 packages, over 10,000 files)
+ *   node bench/index.ts --postgres [chunks…]   the team index on Postgres (bench/postgresIndex.ts), default 10000 and 100000
  *
  * Each size runs in its own child process so peak RSS is that run's alone.
  */
@@ -18,6 +19,7 @@ import { snapshotFileName } from '../src/index/indexSnapshot.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
 import { shardOf, type StoredFile, type StoreKind, termCountsOf } from '../src/index/chunkStore.ts';
 import { openChunkStore } from '../src/index/openChunkStore.ts';
+import { postgresBench } from './postgresIndex.ts';
 import { IndexWorkerClient } from '../src/index/worker/indexWorkerClient.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
 
@@ -225,7 +227,14 @@ async function workerDelay(roots = realRoots): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--load') await coldLoad(args[1]);
+if (args[0] === '--postgres') {
+  const sizes = args.slice(1).map(Number);
+  for (const size of sizes.length > 0 ? sizes : [10_000, 100_000]) {
+    const child = spawnSync(process.execPath, [import.meta.filename, '--postgres-size', String(size)], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) console.log(`postgres at ${size} chunks: the run failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''})`);
+  }
+} else if (args[0] === '--postgres-size') await postgresBench(Number(args[1]));
+else if (args[0] === '--load') await coldLoad(args[1]);
 else if (args[0] === '--synthetic') await synthetic(Number(args[1]), (args[2] ?? 'binary') as StoreKind);
 else if (args[0] === '--synthetic-load') await syntheticLoad(args[1], Number(args[2]), args[3] as 'shards' | 'snapshot');
 else if (args[0] === '--real') await realBuild((args[1] ?? 'binary') as StoreKind);

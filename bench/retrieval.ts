@@ -2,6 +2,8 @@
  * Retrieval quality at file level; prints numbers, asserts nothing.
  *
  *   node bench/retrieval.ts --dataset F.jsonl [--dataset G.jsonl …] [--coarse]   (--coarse: the two-pass vector search at any size)
+ *   node bench/retrieval.ts --postgres --dataset F.jsonl   also through the team index on Postgres (pg-* modes):
+ *     GROUNDWORK_POSTGRES_URL's server, or PGlite with pgvector in this process
  *   node bench/retrieval.ts --make-eslint-dataset OUT.jsonl
  *
  * Each dataset row is {"root": DIR, "query": TEXT, "gold_files": [root-relative paths]}; a relative
@@ -25,11 +27,16 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { releaseRoot, strippedRoot } from './npmRelease.ts';
+import { CachingEmbedder } from '../src/index/embedder.ts';
 import { LocalEmbedder } from '../src/index/localEmbedder.ts';
+import { indexCheckout, searchCheckout } from '../src/index/postgres/checkoutIndexing.ts';
+import { SharedIndex } from '../src/index/postgres/sharedIndex.ts';
+import type { SharedIndexSearch } from '../src/index/postgres/sharedIndexSearch.ts';
 import type { Retriever } from '../src/index/rankFusion.ts';
 import { WorkspaceIndex } from '../src/index/workspaceIndex.ts';
 import { type Scores, scoreRanking } from './retrievalScores.ts';
 import { WholeFileBm25 } from './wholeFileBm25.ts';
+import { startTestPostgres } from '../test/support/pgliteServer.ts';
 
 interface Row {
   readonly root: string;
@@ -60,7 +67,27 @@ interface Totals {
 const modes: Record<string, readonly Retriever[]> = { hybrid: ['vector', 'keyword'], vector: ['vector'], keyword: ['keyword'] };
 
 
-async function evaluate(datasetPath: string, coarse: boolean, keptStores: string | undefined): Promise<void> {
+/** The shared index the pg-* modes search, when --postgres is given. */
+interface PostgresModes {
+  readonly shared: SharedIndex;
+  readonly embedder: CachingEmbedder;
+}
+
+async function openPostgres(): Promise<{ modes: PostgresModes; close: () => Promise<void> }> {
+  const url = process.env.GROUNDWORK_POSTGRES_URL;
+  const server = url ? undefined : await startTestPostgres();
+  const embedder = new CachingEmbedder(new LocalEmbedder());
+  const shared = await SharedIndex.open(url ?? server!.url, { embedderId: embedder.id, dimensions: embedder.dimensions });
+  return {
+    modes: { shared, embedder },
+    async close() {
+      await shared.close();
+      await server?.stop();
+    },
+  };
+}
+
+async function evaluate(datasetPath: string, coarse: boolean, keptStores: string | undefined, postgres: PostgresModes | undefined): Promise<void> {
   const rows = readFileSync(datasetPath, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -93,9 +120,18 @@ async function evaluate(datasetPath: string, coarse: boolean, keptStores: string
       const index = await WorkspaceIndex.open({ storeDirectory: join(storeBase, createHash('sha256').update(root).digest('hex').slice(0, 16)), roots: [{ id: 'root', path: root }], embedder: new LocalEmbedder(), ...(coarse ? { vectorSearch: { coarseFrom: 1 } } : {}) });
       await index.refresh();
       const baseline = await WholeFileBm25.over(root);
+      let shared: SharedIndexSearch | undefined;
+      if (postgres) {
+        const checkout = { root, rootId: 'root', identity: `bench:${root}`, commit: 'bench' };
+        await indexCheckout(postgres.shared, postgres.embedder, checkout, {}, new AbortController().signal);
+        shared = await searchCheckout(postgres.shared, postgres.embedder, checkout);
+      }
       for (const row of group) {
         const rankings: [string, string[]][] = [];
         for (const [mode, retrievers] of Object.entries(modes)) rankings.push([mode, (await index.searchFiles(row.query, { top: 10, retrievers })).map((hit) => hit.path)]);
+        if (shared) {
+          for (const [mode, retrievers] of Object.entries(modes)) rankings.push([`pg-${mode}`, (await shared.searchFiles(row.query, { top: 10, retrievers }, new AbortController().signal)).map((hit) => hit.path)]);
+        }
         rankings.push(['bm25-file', baseline.search(row.query, 10)]);
         for (const [mode, files] of rankings) {
           const scores = scoreRanking(files, row.gold_files);
@@ -146,9 +182,16 @@ function makeEslintDataset(out: string): void {
   console.log(`wrote ${rows.length} rows to ${out}`);
 }
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', multiple: true }, coarse: { type: 'boolean', default: false }, 'keep-stores': { type: 'string' }, 'make-eslint-dataset': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { dataset: { type: 'string', multiple: true }, coarse: { type: 'boolean', default: false }, 'keep-stores': { type: 'string' }, 'make-eslint-dataset': { type: 'string' }, postgres: { type: 'boolean', default: false } },
+});
 if (values['make-eslint-dataset']) makeEslintDataset(values['make-eslint-dataset']);
 else if (values.dataset) {
-  for (const dataset of values.dataset) await evaluate(dataset, values.coarse, values['keep-stores']);
+  const postgres = values.postgres ? await openPostgres() : undefined;
+  try {
+    for (const dataset of values.dataset) await evaluate(dataset, values.coarse, values['keep-stores'], postgres?.modes);
+  } finally {
+    await postgres?.close();
+  }
 }
 else console.error('Usage: node bench/retrieval.ts --dataset F.jsonl | --make-eslint-dataset OUT.jsonl');

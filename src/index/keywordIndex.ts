@@ -1,5 +1,6 @@
 import { yieldToEventLoop } from '../common/async.ts';
 import type { TermCounts } from './chunkStore.ts';
+import { codeTermCounts } from './codeTokens.ts';
 
 export interface KeywordHit {
   readonly id: number;
@@ -23,6 +24,31 @@ const b = 0.75;
 const metaBoost = 2;
 /** Cap on one term's count in one chunk, so a generated table cannot dominate. */
 const maxTermCount = 50;
+
+/** BM25's constants, shared with the SQL of the shared index (postgres/sharedIndexSearch.ts). */
+export const bm25 = { k1, b } as const;
+
+/**
+ * A chunk's meta terms: its file's path terms with its symbol's added. `pathTerms` is shared by
+ * the chunks of a file without a symbol (the index caches by identity).
+ */
+export function metaTermCounts(pathTerms: ReadonlyMap<string, number>, symbol: string | undefined): ReadonlyMap<string, number> {
+  if (symbol === undefined) return pathTerms;
+  const meta = new Map(pathTerms);
+  for (const [term, count] of codeTermCounts(symbol)) meta.set(term, (meta.get(term) ?? 0) + count);
+  return meta;
+}
+
+/**
+ * A document's term counts as `add` counts them: code counts capped, meta counts capped and
+ * boosted, added where a term is in both. For a store that scores BM25 itself.
+ */
+export function documentTermCounts(code: ReadonlyMap<string, number>, meta: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [term, count] of code) out.set(term, Math.min(count, maxTermCount));
+  for (const [term, count] of meta) out.set(term, (out.get(term) ?? 0) + Math.min(count, maxTermCount) * metaBoost);
+  return out;
+}
 
 /**
  * BM25 over code tokens, in typed arrays. Documents arrive already tokenized and counted, with a

@@ -2,11 +2,11 @@ import { yieldToEventLoop } from '../common/async.ts';
 import type { StoredFile } from './chunkStore.ts';
 import { codeTermCounts, queryTerms } from './codeTokens.ts';
 import type { EmbedSource } from './embedder.ts';
-import { type RankedFile, rankFiles } from './fileRanking.ts';
+import { chunksInFileOrder, fileHitsOf, type HybridRanking, rankHybrid } from './hybridRanking.ts';
 import type { IndexSnapshot } from './indexSnapshot.ts';
-import { KeywordIndex } from './keywordIndex.ts';
+import { KeywordIndex, metaTermCounts } from './keywordIndex.ts';
 import { analyzeQuery } from './queryAnalysis.ts';
-import { fileScores, reciprocalRankFusion, type Retriever, type ScoredList } from './rankFusion.ts';
+import type { ScoredList } from './rankFusion.ts';
 import { type FileHit, fileKeyOf, type IndexedFile, type SearchBackend, type SearchHit, type SearchOptions } from './searchBackend.ts';
 import { VectorMatrix, type VectorMatrixOptions } from './vectorMatrix.ts';
 
@@ -98,50 +98,20 @@ export class LocalSearchBackend implements SearchBackend {
     return slot !== undefined ? this.vectors.get(slot) : undefined;
   }
 
-  /**
-   * The best chunks for a query, for chat's context and completion: vector and BM25 chunks fused
-   * by reciprocal rank, then taken in the file ranking's order (searchFiles), each file's best
-   * chunk first, then each file's second, so a changelog's many matching passages do not crowd
-   * out the source. Overlapping windows of one file are one place to the reader: the better kept.
-   */
+  /** The best chunks for a query, for chat's context and completion (hybridRanking.chunksInFileOrder). */
   async search(query: string, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]> {
     const top = options.top ?? 10;
-    const { ranked, chunksOf } = await this.rankedFiles(query, Math.max(50, top * 5), options, signal);
-    const perFile = ranked.map((file) => chunksOf.get(file.id) ?? []).filter((chunks) => chunks.length > 0);
-    const out: SearchHit[] = [];
-    for (let round = 0; out.length < top && perFile.some((chunks) => chunks.length > round); round++) {
-      for (const chunks of perFile) {
-        const hit = chunks[round];
-        if (!hit || out.some((o) => o.root === hit.root && o.path === hit.path && o.startLine <= hit.endLine && hit.startLine <= o.endLine)) continue;
-        out.push(hit);
-        if (out.length >= top) break;
-      }
-    }
-    return out;
+    const { ranking } = await this.rankedFiles(query, Math.max(50, top * 5), options, signal);
+    return chunksInFileOrder(ranking, top);
   }
 
-  /**
-   * The best files for a query, ranked by fileRanking.ts: each retriever's chunk scores summed
-   * per file (decaying weights), whole-file BM25 from the same postings, fused by score, then
-   * weighed by what each file is (source, docs, tests…) to what the query asks.
-   */
+  /** The best files for a query, ranked by fileRanking.ts through hybridRanking.ts. */
   async searchFiles(query: string, options: SearchOptions, signal: AbortSignal): Promise<FileHit[]> {
     const top = options.top ?? 10;
-    const { ranked, keys, chunksOf } = await this.rankedFiles(query, Math.max(100, top * 10), options, signal);
-    return ranked.slice(0, top).map((entry) => {
-      const file = this.catalog.get(keys[entry.id])!;
-      const chunks = chunksOf.get(entry.id) ?? [];
-      const retrievers = new Set<Retriever>(chunks.flatMap((chunk) => chunk.retrievers));
-      if (entry.signals.includes('whole-file')) retrievers.add('keyword');
-      return {
-        root: file.root,
-        path: file.path,
-        absolutePath: this.options.absolutePath(file.root, file.path),
-        score: entry.score,
-        retrievers: [...retrievers],
-        signals: entry.signals,
-        chunks: chunks.slice(0, 3),
-      };
+    const { ranking, keys } = await this.rankedFiles(query, Math.max(100, top * 10), options, signal);
+    return fileHitsOf(ranking, top, (id) => {
+      const file = this.catalog.get(keys[id])!;
+      return { root: file.root, path: file.path, absolutePath: this.options.absolutePath(file.root, file.path) };
     });
   }
 
@@ -166,26 +136,43 @@ export class LocalSearchBackend implements SearchBackend {
     }
     return performance.now() - started;
   }
-  /** Files ranked by fileRanking.ts, numbered by `keys`, with each file's fused chunk hits. */
-  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranked: RankedFile[]; keys: readonly string[]; chunksOf: Map<number, SearchHit[]> }> {
+  /** Files ranked by hybridRanking.ts, numbered by `keys`. */
+  private async rankedFiles(query: string, candidates: number, options: SearchOptions, signal: AbortSignal): Promise<{ ranking: HybridRanking; keys: readonly string[] }> {
     const analysis = analyzeQuery(query);
-    const lists: ScoredList[] = [];
-    const fused = await this.fusedHits(analysis.text, candidates, options, signal, lists);
-    const { keys, numbers, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
-    const fileOf = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
-    const chunksOf = new Map<number, SearchHit[]>();
-    for (const hit of fused) {
-      const number = numbers.get(fileKeyOf(hit.root, hit.path));
-      if (number !== undefined) chunksOf.set(number, [...(chunksOf.get(number) ?? []), hit]);
-    }
-    const perFile = (retriever: Retriever) => {
-      const list = lists.find((l) => l.retriever === retriever);
-      return list ? fileScores(list.items, fileOf) : undefined;
-    };
     const use = new Set(options.retrievers ?? ['vector', 'keyword']);
+    const lists: ScoredList[] = [];
+    if (use.has('vector') && this.vectors.size > 0) {
+      const vector = await this.options.embedQuery(analysis.text, signal, options.querySource);
+      lists.push({ retriever: 'vector', items: this.vectors.search(vector, candidates) });
+    }
+    if (use.has('keyword')) lists.push({ retriever: 'keyword', items: this.keywords.search(queryTerms(analysis.text), candidates) });
+    const { keys, groupOf } = options.roots ? this.numberFiles(new Set(options.roots)) : (this.fileGroups ??= this.numberFiles(undefined));
+    const fileOfChunk = (id: number) => (id < groupOf.length && groupOf[id] >= 0 ? groupOf[id] : undefined);
     const wholeFile = use.has('keyword') ? this.keywords.searchGroups(analysis.terms, groupOf, keys.length, candidates, analysis.weights) : undefined;
-    const ranked = rankFiles({ vector: perFile('vector'), keyword: perFile('keyword'), wholeFile }, (id) => this.catalog.get(keys[id])?.path ?? keys[id], analysis);
-    return { ranked, keys, chunksOf };
+    const ranking = rankHybrid(
+      {
+        lists,
+        wholeFile,
+        fileOfChunk,
+        placeOf: (id) => {
+          const meta = this.slots[id];
+          const file = meta && fileOfChunk(id) !== undefined ? this.catalog.get(meta.fileKey) : undefined;
+          if (!meta || !file) return undefined;
+          return {
+            root: file.root,
+            path: file.path,
+            absolutePath: this.options.absolutePath(file.root, file.path),
+            startLine: meta.startLine,
+            endLine: meta.endLine,
+            ...(meta.symbol !== undefined ? { symbol: meta.symbol } : {}),
+            language: meta.language,
+          };
+        },
+        pathOf: (id) => this.catalog.get(keys[id])?.path ?? keys[id],
+      },
+      analysis,
+    );
+    return { ranking, keys };
   }
 
   /**
@@ -211,43 +198,6 @@ export class LocalSearchBackend implements SearchBackend {
     return { keys, numbers, groupOf };
   }
 
-  /** Chunks fused by reciprocal rank; each retriever's own scored list is also pushed to `scored`. */
-  private async fusedHits(query: string, candidates: number, options: SearchOptions, signal: AbortSignal, scored: ScoredList[] = []): Promise<SearchHit[]> {
-    const use = new Set(options.retrievers ?? ['vector', 'keyword']);
-    const lists: { retriever: Retriever; ids: number[] }[] = [];
-    if (use.has('vector') && this.vectors.size > 0) {
-      const vector = await this.options.embedQuery(query, signal, options.querySource);
-      const items = this.vectors.search(vector, candidates);
-      scored.push({ retriever: 'vector', items });
-      lists.push({ retriever: 'vector', ids: items.map((hit) => hit.id) });
-    }
-    if (use.has('keyword')) {
-      const items = this.keywords.search(queryTerms(query), candidates);
-      scored.push({ retriever: 'keyword', items });
-      lists.push({ retriever: 'keyword', ids: items.map((hit) => hit.id) });
-    }
-    const rootFilter = options.roots ? new Set(options.roots) : undefined;
-    const hits: SearchHit[] = [];
-    for (const item of reciprocalRankFusion(lists)) {
-      const meta = this.slots[item.id];
-      const file = meta ? this.catalog.get(meta.fileKey) : undefined;
-      if (!meta || !file || (rootFilter && !rootFilter.has(file.root))) continue;
-      hits.push({
-        root: file.root,
-        path: file.path,
-        absolutePath: this.options.absolutePath(file.root, file.path),
-        startLine: meta.startLine,
-        endLine: meta.endLine,
-        ...(meta.symbol !== undefined ? { symbol: meta.symbol } : {}),
-        language: meta.language,
-        score: item.score,
-        retrievers: item.retrievers,
-      });
-    }
-    return hits;
-  }
-
-
   addFile(file: StoredFile): void {
     const key = fileKeyOf(file.root, file.path);
     const slots: number[] = [];
@@ -256,12 +206,7 @@ export class LocalSearchBackend implements SearchBackend {
     for (const chunk of file.chunks) {
       const slot = this.vectors.add(chunk.v);
       this.slots[slot] = { fileKey: key, startLine: chunk.s, endLine: chunk.e, ...(chunk.y !== undefined ? { symbol: chunk.y } : {}), language: chunk.l, hash: chunk.h };
-      let meta = pathTerms;
-      if (chunk.y !== undefined) {
-        meta = new Map(pathTerms);
-        for (const [term, count] of codeTermCounts(chunk.y)) meta.set(term, (meta.get(term) ?? 0) + count);
-      }
-      this.keywords.add(slot, chunk.t, meta);
+      this.keywords.add(slot, chunk.t, metaTermCounts(pathTerms, chunk.y));
       this.hashToSlot.set(chunk.h, slot);
       slots.push(slot);
     }

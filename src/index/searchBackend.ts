@@ -40,6 +40,17 @@ export interface FileHit {
   readonly chunks: readonly SearchHit[];
 }
 
+/**
+ * The query half of a backend: what chat, refactors and the CLI call. The shared index on Postgres
+ * (postgres/sharedIndexSearch.ts) offers only this; the local backend offers it with the rest.
+ */
+export interface IndexQueries {
+  /** The best chunks for a query, fused across retrievers and taken in the file ranking's order. */
+  search(query: string, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]>;
+  /** The best files for a query, each with its best chunks. */
+  searchFiles(query: string, options: SearchOptions, signal: AbortSignal): Promise<FileHit[]>;
+}
+
 /** A file the backend holds, as the builder needs it to decide what changed. */
 export interface IndexedFile {
   readonly root: string;
@@ -56,14 +67,11 @@ export const fileKeyOf = (root: string, path: string): string => `${root}/${path
 /**
  * The port search goes through: what the index holds in a searchable form, kept in step with the
  * shards by the builder (a file is added once its shard is on disk). The local backend
- * (localSearchBackend.ts) holds everything in memory; another backend (a database) implements the
- * same calls. Files are named by `fileKeyOf`.
+ * (localSearchBackend.ts) holds everything in memory. The shared index on Postgres is written by
+ * its own ingest (postgres/sharedIndexWriter.ts) and offers the query half. Files are named by
+ * `fileKeyOf`.
  */
-export interface SearchBackend {
-  /** The best chunks for a query, fused across retrievers and taken in the file ranking's order. */
-  search(query: string, options: SearchOptions, signal: AbortSignal): Promise<SearchHit[]>;
-  /** The best files for a query, each with its best chunks. */
-  searchFiles(query: string, options: SearchOptions, signal: AbortSignal): Promise<FileHit[]>;
+export interface SearchBackend extends IndexQueries {
   /** Adds a stored file and its chunks; a file of the same key must have been removed first. */
   addFile(file: StoredFile): void;
   /** Removes a file and its chunks; false when it was not there. */

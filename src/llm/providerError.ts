@@ -89,6 +89,8 @@ interface SdkApiErrorLike {
   readonly message: string;
 }
 
+const gatewayBudgetPattern = /budget has been exceeded|ExceededTokenBudget|exceeded (?:its |the |your )?budget|max budget (?:for|exceeded)/i;
+
 const contextPattern = /context.length|context window|maximum context|too many tokens|prompt is too long|reduce the length/i;
 
 /**
@@ -138,6 +140,11 @@ function fromApiError(error: SdkApiErrorLike, label: string, where: ProviderErro
     if (/rate_limit/.test(type)) return new ProviderError('rateLimited', `${label} is rate-limited: ${detail}`, withRetry);
     if (/invalid_request/.test(type)) return new ProviderError('badRequest', `${label} refused the request: ${detail}`, where);
     return new ProviderError('server', `${label} failed while answering: ${detail}`, withRetry);
+  }
+  // A gateway (LiteLLM and the like) refusing a key whose spend limit is reached: it says so in
+  // its error type or message, under 400, 401 or 429 depending on version and where it checked.
+  if (vendorType(error) === 'budget_exceeded' || gatewayBudgetPattern.test(detail)) {
+    return new ProviderError('budget', `The gateway serving ${label} refused: the spend limit of this key is reached (${detail}). Ask whoever runs the gateway to raise it; Groundwork's own daily budget is separate.`, where);
   }
   if (status === 401 || status === 403) {
     return new ProviderError('auth', `${label} refused the API key (${status}): ${detail}`, where);

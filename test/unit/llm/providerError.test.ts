@@ -32,6 +32,23 @@ test('SDK errors convert by status to a reason, for both vendors', () => {
   }
 });
 
+test("a gateway's spend limit on the key is said as such, not as a bad request or a bad key, and is not retried elsewhere", () => {
+  // As a LiteLLM proxy answers once a virtual key's or team's max budget is spent.
+  const cases = [
+    openAi(400, { error: { message: 'Budget has been exceeded! Current cost: 12.5, Max budget: 10.0', type: 'budget_exceeded', param: null, code: '400' } }),
+    openAi(401, { error: { message: 'Authentication Error, ExceededTokenBudget: Current spend for token: 5.1; Max Budget for Token: 5.0', type: 'auth_error', code: '401' } }),
+  ];
+  for (const error of cases) {
+    const converted = toProviderError(error, 'team', 'gpt-4o');
+    assert.equal(converted.reason, 'budget', String(error));
+    assert.match(converted.message, /gateway serving team\/gpt-4o refused: the spend limit of this key is reached .*Current/);
+    assert.equal(isFallbackReason(converted.reason), false);
+  }
+  // The gateway's rate limit stays a rate limit, with its wait.
+  const limited = toProviderError(openAi(429, { error: { message: 'Max parallel request limit reached' } }, headers({ 'retry-after': '3' })), 'team', 'gpt-4o');
+  assert.deepEqual([limited.reason, limited.retryAfterMs], ['rateLimited', 3000]);
+});
+
 test('actions follow the reason: a key for auth, settings for bad requests', () => {
   assert.deepEqual(toProviderError(openAi(401, {}), 'openai', 'gpt-4o').actions, ['setApiKey']);
   assert.deepEqual(toProviderError(openAi(404, {}), 'openai', 'gpt-5o').actions, ['openSettings']);
