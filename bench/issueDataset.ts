@@ -7,7 +7,7 @@
  *
  *   node bench/issueDataset.ts --mirrors DIR --candidates OUT.json
  *       lists the fixing commits of every repository mirror under DIR (owner+name/repo, bare git)
- *   node bench/issueDataset.ts --mirrors DIR [--texts TEXTS.json] --out DATA_DIR
+ *   node bench/issueDataset.ts --mirrors DIR [--texts TEXTS.json [--texts-only]] --out DATA_DIR
  *       writes DATA_DIR/issues.jsonl and the base trees under DATA_DIR/trees/
  *
  * TEXTS.json, if given, maps "owner/name#N" to the issue's own text; without it every query is
@@ -90,7 +90,7 @@ function mirrors(dir: string): { repo: string; mirror: string }[] {
     .map((name) => ({ repo: name.replace('+', '/'), mirror: join(dir, name, 'repo') }));
 }
 
-function build(mirrorDir: string, textsPath: string | undefined, outDir: string): void {
+function build(mirrorDir: string, textsPath: string | undefined, outDir: string, textsOnly: boolean): void {
   const texts = textsPath ? (JSON.parse(readFileSync(textsPath, 'utf8')) as Record<string, string>) : {};
   const rows: string[] = [];
   const counts = { issue: 0, body: 0 };
@@ -99,6 +99,7 @@ function build(mirrorDir: string, textsPath: string | undefined, outDir: string)
     for (const fix of fixCommits(repo, mirror)) {
       if (kept >= maxPerRepo) break;
       const issueText = texts[`${repo}#${fix.issue}`];
+      if (textsOnly && issueText === undefined) continue;
       const query = issueText ?? (fix.body.length >= minQueryChars ? `${fix.subject}\n\n${fix.body}` : undefined);
       if (!query || query.length < minQueryChars) continue;
       const tree = join(outDir, 'trees', `${repo.replace('/', '+')}@${fix.parent.slice(0, 12)}`);
@@ -119,11 +120,13 @@ function build(mirrorDir: string, textsPath: string | undefined, outDir: string)
 
 const isMain = process.argv[1]?.endsWith('issueDataset.ts');
 if (isMain) {
-  const { values } = parseArgs({ options: { mirrors: { type: 'string' }, candidates: { type: 'string' }, texts: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { mirrors: { type: 'string' }, candidates: { type: 'string' }, texts: { type: 'string' }, 'texts-only': { type: 'boolean', default: false }, out: { type: 'string' } },
+  });
   if (values.mirrors && values.candidates) {
     const all = mirrors(values.mirrors).flatMap(({ repo, mirror }) => fixCommits(repo, mirror));
     writeFileSync(values.candidates, JSON.stringify(all, null, 1));
     console.log(`${all.length} fixing commits`);
-  } else if (values.mirrors && values.out) build(values.mirrors, values.texts, values.out);
-  else console.error('Usage: node bench/issueDataset.ts --mirrors DIR (--candidates OUT.json | [--texts TEXTS.json] --out DATA_DIR)');
+  } else if (values.mirrors && values.out) build(values.mirrors, values.texts, values.out, values['texts-only']);
+  else console.error('Usage: node bench/issueDataset.ts --mirrors DIR (--candidates OUT.json | [--texts TEXTS.json [--texts-only]] --out DATA_DIR)');
 }
