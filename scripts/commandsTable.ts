@@ -7,6 +7,8 @@ export const commandDescriptions: Readonly<Record<string, string>> = {
   'groundwork.setApiKey': 'store a key for OpenAI, Anthropic or one of your endpoints',
   'groundwork.clearApiKey': 'remove a stored key',
   'groundwork.manageWorkspaceHosts': "allow or revoke the hosts a workspace's settings send requests to",
+  'groundwork.connectSharedIndex': "search a team index on Postgres (filled by `groundwork index --postgres`), with this machine's changes on top; the connection string goes to Secret Storage",
+  'groundwork.disconnectSharedIndex': 'stop using the shared index and forget its connection string',
   'groundwork.checkModels': 'send a tiny request to each role\'s model and say what answered, or what to fix',
   'groundwork.showUsage': 'calls, tokens and cost today and this month, per feature and model; completion acceptance',
   'groundwork.toggleCompletions': 'stop ghost text until resumed (also a click on the paused status item)',

@@ -28,6 +28,7 @@ import { SecretStorageStore } from './vscode/secretStorage.ts';
 import { StatusBar } from './vscode/statusBar.ts';
 import { UsagePanel } from './vscode/usagePanel.ts';
 import { RefactorFeature } from './vscode/refactorCommands.ts';
+import { SharedIndexFeature } from './vscode/sharedIndexFeature.ts';
 import { WorkspaceIndexFeature } from './vscode/workspaceIndexFeature.ts';
 import { WorkspaceHostPrompt } from './vscode/workspaceHosts.ts';
 import { WorkspaceTrustGate } from './vscode/workspaceTrust.ts';
@@ -109,8 +110,12 @@ export class Services extends DisposableBase {
       }),
     );
 
-    const searchIndex = async (query: string, options: { readonly top: number }, signal: AbortSignal) =>
+    const localSearch = async (query: string, options: { readonly top: number }, signal: AbortSignal) =>
       (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath }));
+    // Chat, refactors and the agent search the team's shared index when one is connected; the
+    // typing path (completions) never goes to the network for index hits.
+    const sharedIndex = this._register(new SharedIndexFeature(this.settings, context.secrets, this.logger.scoped('shared index')));
+    const searchIndex = sharedIndex.search(localSearch);
     const findFiles = (query: string, limit: number, signal: AbortSignal) => this.index.searchFiles(query, limit, signal);
     const refactor = this._register(
       new RefactorFeature({

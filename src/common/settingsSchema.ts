@@ -51,6 +51,7 @@ export interface GroundworkSettings {
   'index.maxFileSizeKb': number;
   'index.maxFiles': number;
   'index.embedder': string;
+  'index.sharedServer': string;
   'index.dimensions': number;
   'audit.retentionDays': number;
   'statusBar.showSpend': boolean;
@@ -256,6 +257,14 @@ export const settingsSchema: { readonly [K in SettingKey]: SettingSpec<Groundwor
     description:
       '"local" embeds on this machine with no network and no download; "remote" uses groundwork.models.embedding. Changing it rebuilds the index.',
     effect: 'rebuildIndex',
+    trust: 'user',
+  },
+  'index.sharedServer': {
+    type: 'string',
+    default: '',
+    description:
+      'A team index on Postgres with pgvector, filled by `groundwork index --postgres` (the connection string without its password; set it with Groundwork: Connect Shared Index…, which keeps the password in Secret Storage). Searches use it at the commit checked out, with the files changed on this machine from the local index; nothing is written to the server.',
+    effect: 'none',
     trust: 'user',
   },
   'index.dimensions': {
