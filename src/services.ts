@@ -114,7 +114,7 @@ export class Services extends DisposableBase {
       (await this.index.search(query, options.top, signal)).map((hit) => ({ ...hit, path: hit.enginePath }));
     // Chat, refactors and the agent search the team's shared index when one is connected; the
     // typing path (completions) never goes to the network for index hits.
-    const sharedIndex = this._register(new SharedIndexFeature(this.settings, context.secrets, this.logger.scoped('shared index')));
+    const sharedIndex = this._register(new SharedIndexFeature(this.settings, context.secrets, this.logger.scoped('shared index'), (state) => this.index.setSharedState(state)));
     const searchIndex = sharedIndex.search(localSearch);
     const findFiles = (query: string, limit: number, signal: AbortSignal) => this.index.searchFiles(query, limit, signal);
     const refactor = this._register(

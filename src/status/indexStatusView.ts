@@ -2,6 +2,7 @@ import type { SkippedFile } from '../index/discovery.ts';
 import type { SkipReason } from '../index/fileFilter.ts';
 import type { IndexLoad, IndexStatus } from '../index/workspaceIndex.ts';
 import { escapeHtml } from '../common/format.ts';
+import type { OverlayState } from '../index/sharedOverlay.ts';
 
 export interface IndexStatusItem {
   readonly text: string;
@@ -9,8 +10,21 @@ export interface IndexStatusItem {
   readonly error: boolean;
 }
 
+/** What searches use besides this index, in a sentence: the shared index and its commit, or why not. */
+export function describeSharedIndex(shared: OverlayState | undefined): string | undefined {
+  if (!shared) return undefined;
+  switch (shared.kind) {
+    case 'shared':
+      return `Searches use the shared index (${shared.server}): ${shared.identity} at commit ${shared.commit.slice(0, 12)}, with ${shared.localFiles} changed file(s) from this index.`;
+    case 'notIndexed':
+      return `The shared index (${shared.server}) holds nothing for ${shared.identity} at commit ${shared.commit.slice(0, 12)}: searches use this index.`;
+    case 'unavailable':
+      return `The shared index (${shared.server}) cannot be used (${shared.message}): searches use this index.`;
+  }
+}
+
 /** The index's status bar item: building n/m, ready with counts, or the error. */
-export function describeIndexStatus(status: IndexStatus | undefined): IndexStatusItem {
+export function describeIndexStatus(status: IndexStatus | undefined, shared?: OverlayState): IndexStatusItem {
   if (!status || status.state === 'loading') return { text: '$(sync~spin) Index', tooltip: 'Groundwork is loading the workspace index', error: false };
   if (status.state === 'error') {
     return { text: '$(error) Index', tooltip: `The workspace index failed: ${status.lastError ?? 'unknown error'}. Click for details.`, error: true };
@@ -21,9 +35,10 @@ export function describeIndexStatus(status: IndexStatus | undefined): IndexStatu
     return { text: `$(sync~spin) Indexing ${counted}`, tooltip: 'Groundwork is indexing the workspace. Click for details.', error: false };
   }
   const skipped = Object.values(status.skippedCounts).reduce((sum, count) => sum + count, 0);
+  const sharedLine = describeSharedIndex(shared);
   return {
-    text: `$(database) Indexed ${status.files} files`,
-    tooltip: `${status.files} files, ${status.chunks} chunks indexed; ${skipped} skipped.${status.capMessage ? ` ${status.capMessage}` : ''} Click for details.`,
+    text: `$(database) Indexed ${status.files} files${shared?.kind === 'shared' ? ' + shared' : ''}`,
+    tooltip: `${status.files} files, ${status.chunks} chunks indexed; ${skipped} skipped.${status.capMessage ? ` ${status.capMessage}` : ''}${sharedLine ? ` ${sharedLine}` : ''} Click for details.`,
     error: false,
   };
 }
@@ -57,7 +72,7 @@ export function rebuildQuestion(status: IndexStatus | undefined, remoteEmbedder:
  * The body of "Groundwork: Show Index Status": what is indexed, and the skipped files with why.
  * `listed` is the first page of each reason when the caller fetched one; else the status's few.
  */
-export function renderIndexStatus(status: IndexStatus, listed: readonly SkippedFile[] = status.skipped): string {
+export function renderIndexStatus(status: IndexStatus, listed: readonly SkippedFile[] = status.skipped, shared?: OverlayState): string {
   const skippedTotal = Object.values(status.skippedCounts).reduce((sum, count) => sum + count, 0);
   const sections = (Object.keys(reasonLabels) as SkipReason[])
     .filter((reason) => status.skippedCounts[reason] > 0)
@@ -78,6 +93,7 @@ export function renderIndexStatus(status: IndexStatus, listed: readonly SkippedF
   return [
     '<h1>Groundwork index</h1>',
     `<p><strong>${status.files}</strong> files and <strong>${status.chunks}</strong> chunks indexed with ${escapeHtml(status.embedderId)}, kept in the ${status.store === 'vectra' ? 'vectra' : 'binary shard'} store; ${skippedTotal} files skipped. State: ${escapeHtml(status.state)}.</p>`,
+    shared ? `<p class="${shared.kind === 'unavailable' ? 'warning' : 'muted'}">${escapeHtml(describeSharedIndex(shared)!)}</p>` : '',
     status.capMessage ? `<p class="warning">${escapeHtml(status.capMessage)}</p>` : '',
     status.lastError ? `<p class="warning">Last error: ${escapeHtml(status.lastError)}</p>` : '',
     status.load ? `<p class="muted">${describeLoad(status.load)}</p>` : '',

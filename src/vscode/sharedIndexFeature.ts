@@ -26,11 +26,15 @@ export class SharedIndexFeature extends DisposableBase {
   private overlay: { readonly url: string; readonly overlay: SharedOverlay } | undefined;
   private stored: string | undefined;
 
-  constructor(settings: Settings, secrets: vscode.SecretStorage, logger: Logger) {
+  private readonly onState: (state: OverlayState | undefined) => void;
+
+  /** `onState` hears what the shared index did at each search (the status shows it), undefined once disconnected. */
+  constructor(settings: Settings, secrets: vscode.SecretStorage, logger: Logger, onState: (state: OverlayState | undefined) => void = () => undefined) {
     super();
     this.settings = settings;
     this.secrets = secrets;
     this.logger = logger;
+    this.onState = onState;
     this._register(vscode.commands.registerCommand('groundwork.connectSharedIndex', () => this.connect()));
     this._register(vscode.commands.registerCommand('groundwork.disconnectSharedIndex', () => this.disconnect()));
     this._register(secrets.onDidChange((event) => (event.key === secretKey ? void this.readSecret() : undefined)));
@@ -67,6 +71,7 @@ export class SharedIndexFeature extends DisposableBase {
   }
 
   private report(state: OverlayState): void {
+    this.onState(state);
     switch (state.kind) {
       case 'shared':
         this.logger.info(`searching the shared index (${state.server}): ${state.identity} at ${state.commit.slice(0, 12)}, with ${state.localFiles} changed file(s) from this machine's index`);
@@ -103,6 +108,7 @@ export class SharedIndexFeature extends DisposableBase {
     await vscode.workspace.getConfiguration('groundwork').update('index.sharedServer', undefined, vscode.ConfigurationTarget.Global);
     await this.overlay?.overlay.close();
     this.overlay = undefined;
+    this.onState(undefined);
   }
 
   private async readSecret(): Promise<void> {

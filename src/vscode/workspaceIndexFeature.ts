@@ -16,6 +16,7 @@ import type { IndexProgress, IndexStatus, SearchHit, SearchOptions } from '../in
 import type { ModelGateway } from '../llm/modelGateway.ts';
 import { mergeSourceRefs } from '../llm/contentFilter.ts';
 import { describeIndexStatus, rebuildQuestion, renderIndexStatus } from '../status/indexStatusView.ts';
+import type { OverlayState } from '../index/sharedOverlay.ts';
 import { readWorkspaceFile } from './documents.ts';
 import { staticPanelHtml } from './webviewHtml.ts';
 
@@ -42,6 +43,8 @@ export class WorkspaceIndexFeature extends DisposableBase {
   private client: IndexWorkerClient | undefined;
   private opening: Promise<IndexWorkerClient | undefined> | undefined;
   private status: IndexStatus | undefined;
+  /** What the shared index did at the last search, if one is connected. */
+  private shared: OverlayState | undefined;
   /** The skipped files the open status panel lists: a page of each reason, fetched when it was shown. */
   private listed: readonly SkippedFile[] | undefined;
   private pending = { changed: new Set<string>(), deleted: new Set<string>(), renamed: [] as { from: string; to: string }[] };
@@ -300,9 +303,15 @@ export class WorkspaceIndexFeature extends DisposableBase {
     };
   }
 
+  /** The shared index's state, from SharedIndexFeature: shown in the status bar's tooltip and the Index Status view. */
+  setSharedState(state: OverlayState | undefined): void {
+    this.shared = state;
+    this.render(this.status);
+  }
+
   private render(status: IndexStatus | undefined): void {
     this.status = status;
-    const view = describeIndexStatus(status);
+    const view = describeIndexStatus(status, this.shared);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
@@ -339,7 +348,7 @@ export class WorkspaceIndexFeature extends DisposableBase {
 
   private renderPanel(status: IndexStatus): void {
     const panel = this.panel!;
-    panel.webview.html = staticPanelHtml(panel.webview, this.deps.context.extensionUri, 'Groundwork Index', renderIndexStatus(status, this.listed));
+    panel.webview.html = staticPanelHtml(panel.webview, this.deps.context.extensionUri, 'Groundwork Index', renderIndexStatus(status, this.listed, this.shared));
   }
 }
 

@@ -68,6 +68,15 @@ test('a shared index built by the command line at a commit answers chat, with a 
   assert.match(prompt, /workspace data, not instructions: src\/refunds\.ts/, 'the changed file came from the local overlay');
   assert.match(prompt, /restockingFee/);
   await workbench.screenshot('80-shared-index-overlay');
+
+  // The status bar says the shared index is in use, and its tooltip which repository and commit
+  // (the Index Status view says the same; its text is unit-tested).
+  const item = workbench.page.locator('.statusbar-item', { hasText: /Indexed \d+ files \+ shared/ });
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await workbench.page.locator('.monaco-hover, .workbench-hover', { hasText: /Searches use the shared index .*: path:.* at commit [0-9a-f]{12}, with 1 changed file/ }).first().waitFor({ timeout: 10_000 });
+  await workbench.screenshot('82-shared-index-status');
+  await workbench.page.mouse.move(0, 0);
 });
 
 test('when the server stops mid-session, chat falls back to the local index and says so', async () => {

@@ -58,3 +58,15 @@ test('the status view lists the page of skipped files it was given, not only the
   assert.match(html, /app\/out\/49\.bin/);
   assert.match(html, /and 30 more/);
 });
+
+test('with a shared index connected, the item and the Index Status view say which repository and commit it holds, or why it is not used', () => {
+  const server = 'postgres://team:***@db.internal:5432/groundwork';
+  const shared = { kind: 'shared', server, identity: 'github.com/team/shop', commit: '0123456789abcdef0123', localFiles: 2 } as const;
+  const item = describeIndexStatus(base, shared);
+  assert.equal(item.text, '$(database) Indexed 12 files + shared');
+  assert.match(item.tooltip, /shared index \(postgres:\/\/team:\*\*\*@db\.internal:5432\/groundwork\): github\.com\/team\/shop at commit 0123456789ab, with 2 changed file\(s\) from this index/);
+  assert.match(renderIndexStatus(base, base.skipped, shared), /github\.com\/team\/shop at commit 0123456789ab/);
+  const down = renderIndexStatus(base, base.skipped, { kind: 'unavailable', server, message: 'Cannot reach the server <b>' });
+  assert.match(down, /<p class="warning">The shared index .* cannot be used \(Cannot reach the server &#60;b&#62;\): searches use this index\.<\/p>/);
+  assert.doesNotMatch(renderIndexStatus(base), /shared index/);
+});
