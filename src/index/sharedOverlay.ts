@@ -3,7 +3,7 @@ import type { CachingEmbedder } from './embedder.ts';
 import type { IndexHit, IndexSearch } from './indexRetrieval.ts';
 import { searchCheckout } from './postgres/checkoutIndexing.ts';
 import { redactedUrl } from './postgres/connection.ts';
-import { repositoryAt, type RepositoryAt } from './postgres/repositoryIdentity.ts';
+import { changedSince, repositoryAt, type RepositoryAt } from './postgres/repositoryIdentity.ts';
 import type { SharedIndex } from './postgres/sharedIndex.ts';
 import { reciprocalRankFusion } from './rankFusion.ts';
 
@@ -26,6 +26,7 @@ export interface SharedOverlayOptions {
   /** The checkout (identity, commit, changed paths), read again after this long. */
   readonly checkoutTtlMs?: number;
   readonly repository?: (root: string) => Promise<RepositoryAt>;
+  readonly changedSince?: (root: string, commit: string) => Promise<string[] | undefined>;
 }
 
 /**
@@ -40,6 +41,7 @@ export class SharedOverlay {
   private index: Promise<SharedIndex> | undefined;
   private checkout: { readonly at: RepositoryAt; readonly readAt: number } | undefined;
   private lastState: string | undefined;
+  private base: { readonly head: string; readonly dirty: string; readonly value: { readonly commit: string; readonly changed: ReadonlySet<string> } | undefined } | undefined;
 
   constructor(options: SharedOverlayOptions) {
     this.options = options;
@@ -54,16 +56,20 @@ export class SharedOverlay {
       try {
         at = await this.currentCheckout();
         const index = await (this.index ??= this.options.open(this.options.url));
-        const changed = new Set(at.dirtyPaths);
-        const embedder = this.options.embedder;
-        const search = await searchCheckout(index, embedder, { root: this.options.root, rootId: basename(this.options.root) || 'root', identity: at.identity, commit: at.commit }, changed);
+        const base = await this.baseOf(index, at);
+        if (!base) {
+          this.report({ kind: 'notIndexed', server, identity: at.identity, commit: at.commit });
+          return local(query, { top }, signal);
+        }
+        const { changed, commit } = base;
+        const search = await searchCheckout(index, this.options.embedder, { root: this.options.root, rootId: basename(this.options.root) || 'root', identity: at.identity, commit }, changed);
         if (!search) {
           this.report({ kind: 'notIndexed', server, identity: at.identity, commit: at.commit });
           return local(query, { top }, signal);
         }
         shared = (await search.search(query, { top }, signal)).map((hit) => ({ path: hit.path, startLine: hit.startLine, endLine: hit.endLine, score: hit.score, ...(hit.symbol ? { symbol: hit.symbol } : {}) }));
         const mine = (await local(query, { top: top * 3 }, signal)).filter((hit) => changed.has(hit.path));
-        this.report({ kind: 'shared', server, identity: at.identity, commit: at.commit, localFiles: changed.size });
+        this.report({ kind: 'shared', server, identity: at.identity, commit, localFiles: changed.size });
         const byKey = new Map<string, IndexHit>();
         const key = (hit: IndexHit) => `${hit.path}:${hit.startLine}-${hit.endLine}`;
         for (const hit of [...shared, ...mine]) byKey.set(key(hit), hit);
@@ -82,6 +88,31 @@ export class SharedOverlay {
         return local(query, { top }, signal);
       }
     };
+  }
+
+  /**
+   * The shared commit to search and the paths this machine answers for: HEAD and its uncommitted
+   * changes when the shared index holds HEAD; else the newest indexed commit that HEAD descends
+   * from, with everything changed since (a branch's commits, then its uncommitted changes).
+   */
+  private async baseOf(index: SharedIndex, at: RepositoryAt): Promise<{ readonly commit: string; readonly changed: ReadonlySet<string> } | undefined> {
+    const cached = this.base;
+    if (cached && cached.head === at.commit && cached.dirty === at.dirtyPaths.join('\0')) return cached.value;
+    let value: { readonly commit: string; readonly changed: ReadonlySet<string> } | undefined;
+    const repositoryId = await index.findRepositoryId(at.identity);
+    const commits = repositoryId === undefined ? [] : await index.commits(repositoryId);
+    if (commits.some((entry) => entry.commit === at.commit)) value = { commit: at.commit, changed: new Set(at.dirtyPaths) };
+    else {
+      for (const entry of commits) {
+        const since = await (this.options.changedSince ?? changedSince)(this.options.root, entry.commit);
+        if (since) {
+          value = { commit: entry.commit, changed: new Set(since) };
+          break;
+        }
+      }
+    }
+    this.base = { head: at.commit, dirty: at.dirtyPaths.join('\0'), value };
+    return value;
   }
 
   async close(): Promise<void> {

@@ -82,3 +82,16 @@ function changedPaths(status: string): string[] {
   }
   return paths.filter((path) => path !== undefined && path !== '');
 }
+
+/**
+ * The paths under `root` that differ from `commit` in the working tree (committed since, changed,
+ * deleted or untracked), or undefined when `commit` is not an ancestor of HEAD: a shared index at
+ * an older commit of the same history can still answer for the rest.
+ */
+export async function changedSince(root: string, commit: string): Promise<string[] | undefined> {
+  if ((await git(root, ['merge-base', '--is-ancestor', commit, 'HEAD'])) === undefined) return undefined;
+  const changed = await git(root, ['diff', '--relative', '--name-only', '--no-renames', '-z', commit]);
+  const untracked = await git(root, ['ls-files', '--others', '--exclude-standard', '-z']);
+  if (changed === undefined || untracked === undefined) return undefined;
+  return [...changed.split('\0'), ...untracked.split('\0')].filter((path) => path !== '');
+}

@@ -76,3 +76,48 @@ test('the shared index answers at the commit, the local index for the files chan
   assert.equal(last.kind, 'unavailable');
   assert.ok(!JSON.stringify(last).includes(testPassword));
 });
+
+test('on a branch past the indexed commit, the shared index answers at that commit and this machine for everything changed since', async (t) => {
+  const server = await startTestPostgres();
+  t.after(() => server.stop());
+  const root = mkdtempSync(join(tmpdir(), 'gw-overlay-branch-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  write('src/refunds.ts', 'export function refundAmount(order: number) {\n  return order * 0.5;\n}\n');
+  write('src/shipping.ts', 'export function shippingCost(weight: number) {\n  return weight * 1.2;\n}\n');
+  git(root, 'init', '-q');
+  git(root, 'add', '.');
+  git(root, 'commit', '-qm', 'on main, indexed by CI');
+  const embedder = new CachingEmbedder(new LocalEmbedder());
+  const options = { embedderId: embedder.id, dimensions: embedder.dimensions };
+  const writer = await SharedIndex.open(server.url, options);
+  const indexed = await repositoryAt(root);
+  await indexCheckout(writer, embedder, { root, rootId: 'root', identity: indexed.identity, commit: indexed.commit }, {}, new AbortController().signal);
+  await writer.close();
+  // A commit of the user's own branch, and an untracked file: neither is in the shared index.
+  write('src/refunds.ts', 'export function refundAmount(order: number) {\n  return order - restockingFee(order);\n}\n');
+  git(root, 'commit', '-qam', 'a branch commit');
+  write('src/fees.ts', 'export const restockingFee = (order: number) => order * 0.1;\n');
+
+  const states: OverlayState[] = [];
+  const asked: string[] = [];
+  const local: IndexSearch = async () => [
+    { path: 'src/fees.ts', startLine: 1, endLine: 1, score: 1 },
+    { path: 'src/refunds.ts', startLine: 1, endLine: 3, score: 0.9 },
+    { path: 'src/shipping.ts', startLine: 1, endLine: 3, score: 0.5 },
+  ];
+  const overlay = new SharedOverlay({ url: server.url, root, open: (url) => SharedIndex.open(url, options), embedder, onState: (state) => states.push(state), checkoutTtlMs: 0 });
+  t.after(() => overlay.close());
+  const hits = await overlay.search(async (query, top, signal) => {
+    asked.push(query);
+    return local(query, top, signal);
+  })('refund shipping restocking', { top: 5 }, new AbortController().signal);
+  const state = states.at(-1)!;
+  assert.equal(state.kind, 'shared');
+  if (state.kind === 'shared') assert.deepEqual([state.commit, state.localFiles], [indexed.commit, 2], 'the indexed commit, with the branch commit\'s file and the untracked one from this machine');
+  assert.deepEqual(hits.map((hit) => hit.path).sort(), ['src/fees.ts', 'src/refunds.ts', 'src/shipping.ts']);
+  assert.equal(hits.filter((hit) => hit.path === 'src/refunds.ts').length, 1, 'the stale shared copy of refunds.ts is left out');
+});
