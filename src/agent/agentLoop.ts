@@ -55,6 +55,8 @@ export interface AgentCallReport {
   readonly summary: string;
   readonly cut: boolean;
   readonly sources: readonly SourceRef[];
+  /** Characters of the result as the model got it (after the cut). */
+  readonly chars: number;
 }
 
 /** One model call of the loop and the tools it asked for, for the shell's step cards. */
@@ -260,10 +262,13 @@ export class AgentLoop {
   }
 
   private async runCall(call: ToolCall, tool: AgentTool | undefined, signal: AbortSignal, names: readonly string[]): Promise<ExecutedCall> {
-    const failed = (message: string): ExecutedCall => ({
-      message: { role: 'tool', toolCallId: call.id, name: call.name, content: `Error: ${message}`, isError: true },
-      report: { id: call.id, name: call.name, arguments: call.arguments, isError: true, summary: message.split('\n')[0]!, cut: false, sources: [] },
-    });
+    const failed = (message: string): ExecutedCall => {
+      const content = `Error: ${message}`;
+      return {
+        message: { role: 'tool', toolCallId: call.id, name: call.name, content, isError: true },
+        report: { id: call.id, name: call.name, arguments: call.arguments, isError: true, summary: message.split('\n')[0]!, cut: false, sources: [], chars: content.length },
+      };
+    };
     if (!tool) return failed(`There is no tool named ${JSON.stringify(call.name)}. The tools are ${names.join(', ')}.`);
     let input: unknown;
     try {
@@ -277,7 +282,7 @@ export class AgentLoop {
       const rendered = renderToolResult(output, this.options.resultBudgetChars ?? defaultResultBudgetChars);
       return {
         message: { role: 'tool', toolCallId: call.id, name: call.name, content: rendered.text },
-        report: { id: call.id, name: call.name, arguments: call.arguments, isError: false, summary: rendered.text.split('\n')[0]!, cut: rendered.cut, sources: rendered.sources },
+        report: { id: call.id, name: call.name, arguments: call.arguments, isError: false, summary: rendered.text.split('\n')[0]!, cut: rendered.cut, sources: rendered.sources, chars: rendered.text.length },
       };
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);

@@ -16,8 +16,8 @@ export type AgentGateway = Pick<ModelGateway, 'streamWithTools' | 'supportsTools
  */
 export function chatAgent(gateway: AgentGateway, settings: Settings, ports: AgentPorts, logger: Logger): ChatAgent {
   return {
+    enabled: () => settings.get('agent.enabled'),
     async unavailable(model) {
-      if (!settings.get('agent.enabled')) return '';
       // The loop asks the heavy tier (task 'refactor') unless the user picked a model.
       if (await gateway.supportsTools('refactor', model)) return undefined;
       return `Agent mode did not run: ${model ?? 'the chat model'} takes no tools, so this was answered in one pass from the first search.`;

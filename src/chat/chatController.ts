@@ -13,7 +13,7 @@ import { type FileExists, verifyCitations } from './citations.ts';
 import type { AccessChecker, AssembledContext, AssembleRequest } from './contextAssembler.ts';
 import { fitConversation, fitTurns, summaryRequest } from './conversationWindow.ts';
 import type { AgentResult, AgentRunOptions, AgentStep } from '../agent/agentLoop.ts';
-import type { AgentStepView, AnswerStats, ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, ModelOption, Question, SourceRef, StreamingView } from './protocol.ts';
+import type { AgentMode, AgentStepView, AnswerStats, ChatMessageView, ChatSnapshot, ErrorAction, HostMessage, ModelOption, Question, SourceRef, StreamingView } from './protocol.ts';
 
 /** The part of ModelGateway the chat uses. */
 export interface ChatGateway {
@@ -25,6 +25,8 @@ export interface ChatGateway {
  * search and read past what the first retrieval found. The shell builds it over AgentLoop.
  */
 export interface ChatAgent {
+  /** Agent mode is on in settings; the composer's toggle can only turn it off. */
+  enabled(): boolean;
   /** Why a question to this model (`provider/model`; undefined: the heavy tier's first) gets one pass instead: a sentence, or undefined when the agent runs. */
   unavailable(model: string | undefined): Promise<string | undefined>;
   run(task: string, options: AgentRunOptions & { readonly model?: string }): Promise<AgentResult>;
@@ -85,6 +87,8 @@ interface Running {
   readonly user: ChatMessageView;
   readonly abort: AbortController;
   text: string;
+  /** Agent mode's steps so far, for a panel that reloads mid-answer. */
+  readonly steps: AgentStepView[];
 }
 
 /**
@@ -102,6 +106,8 @@ export class ChatController implements Disposable {
   private readonly emitter = new Emitter<HostMessage>();
   private running: Running | undefined;
   private selectedModel: string | null = null;
+  /** The composer's Agent toggle, turned off. */
+  private agentOff = false;
   private truncationNote: string | null = null;
   private fileLists = new AbortController();
 
@@ -120,7 +126,10 @@ export class ChatController implements Disposable {
     const conversation = this.options.session.active;
     const running = this.running;
     const streaming: StreamingView | null =
-      running && running.conversationId === conversation.id ? { requestId: running.requestId, user: running.user, messageId: running.messageId, text: running.text } : null;
+      running && running.conversationId === conversation.id
+        ? { requestId: running.requestId, user: running.user, messageId: running.messageId, text: running.text, ...(running.steps.length > 0 ? { steps: [...running.steps] } : {}) }
+        : null;
+    const agent = this.options.agent;
     return {
       conversationId: conversation.id,
       messages: conversation.messages,
@@ -129,7 +138,12 @@ export class ChatController implements Disposable {
       selectedModel: this.selectedModel,
       streaming,
       truncationNote: this.truncationNote,
+      ...(agent ? { agentMode: this.agentMode(agent) } : {}),
     };
+  }
+
+  private agentMode(agent: ChatAgent): AgentMode {
+    return !agent.enabled() ? 'settingOff' : this.agentOff ? 'off' : 'on';
   }
 
   /** Asks a question; resolves when the answer is done, stopped or failed (never rejects). */
@@ -137,7 +151,7 @@ export class ChatController implements Disposable {
     this.stopRunning();
     const conversationId = this.options.session.active.id;
     const user: ChatMessageView = { id: this.newId(), role: 'user', text: question.text, time: this.now(), mentions: question.mentions };
-    const running: Running = { requestId, messageId: this.newId(), conversationId, user, abort: new AbortController(), text: '' };
+    const running: Running = { requestId, messageId: this.newId(), conversationId, user, abort: new AbortController(), text: '', steps: [] };
     this.running = running;
     const signal = running.abort.signal;
     this.post({ type: 'answerStart', requestId, user, messageId: running.messageId });
@@ -156,10 +170,12 @@ export class ChatController implements Disposable {
         signal,
       });
       const history = await this.history(conversationId, signal);
-      // A question with images goes in one pass: the tools' turns carry text only.
-      const onePass = this.options.agent && images.length === 0 ? await this.options.agent.unavailable(this.selectedModel ?? undefined) : '';
-      if (this.options.agent && onePass === undefined) {
-        await this.askAgent(this.options.agent, running, question, context, history);
+      // A question with images goes in one pass: the tools' turns carry text only. Turned off
+      // (in settings or by the composer's toggle), nothing needs saying.
+      const agent = this.options.agent && this.agentMode(this.options.agent) === 'on' ? this.options.agent : undefined;
+      const onePass = agent && images.length === 0 ? await agent.unavailable(this.selectedModel ?? undefined) : '';
+      if (agent && onePass === undefined) {
+        await this.askAgent(agent, running, question, context, history);
         return;
       }
       const messages: ChatMessage[] = [
@@ -200,7 +216,7 @@ export class ChatController implements Disposable {
    * costs one call; each step with tool calls becomes a card, and the last step's text the answer.
    */
   private async askAgent(agent: ChatAgent, running: Running, question: Question, context: AssembledContext, history: readonly ChatMessage[]): Promise<void> {
-    const steps: AgentStepView[] = [];
+    const steps = running.steps;
     const result = await agent.run(userPrompt(question.text, context), {
       signal: running.abort.signal,
       history,
@@ -274,6 +290,12 @@ export class ChatController implements Disposable {
   deleteConversation(id: string): void {
     if (this.running?.conversationId === id) this.stopRunning();
     this.options.session.delete(id);
+    this.postState();
+  }
+
+  /** The composer's Agent toggle; settings still decide whether Agent mode may run at all. */
+  setAgentMode(on: boolean): void {
+    this.agentOff = !on;
     this.postState();
   }
 
@@ -427,6 +449,7 @@ function stepView(step: AgentStep): AgentStepView {
       cut: call.cut,
       // A tool result names lines; one without (a file list) stands for the file's first line.
       sources: call.sources.map((source) => ({ path: source.path, startLine: source.startLine ?? 1, endLine: source.endLine ?? source.startLine ?? 1 })),
+      chars: call.chars,
     })),
   };
 }

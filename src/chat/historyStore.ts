@@ -127,7 +127,9 @@ function parseStats(value: unknown): AnswerStats | undefined {
 function parseCall(value: unknown): AgentCallView | undefined {
   if (!isRecord(value) || !isString(value.name) || !isString(value.arguments) || !isString(value.summary)) return undefined;
   const sources = list(value.sources ?? [], parseSource);
-  return sources ? { name: value.name, arguments: value.arguments, summary: value.summary, isError: value.isError === true, cut: value.cut === true, sources } : undefined;
+  if (!sources) return undefined;
+  // Answers saved before result sizes were recorded have none.
+  return { name: value.name, arguments: value.arguments, summary: value.summary, isError: value.isError === true, cut: value.cut === true, sources, ...(isNumber(value.chars) ? { chars: value.chars } : {}) };
 }
 
 function parseStep(value: unknown): AgentStepView | undefined {

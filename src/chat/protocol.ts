@@ -110,6 +110,8 @@ export interface AgentCallView {
   readonly cut: boolean;
   /** Files and lines the result carried. */
   readonly sources: readonly SourceRef[];
+  /** Characters of the result the model got (absent in answers saved before it was recorded). */
+  readonly chars?: number;
 }
 
 /** One model call of an Agent mode answer and the tools it asked for. */
@@ -161,7 +163,15 @@ export interface StreamingView {
   readonly user: ChatMessageView;
   readonly messageId: string;
   readonly text: string;
+  /** Agent mode's steps so far, so a reloaded panel shows their cards again. */
+  readonly steps?: readonly AgentStepView[];
 }
+
+/**
+ * Agent mode for this panel's questions: `on`, turned `off` by the composer's toggle, or off in
+ * settings (`groundwork.agent.enabled`), which the toggle cannot override.
+ */
+export type AgentMode = 'on' | 'off' | 'settingOff';
 
 export interface ChatSnapshot {
   readonly conversationId: string;
@@ -173,6 +183,8 @@ export interface ChatSnapshot {
   readonly streaming: StreamingView | null;
   /** Shown above the messages when older turns no longer fit the model. */
   readonly truncationNote: string | null;
+  /** Absent when the chat has no Agent mode at all (no index to search). */
+  readonly agentMode?: AgentMode;
 }
 
 export interface InitialState {
@@ -215,6 +227,8 @@ export type WebviewMessage =
   | { readonly type: 'selectConversation'; readonly conversationId: string }
   | { readonly type: 'deleteConversation'; readonly conversationId: string }
   | { readonly type: 'pickModel'; readonly model: string | null }
+  /** The composer's Agent toggle: off answers this panel's questions in one pass. */
+  | { readonly type: 'setAgentMode'; readonly on: boolean }
   | { readonly type: 'openSource'; readonly path: string; readonly line: number; readonly endLine: number }
   | { readonly type: 'codeAction'; readonly action: CodeAction; readonly code: string; readonly language: string; readonly path: string | null }
   | { readonly type: 'listFiles'; readonly requestId: string; readonly query: string };
@@ -288,6 +302,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'pickModel':
       if (message.model === null) return { type: 'pickModel', model: null };
       return boundedString(message.model, 200) && /^[\w.-]+\/\S+$/.test(message.model) ? { type: 'pickModel', model: message.model } : undefined;
+    case 'setAgentMode':
+      return typeof message.on === 'boolean' ? { type: 'setAgentMode', on: message.on } : undefined;
     case 'openSource': {
       if (!isSafeRelativePath(message.path) || !lineNumber(message.line)) return undefined;
       const endLine = lineNumber(message.endLine) && message.endLine >= message.line ? message.endLine : message.line;

@@ -89,6 +89,8 @@ export function createChatFeature(options: ChatFeatureOptions): ChatFeature & Di
   const actions = new ChatEditorActions(workspace, options.logger, options.mergeSnippet);
   const settingsSubscription = options.settings.onDidChange((change) => {
     if (change.keys.some((key) => key.startsWith('models.') || key === 'prices')) controller.refreshModels();
+    // The composer's Agent toggle follows the setting (off in settings: the toggle is off too).
+    else if (change.keys.includes('agent.enabled')) controller.postState();
   });
   return {
     controller,

@@ -132,6 +132,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, Disposable 
       case 'pickModel':
         chat?.controller.pickModel(message.model);
         return;
+      case 'setAgentMode':
+        chat?.controller.setAgentMode(message.on);
+        return;
       case 'listFiles':
         await chat?.controller.listFiles(message.requestId, message.query);
         return;

@@ -1,6 +1,6 @@
 // The composer: the question box with its `@` mention menu (@file turns it into a file picker
-// fed by the host), the selection toggle, Send and Stop.
-import { imageLimits, type Question, type QuestionImage } from '../chat/protocol.ts';
+// fed by the host), the selection and Agent mode toggles, Send and Stop.
+import { type AgentMode, imageLimits, type Question, type QuestionImage } from '../chat/protocol.ts';
 import { extractMentions, fileMentionText, mentionAtCursor, mentionChoices } from './composerText.ts';
 import { button, element, newId } from './dom.ts';
 
@@ -10,6 +10,8 @@ export interface ComposerEvents {
   readonly send: (question: Question) => void;
   readonly stop: () => void;
   readonly listFiles: (requestId: string, query: string) => void;
+  /** The Agent toggle changed: the host keeps the mode (it outlives a reload of the panel). */
+  readonly setAgentMode?: (on: boolean) => void;
 }
 
 interface MenuItem {
@@ -24,6 +26,8 @@ export class Composer {
   private readonly mentionMenu = element('ul', undefined, 'mention-menu');
   private readonly selectionBox = element('input');
   private readonly sendButton = element('button', 'Send');
+  private readonly agentBox = element('input');
+  private readonly agentToggle = element('label', undefined, 'agent-toggle');
   /** Pasted or dropped images, sent with the next question. */
   private images: QuestionImage[] = [];
   private readonly imageStrip = element('div', undefined, 'composer-images');
@@ -55,7 +59,11 @@ export class Composer {
       if (this.busy) events.stop();
     });
     this.stopButton.hidden = true;
-    row.append(selectionToggle, sendButton, this.stopButton);
+    this.agentBox.type = 'checkbox';
+    this.agentToggle.append(this.agentBox, document.createTextNode(' Agent'));
+    this.agentToggle.hidden = true;
+    this.agentBox.addEventListener('change', () => events.setAgentMode?.(this.agentBox.checked));
+    row.append(selectionToggle, this.agentToggle, sendButton, this.stopButton);
     this.imageStrip.setAttribute('aria-label', 'Attached images');
     this.imageStrip.hidden = true;
     this.imageNote.hidden = true;
@@ -90,6 +98,18 @@ export class Composer {
     this.busy = busy;
     this.stopButton.hidden = !busy;
     this.sendButton.hidden = busy;
+  }
+
+  /** Shows the host's Agent mode; hidden when the chat has none. */
+  setAgentMode(mode: AgentMode | undefined): void {
+    const { agentBox, agentToggle } = this;
+    agentToggle.hidden = mode === undefined;
+    agentBox.checked = mode === 'on';
+    agentBox.disabled = mode === 'settingOff';
+    agentToggle.title =
+      mode === 'settingOff'
+        ? 'Agent mode is off in settings (groundwork.agent.enabled).'
+        : 'Agent mode: with a model that calls tools, Groundwork may search and read further in the workspace before it answers. Off: one pass from the first search.';
   }
 
   /** Puts a failed question back, unless something new was typed meanwhile: nothing typed is lost. */

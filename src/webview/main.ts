@@ -103,6 +103,7 @@ const composer = new Composer({
     if (pending) post({ type: 'stop', requestId: pending.requestId });
   },
   listFiles: (requestId, query) => post({ type: 'listFiles', requestId, query }),
+  setAgentMode: (on) => post({ type: 'setAgentMode', on }),
 });
 
 const chatSection = element('section', undefined, 'chat');
@@ -150,6 +151,7 @@ function renderToolbar(): void {
     modelSelect.append(option);
   }
   modelSelect.value = chat?.selectedModel ?? '';
+  composer.setAgentMode(chat?.agentMode);
   renderHistory();
 }
 
@@ -243,8 +245,8 @@ function onHostMessage(message: HostMessage): void {
       chat = message.chat;
       truncationNote = chat.truncationNote;
       if (chat.streaming && (!pending || pending.requestId !== chat.streaming.requestId)) {
-        const { requestId, user, messageId, text } = chat.streaming;
-        pending = { requestId, user, messageId, text, accepted: true, question: { text: user.text, mentions: user.mentions ?? [], includeSelection: false } };
+        const { requestId, user, messageId, text, steps } = chat.streaming;
+        pending = { requestId, user, messageId, text, ...(steps ? { steps: [...steps] } : {}), accepted: true, question: { text: user.text, mentions: user.mentions ?? [], includeSelection: false } };
       } else if (!chat.streaming && pending?.accepted) {
         pending = null;
       }

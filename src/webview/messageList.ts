@@ -214,7 +214,9 @@ function sourcesElement(sources: readonly SourceRef[]): HTMLElement {
 
 function statsElement(view: ChatMessageView): HTMLElement {
   const stats = view.stats!;
-  const parts = [stats.model, `${formatTokens(stats.inputTokens)} in, ${formatTokens(stats.outputTokens)} out`, formatCost(stats.costUsd)];
+  // An Agent mode answer's figures are the whole task's: every step's model call.
+  const calls = view.steps && view.steps.length > 0 ? `Agent mode, ${view.steps.length + 1} model calls` : undefined;
+  const parts = [stats.model, ...(calls ? [calls] : []), `${formatTokens(stats.inputTokens)} in, ${formatTokens(stats.outputTokens)} out`, formatCost(stats.costUsd)];
   const line = element('p', parts.join(' · '), 'stats muted');
   if (stats.fallbackFrom) line.textContent += ` · answered by ${stats.model} because ${stats.fallbackFrom} was unavailable`;
   return line;

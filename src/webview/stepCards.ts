@@ -39,7 +39,7 @@ function callCard(call: AgentCallView): HTMLElement {
 }
 
 /** The argument that says what the call was for: the query, the path and lines, the pattern. */
-function argumentLine(call: AgentCallView): string {
+export function argumentLine(call: AgentCallView): string {
   let input: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(call.arguments);
@@ -54,11 +54,18 @@ function argumentLine(call: AgentCallView): string {
   return main === undefined ? '' : main.length > 80 ? `${main.slice(0, 79)}…` : main;
 }
 
-function resultLine(call: AgentCallView): string {
+/** What came back: how many files, how much text the model got, whether it was cut or failed. */
+export function resultLine(call: AgentCallView): string {
   if (call.isError) return 'failed';
   const files = new Set(call.sources.map((source) => source.path)).size;
   const found = files === 0 ? 'no files' : files === 1 ? '1 file' : `${files} files`;
-  return call.cut ? `${found}, cut to fit` : found;
+  const size = call.chars === undefined ? '' : `, ${formatChars(call.chars)}`;
+  return call.cut ? `${found}${size}, cut to fit` : `${found}${size}`;
+}
+
+function formatChars(chars: number): string {
+  if (chars < 1000) return `${chars} chars`;
+  return `${(chars / 1000).toFixed(chars < 10_000 ? 1 : 0)}k chars`;
 }
 
 function sourceItem(source: SourceRef): HTMLElement {

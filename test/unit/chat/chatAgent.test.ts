@@ -10,7 +10,7 @@ import type { HostMessage, Question } from '../../../src/chat/protocol.ts';
 import { nullLogger } from '../../../src/common/logger.ts';
 import { MemorySettingsSource, Settings } from '../../../src/common/settings.ts';
 import { FileAccessPolicy } from '../../../src/safety/fileAccessPolicy.ts';
-import { recordedTools } from '../../support/modelServer/modelServer.ts';
+import { recordedToolResults, recordedTools } from '../../support/modelServer/modelServer.ts';
 import { startHarness } from '../llm/gatewayHarness.ts';
 import { FakeGateway, MemoryKeyValue, quarterCounter } from './fakes.ts';
 
@@ -119,6 +119,7 @@ test('with Agent mode off, or a model that takes no tools, the question gets one
     assert.equal(ofType(posted, 'answerDone')[0]!.message.note, undefined, 'turned off by the user: nothing to explain');
   }, false);
   const noTools: ChatAgent = {
+    enabled: () => true,
     unavailable: async (model) => `Agent mode did not run: ${model ?? 'the chat model'} takes no tools.`,
     run: () => assert.fail('the agent must not run'),
   };
@@ -126,4 +127,66 @@ test('with Agent mode off, or a model that takes no tools, the question gets one
   const { controller, posted } = controllerWith(noTools, gateway);
   await controller.ask('r1', question('Where is login?'));
   assert.match(ofType(posted, 'answerDone')[0]!.message.note!, /takes no tools/);
+});
+
+test("the composer's Agent toggle answers the panel's questions in one pass; off in settings, the toggle cannot turn it on", async () => {
+  await withAgent(async ({ agent, server }) => {
+    server.script({ kind: 'text', text: 'login is at src/auth.ts:3-5.' });
+    const gateway = new FakeGateway({ events: [{ type: 'text', text: 'One pass.' }] });
+    const { controller, posted } = controllerWith(agent, gateway);
+    assert.equal(controller.snapshot().agentMode, 'on');
+    controller.setAgentMode(false);
+    assert.equal(ofType(posted, 'state').at(-1)!.chat.agentMode, 'off', 'the panel hears of it');
+    await controller.ask('r1', question('Where is login?'));
+    assert.equal(server.requests.length, 0, 'no agent call');
+    assert.equal(gateway.requests.length, 1);
+    assert.equal(ofType(posted, 'answerDone')[0]!.message.note, undefined, 'turned off by the user: nothing to explain');
+
+    controller.setAgentMode(true);
+    await controller.ask('r2', question('Where is login?'));
+    assert.equal(server.requests.length, 1, 'back on, the agent answers');
+    assert.equal(gateway.requests.length, 1);
+  });
+  await withAgent(async ({ agent, server }) => {
+    const gateway = new FakeGateway({ events: [{ type: 'text', text: 'One pass.' }] });
+    const { controller } = controllerWith(agent, gateway);
+    assert.equal(controller.snapshot().agentMode, 'settingOff');
+    controller.setAgentMode(true);
+    assert.equal(controller.snapshot().agentMode, 'settingOff');
+    await controller.ask('r1', question('Where is login?'));
+    assert.equal(server.requests.length, 0);
+    assert.equal(gateway.requests.length, 1);
+  }, false);
+  // Without an index the chat has no Agent mode: the panel shows no toggle.
+  assert.equal(controllerWith(undefined).controller.snapshot().agentMode, undefined);
+});
+
+test('a panel reloaded mid-answer gets the steps so far; Stop closes the open request and keeps the steps with the answer', async () => {
+  await withAgent(async ({ agent, server }) => {
+    server.script(
+      { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/session.ts' } }] },
+      { kind: 'hang' },
+    );
+    const { controller, posted } = controllerWith(agent);
+    let reloaded: ReturnType<ChatController['snapshot']> | undefined;
+    controller.onDidPost((message) => {
+      if (message.type !== 'step') return;
+      // The panel reloads: it is drawn again from the snapshot. Then the user presses Stop.
+      reloaded = controller.snapshot();
+      setTimeout(() => controller.stop('r1'), 50);
+    });
+    await controller.ask('r1', question('How long does a login session last?'));
+
+    const steps = reloaded!.streaming!.steps!;
+    assert.equal(steps.length, 1);
+    assert.deepEqual(steps[0]!.calls[0]!.sources.map((source) => source.path), ['src/session.ts']);
+    await server.idle();
+    assert.equal(server.requests.length, 2);
+    assert.equal(server.requests[1]!.aborted, true, 'Stop closed the open request');
+    // The card's size is what the model got.
+    assert.equal(steps[0]!.calls[0]!.chars, recordedToolResults(server.requests[1]!).at(-1)!.content.length);
+    const done = ofType(posted, 'answerDone')[0]!.message;
+    assert.equal(done.stopped, true);
+    assert.deepEqual(done.steps, steps);
+  });
 });

@@ -129,3 +129,14 @@ test('a conversation cut to its newest messages keeps a summary that counts only
   await session.flush();
   assert.equal(new ChatSession({ store: new HistoryStore(storage), newId: ids() }).active.summary?.coversMessages, 0);
 });
+
+test('an Agent mode answer keeps its steps and result sizes; one saved before sizes were recorded still loads', () => {
+  const call = { name: 'read_file', arguments: '{"path":"src/a.ts"}', summary: 'src/a.ts, lines 1-9', isError: false, cut: false, sources: [{ path: 'src/a.ts', startLine: 1, endLine: 9 }] };
+  const record = (chars?: number) => ({
+    version: 1,
+    activeId: 'c',
+    conversations: [{ id: 'c', title: 't', createdAt: 1, updatedAt: 1, messages: [{ ...answer('Read it.'), steps: [{ index: 1, model: 'openai/gpt-4o', text: '', calls: [{ ...call, ...(chars !== undefined ? { chars } : {}) }] }] }] }],
+  });
+  assert.deepEqual(parseHistory(record(412))?.conversations[0]!.messages[0]!.steps![0]!.calls[0], { ...call, chars: 412 });
+  assert.deepEqual(parseHistory(record())?.conversations[0]!.messages[0]!.steps![0]!.calls[0], call);
+});

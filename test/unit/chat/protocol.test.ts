@@ -13,6 +13,7 @@ test('accepts every well-formed webview message', () => {
     { type: 'deleteConversation', conversationId: 'c1' },
     { type: 'pickModel', model: 'openai/gpt-4o' },
     { type: 'pickModel', model: null },
+    { type: 'setAgentMode', on: false },
     { type: 'openSource', path: 'src/a.ts', line: 3, endLine: 9 },
     { type: 'codeAction', action: 'apply', code: 'x', language: 'ts', path: 'src/a.ts' },
     { type: 'codeAction', action: 'copy', code: 'x', language: '', path: null },
@@ -39,6 +40,7 @@ test('rejects messages outside the protocol or with bad fields', () => {
     { type: 'codeAction', action: 'run', code: 'rm -rf /', language: 'sh', path: null },
     { type: 'codeAction', action: 'apply', code: 'x', language: 'ts', path: 'C:\\Windows\\x' },
     { type: 'pickModel', model: 'not a model' },
+    { type: 'setAgentMode', on: 'yes' },
     { type: 'selectConversation', conversationId: 42 },
   ];
   for (const message of invalid) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));
