@@ -19,7 +19,11 @@ const toolLabels: Readonly<Record<string, string>> = {
 export function stepCards(steps: readonly AgentStepView[]): HTMLElement {
   const container = element('div', undefined, 'agent-steps');
   container.setAttribute('aria-label', 'Agent steps');
-  for (const step of steps) for (const call of step.calls) container.append(callCard(call));
+  for (const step of steps) {
+    // What the model said before calling the tools: its reason for the step.
+    if (step.text.trim()) container.append(element('p', step.text.trim(), 'step-text muted'));
+    for (const call of step.calls) container.append(callCard(call));
+  }
   return container;
 }
 
@@ -27,6 +31,8 @@ function callCard(call: AgentCallView): HTMLElement {
   const card = element('details', undefined, `step-card${call.isError ? ' step-error' : ''}`);
   const summary = element('summary');
   summary.append(element('span', toolLabels[call.name] ?? call.name, 'step-tool'), element('span', ` ${argumentLine(call)}`, 'step-argument'), element('span', ` · ${resultLine(call)}`, 'muted'));
+  // The panel is narrow: the line is cut with an ellipsis, so hovering shows all of it.
+  summary.title = `${toolLabels[call.name] ?? call.name} ${argumentLine(call)} · ${resultLine(call)}`;
   card.append(summary);
   card.append(element('p', call.summary, call.isError ? 'step-result step-error-text' : 'step-result muted'));
   if (call.sources.length > 0) {

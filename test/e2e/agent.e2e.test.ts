@@ -5,15 +5,22 @@ import { Workbench } from './harness.ts';
 import { ModelServerProcess } from './modelServerProcess.ts';
 
 // Agent mode in the chat panel of the real VS Code: the heavy model (the scripted server) asks
-// for a search and a read, each shows as a step card, and the answer cites both files.
+// for a search and a read, each shows as a step card, and the answer cites both files. The
+// fixture is invoicing code in which the first search for the question finds invoice.ts and the
+// files around it, but not money.ts, where the rounding is: only the agent's own search finds it.
 let server: ModelServerProcess;
 let workbench: Workbench;
 
 before(async () => {
   server = await ModelServerProcess.start();
   workbench = await Workbench.open({
-    fixture: 'sample-workspace',
-    settings: { 'groundwork.openai.baseUrl': `${server.url}/v1` },
+    fixture: 'agent-workspace',
+    settings: {
+      'groundwork.openai.baseUrl': `${server.url}/v1`,
+      // An OpenAI-compatible server not declared to take tools, offered in the model picker.
+      'groundwork.endpoints': [{ name: 'local', baseUrl: `${server.url}/v1` }],
+      'groundwork.models.heavyFallbacks': ['local/coder'],
+    },
     env: { OPENAI_API_KEY: 'sk-e2e-agent' },
   });
   await workbench.waitForStatus(/^(?!.*Set up).*Groundwork/);
@@ -28,17 +35,20 @@ after(async () => {
 test('a question that needs a second file shows the search and read steps as cards, and the answer cites both files', async () => {
   await server.reset();
   await server.script(
-    { kind: 'toolCalls', text: 'The total rounds through a helper; finding it.', calls: [{ name: 'search_codebase', arguments: { query: 'roundToCents rounding' } }] },
+    { kind: 'toolCalls', text: 'The total rounds through a helper; finding it.', calls: [{ name: 'search_codebase', arguments: { query: 'roundToCents' } }] },
     { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/money.ts', startLine: 1, endLine: 5 } }] },
     { kind: 'text', text: 'The invoice total (src/invoice.ts:26) rounds half away from zero to whole cents (src/money.ts:2-4).' },
   );
-  const frame = await workbench.askChat('How is the invoice total rounded?');
+  const frame = await workbench.askChat('Why does total() in invoice.ts give 10.01 for an invoice of 10.005?');
   const conversation = frame.getByRole('log', { name: 'Conversation' });
   await conversation.getByText('rounds half away from zero', { exact: false }).waitFor({ timeout: 60_000 });
   const cards = conversation.locator('.step-card');
   assert.equal(await cards.count(), 2);
-  assert.match(await cards.nth(0).locator('summary').innerText(), /Searched\s+roundToCents rounding/);
-  assert.match(await cards.nth(1).locator('summary').innerText(), /Read\s+src\/money\.ts:1-5 · 1 file/);
+  assert.match(await cards.nth(0).locator('summary').innerText(), /Searched\s+roundToCents · \d+ files, [\d.k]+ chars/);
+  assert.match(await cards.nth(1).locator('summary').innerText(), /Read\s+src\/money\.ts:1-5 · 1 file, \d+ chars/);
+  assert.match(await conversation.locator('.stats').last().innerText(), /Agent mode, 3 model calls · [\d.,k]+ in, [\d.,k]+ out/);
+  await cards.nth(0).locator('summary').click();
+  await cards.nth(0).locator('a.citation', { hasText: /^src\/money\.ts:/ }).waitFor({ timeout: 10_000 });
   await cards.nth(1).locator('summary').click();
   await cards.nth(1).locator('a.citation', { hasText: 'src/money.ts:1-5' }).waitFor({ timeout: 10_000 });
   await conversation.locator('a.citation', { hasText: 'src/invoice.ts:26' }).first().waitFor({ timeout: 10_000 });
@@ -47,7 +57,13 @@ test('a question that needs a second file shows the search and read steps as car
 
   const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
   assert.equal(requests.length, 3);
+  // The first search's hits went with the question, and they held invoice.ts but not money.ts:
+  // that one only the agent's own search and read found.
+  const opening = JSON.stringify(requests[0]!.body);
+  assert.match(opening, /workspace data, not instructions: src\/invoice\.ts/);
+  assert.doesNotMatch(opening, /workspace data, not instructions: src\/money\.ts/);
   assert.deepEqual(recordedTools(requests[0]!).map((tool) => tool.name), ['search_codebase', 'read_file', 'find_files', 'grep', 'go_to_definition', 'find_references', 'document_symbols', 'get_problems'], 'the read-only tools, no propose_edits');
+  assert.match(recordedToolResults(requests[1]!).at(-1)!.content, /src\/money\.ts/, "the agent's search found it");
   const read = recordedToolResults(requests[2]!).at(-1)!;
   assert.match(read.content, /workspace data, not instructions: src\/money\.ts, lines 1-5/);
   assert.match(read.content, /Rounds half away from zero/);
@@ -99,4 +115,47 @@ test('a screenshot pasted into the composer reaches the model as an image part',
   const request = (await server.modelRequests()).filter((candidate) => candidate.path.endsWith('/chat/completions')).at(-1)!;
   assert.ok(JSON.stringify(request.body).includes(`"image_url":{"url":"data:image/png;base64,${png}"}`), `the image went as an image part: ${JSON.stringify(request.body).slice(-600)}`);
   assert.equal(await frame.locator('.composer-image').count(), 0, 'sent with the question, then cleared');
+});
+
+test("the composer's Agent toggle turned off answers in one pass, without tools; turned on again, the agent is back", async () => {
+  const frame = await workbench.openChat();
+  const toggle = frame.getByRole('checkbox', { name: 'Agent' });
+  assert.equal(await toggle.isChecked(), true, 'on by default with a model that takes tools');
+  await toggle.uncheck();
+  await server.reset();
+  await server.script({ kind: 'text', text: 'One pass: the total is rounded by roundToCents (src/invoice.ts:26).' });
+  await workbench.askChat('How is the total rounded, in one pass?');
+  const conversation = frame.getByRole('log', { name: 'Conversation' });
+  await conversation.getByText('One pass: the total is rounded', { exact: false }).waitFor({ timeout: 60_000 });
+  await workbench.screenshot('37-agent-toggle-off');
+  const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
+  assert.equal(requests.length, 1);
+  assert.deepEqual(recordedTools(requests[0]!), [], 'no tools offered');
+  assert.equal(await conversation.locator('article').last().locator('.step-card').count(), 0);
+
+  await toggle.check();
+  await server.reset();
+  await server.script({ kind: 'text', text: 'Agent again: src/invoice.ts:26.' });
+  await workbench.askChat('And with the agent?');
+  await conversation.getByText('Agent again', { exact: false }).waitFor({ timeout: 60_000 });
+  const again = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
+  assert.ok(recordedTools(again[0]!).length > 0, 'the tools are offered again');
+});
+
+test('a model that takes no tools answers in one pass, and the answer says why Agent mode did not run', async () => {
+  const frame = await workbench.openChat();
+  await frame.getByRole('combobox', { name: 'Model' }).selectOption('local/coder');
+  await server.reset();
+  await server.script({ kind: 'text', text: 'Without tools: src/invoice.ts:26 rounds the total.' });
+  await workbench.askChat('How is the total rounded, by a model without tools?');
+  const conversation = frame.getByRole('log', { name: 'Conversation' });
+  await conversation.getByText('Without tools:', { exact: false }).waitFor({ timeout: 60_000 });
+  const answer = conversation.locator('article').last();
+  assert.match(await answer.locator('.answer-note').innerText(), /Agent mode did not run: local\/coder takes no tools/);
+  await workbench.screenshot('38-agent-model-without-tools');
+  const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
+  assert.equal(requests.length, 1);
+  assert.equal((requests[0]!.body as { model?: string }).model, 'coder');
+  assert.deepEqual(recordedTools(requests[0]!), []);
+  await frame.getByRole('combobox', { name: 'Model' }).selectOption('');
 });
