@@ -191,21 +191,33 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
     if (!instruction) return;
     const paths = await this.chooseFiles(instruction.trim());
     if (!paths || paths.length === 0) return;
-    if (await this.agentRuns()) {
+    const agent = await this.agentMode();
+    if (agent === 'runs') {
       await this.crossFileWithAgent(instruction.trim(), paths);
       return;
     }
-    await this.execute(async () => ({
-      kind: 'crossFile',
-      instruction: instruction.trim(),
-      files: await Promise.all(paths.map(async (path) => this.snapshot(uriOf(path)!))),
-    }));
+    // Agent mode is on, but this model cannot use it: the progress says so.
+    const note = agent === 'noTools' ? `one pass: ${this.deps.settings!.get('models.heavy')} takes no tools` : undefined;
+    if (note) this.deps.logger.info(`Cross-File Refactor, ${note}`);
+    await this.execute(
+      async () => ({
+        kind: 'crossFile',
+        instruction: instruction.trim(),
+        files: await Promise.all(paths.map(async (path) => this.snapshot(uriOf(path)!))),
+      }),
+      undefined,
+      note,
+    );
   }
 
-  /** Agent mode is on and the heavy tier's first model takes tools. */
-  private async agentRuns(): Promise<boolean> {
+  /**
+   * Whether Cross-File Refactor runs as an agent: `runs` (on, and the heavy tier's first model
+   * takes tools), `off` (turned off, or no index to search) or `noTools` (on, but the model cannot).
+   */
+  private async agentMode(): Promise<'runs' | 'off' | 'noTools'> {
     const settings = this.deps.settings;
-    return settings !== undefined && settings.get('agent.enabled') && this.deps.search !== undefined && (await this.deps.gateway.supportsTools('refactor'));
+    if (settings === undefined || !settings.get('agent.enabled') || this.deps.search === undefined) return 'off';
+    return (await this.deps.gateway.supportsTools('refactor')) ? 'runs' : 'noTools';
   }
 
   /**
@@ -301,11 +313,11 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
   }
 
   /** Runs a command to its preview; a failure is shown with its actions, and Retry runs it again with fresh texts. */
-  private async execute(source: CommandSource, afterApply?: () => Promise<void>): Promise<void> {
+  private async execute(source: CommandSource, afterApply?: () => Promise<void>, note?: string): Promise<void> {
     for (;;) {
       try {
         const command = await source();
-        const outcome = await this.plan(command);
+        const outcome = await this.plan(command, note);
         this.deps.logger.info(`${outcome.editSet.label}: ${outcome.editSet.files.length} file(s) proposed by ${[...new Set(outcome.models)].join(', ')}`);
         const result = await previewAndApply(outcome.editSet);
         this.deps.logger.info(`${outcome.editSet.label}: ${result}`);
@@ -337,9 +349,9 @@ export class RefactorFeature extends DisposableBase implements vscode.CodeAction
     }
   }
 
-  private plan(command: RefactorCommand): Thenable<RefactorOutcome> {
+  private plan(command: RefactorCommand, note?: string): Thenable<RefactorOutcome> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Groundwork: ${titles[command.kind]}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Groundwork: ${titles[command.kind]}${note ? ` (${note})` : ''}`, cancellable: true },
       (progress, token) =>
         withSignal(token, (signal) =>
           this.planner.run(command, {

@@ -159,3 +159,58 @@ test('a model that takes no tools answers in one pass, and the answer says why A
   assert.deepEqual(recordedTools(requests[0]!), []);
   await frame.getByRole('combobox', { name: 'Model' }).selectOption('');
 });
+
+test('Cross-File Refactor with a heavy model that takes no tools runs in one pass, says so, and its edits still open in the Refactor Preview', async () => {
+  await workbench.updateUserSettings({ 'groundwork.models.heavy': 'local/coder' });
+  try {
+    // The picker lists the heavy tier's model once the settings are read again.
+    const frame = await workbench.openChat();
+    await frame.locator('select.model-picker option', { hasText: /^local\/coder \(heavy,/ }).waitFor({ state: 'attached', timeout: 30_000 });
+    await server.reset();
+    await server.script({
+      kind: 'text',
+      ttftMs: 3_000,
+      text: [
+        'src/money.ts',
+        '<<<<<<< SEARCH',
+        'export function roundToCents(amount: number): number {',
+        '=======',
+        'export function toCents(amount: number): number {',
+        '>>>>>>> REPLACE',
+        '',
+        'src/invoice.ts',
+        '<<<<<<< SEARCH',
+        "import { roundToCents } from './money';",
+        '=======',
+        "import { toCents as roundToCents } from './money';",
+        '>>>>>>> REPLACE',
+        '',
+      ].join('\n'),
+    });
+    await workbench.runCommand('Groundwork: Cross-File Refactor…');
+    await workbench.answerInput('Cross-File Refactor', 'rename roundToCents to toCents where it is defined');
+    const page = workbench.page;
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'files to change' }).waitFor({ timeout: 30_000 });
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 30_000 });
+    // Exactly the two files: untick the rest, tick these.
+    const offered = await rows.evaluateAll((nodes) => nodes.map((node) => ({ label: node.getAttribute('aria-label') ?? '', checked: node.getAttribute('aria-checked') === 'true' })));
+    for (const [index, row] of offered.entries()) {
+      const path = /^[^\s,]+/.exec(row.label)?.[0] ?? '';
+      if (row.checked !== ['src/money.ts', 'src/invoice.ts'].includes(path)) await rows.nth(index).locator('label.quick-input-list-label').click();
+    }
+    await page.keyboard.press('Enter');
+    await workbench.findNotification(/Refactoring across files \(one pass: local\/coder takes no tools\)/);
+    await workbench.screenshot('39-cross-file-one-pass-no-tools');
+    const shown = await (await workbench.refactorPreview()).innerText();
+    assert.match(shown, /money\.ts/);
+    assert.match(shown, /invoice\.ts/);
+    await workbench.finishRefactorPreview('Discard');
+    const requests = (await server.modelRequests()).filter((request) => request.path.endsWith('/chat/completions'));
+    assert.equal(requests.length, 1);
+    assert.equal((requests[0]!.body as { model?: string }).model, 'coder');
+    assert.deepEqual(recordedTools(requests[0]!), [], 'a text SEARCH/REPLACE request, no tools');
+  } finally {
+    await workbench.updateUserSettings({ 'groundwork.models.heavy': 'openai/gpt-4o' });
+  }
+});

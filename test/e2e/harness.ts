@@ -299,6 +299,36 @@ export class Workbench {
     await this.page.locator('.monaco-editor.focused').first().waitFor({ timeout: 30_000 });
   }
 
+  /**
+   * Changes user settings as a user would, in the settings.json editor (VS Code does not notice
+   * the file written behind its back), then closes that editor.
+   */
+  async updateUserSettings(changes: Readonly<Record<string, unknown>>): Promise<void> {
+    const next = { ...(JSON.parse(this.userSettingsText()) as Record<string, unknown>), ...changes };
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    // Newer VS Code shows it in a modal editor, not a tab: wait for the focused editor holding it.
+    await this.page.locator('.monaco-editor.focused', { hasText: 'security.workspace.trust.enabled' }).first().waitFor({ timeout: 30_000 });
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Delete');
+    // Inserted whole: typed, the editor would close brackets and quotes itself.
+    await this.page.keyboard.insertText(JSON.stringify(next));
+    await this.page.keyboard.press('Control+S');
+    const saved = () => {
+      try {
+        return JSON.stringify(JSON.parse(this.userSettingsText())) === JSON.stringify(next);
+      } catch {
+        return false;
+      }
+    };
+    await waitUntil(saved, `the user settings saved: ${JSON.stringify(next)}`).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the file holds ${this.userSettingsText()}`);
+    });
+    // The modal editor closes with Escape (the command palette does not open over it).
+    const editor = this.page.locator('.monaco-editor', { hasText: 'security.workspace.trust.enabled' }).first();
+    await this.page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
   /** Saves every dirty editor (File: Save All). */
   async saveAll(): Promise<void> {
     await this.runCommand('File: Save All');
