@@ -147,7 +147,12 @@ test('a model that takes no tools answers in one pass, and the answer says why A
   await frame.getByRole('combobox', { name: 'Model' }).selectOption('local/coder');
   await server.reset();
   await server.script({ kind: 'text', text: 'Without tools: src/invoice.ts:26 rounds the total.' });
-  await workbench.askChat('How is the total rounded, by a model without tools?');
+  // The picker keeps focus inside the webview: type into the composer the user is looking at,
+  // not through the command palette, which a focused <select> in the frame closes again.
+  const input = frame.getByRole('textbox', { name: 'Ask Groundwork' });
+  await input.click();
+  await input.fill('How is the total rounded, by a model without tools?');
+  await input.press('Enter');
   const conversation = frame.getByRole('log', { name: 'Conversation' });
   await conversation.getByText('Without tools:', { exact: false }).waitFor({ timeout: 60_000 });
   const answer = conversation.locator('article').last();
