@@ -339,7 +339,9 @@ export class ModelGateway implements Disposable {
       const provider = await this.providers.get(parseModelName(first).provider);
       return provider.toolCalling === true && provider.streamWithTools !== undefined;
     } catch {
-      return false;
+      // No key, or no such provider: that is not "takes no tools". The request fails with the
+      // real reason and its action (Set API Key, Open Settings), whichever path runs it.
+      return true;
     }
   }
 

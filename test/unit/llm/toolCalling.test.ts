@@ -99,6 +99,20 @@ test('supportsTools: OpenAI and Anthropic can; a compatible endpoint only when i
   }
 });
 
+test('supportsTools without a key says yes, so the request fails for the missing key and not as a model that takes no tools', async () => {
+  const harness = await startHarness({ keys: { anthropic: 'ak-test' } });
+  try {
+    assert.equal(await harness.gateway.supportsTools('refactor', 'openai/gpt-4o'), true);
+    await assert.rejects(
+      harness.gateway.streamWithTools({ task: 'refactor', feature: 'agent', model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }], tools: [grepTool] }).result,
+      (error: Error & { reason?: string }) => error.reason === 'auth',
+    );
+    assert.equal(harness.server.requests.length, 0);
+  } finally {
+    await harness.close();
+  }
+});
+
 test('a fallback that cannot call tools is skipped, unsent; the first model’s failure is the answer', async () => {
   const harness = await startHarness({ settings: { 'models.heavyFallbacks': ['local/qwen', 'anthropic/claude-sonnet-5-5'] } });
   try {
