@@ -1,5 +1,5 @@
 import { abortReason } from '../common/async.ts';
-import type { ChatMessage } from '../llm/modelTypes.ts';
+import type { ChatMessage, ImageAttachment } from '../llm/modelTypes.ts';
 import { errorMessage, isCancellation } from '../common/errors.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import { mergeSourceRefs, type SourceRef } from '../llm/contentFilter.ts';
@@ -94,6 +94,8 @@ export interface AgentRunOptions {
   readonly onStep?: (step: AgentStep) => void;
   /** Earlier turns of the conversation (a chat's history), between the system prompt and the task. */
   readonly history?: readonly ChatMessage[];
+  /** Images sent with the task (a pasted screenshot), to a model that takes them. */
+  readonly images?: readonly ImageAttachment[];
 }
 
 const defaultContextWindow = 128_000;
@@ -136,7 +138,7 @@ export class AgentLoop {
     ];
     const byName = new Map(tools.map((tool) => [tool.definition.name, tool]));
     const definitions = tools.map((tool) => tool.definition);
-    const messages: ToolConversationMessage[] = [...agentOpening(task, run.history, readOnly)];
+    const messages: ToolConversationMessage[] = [...agentOpening(task, run.history, readOnly, run.images)];
     const sourcesByCall = new Map<string, readonly SourceRef[]>();
     const steps: AgentStep[] = [];
     const replyTokens = this.options.maxReplyTokens ?? defaultReplyTokens;

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../llm/modelTypes.ts';
+import type { ChatMessage, ImageAttachment } from '../llm/modelTypes.ts';
 import { fenceWorkspaceContent, workspaceDataInstruction } from '../safety/promptFencing.ts';
 import type { DocumentSnapshot } from '../common/text.ts';
 
@@ -25,8 +25,8 @@ Rules:
 }
 
 /** The conversation a task starts from: the system prompt, earlier turns of a chat, the task. */
-export function agentOpening(task: string, history: readonly ChatMessage[] = [], readOnly = false): ChatMessage[] {
-  return [{ role: 'system', content: agentSystemPrompt(readOnly) }, ...history, { role: 'user', content: task }];
+export function agentOpening(task: string, history: readonly ChatMessage[] = [], readOnly = false, images: readonly ImageAttachment[] = []): ChatMessage[] {
+  return [{ role: 'system', content: agentSystemPrompt(readOnly) }, ...history, { role: 'user', content: task, ...(images.length > 0 ? { images } : {}) }];
 }
 
 /** Characters of the chosen files sent with a Cross-File Refactor task; past it, only their paths. */

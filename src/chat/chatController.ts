@@ -3,7 +3,7 @@ import { GroundworkError, errorMessage, isCancellation, type UserAction } from '
 import { Emitter, type Event } from '../common/event.ts';
 import { type Logger, nullLogger } from '../common/logger.ts';
 import type { ChatRequest, ModelResult, ModelStream } from '../llm/modelGateway.ts';
-import type { ChatMessage } from '../llm/modelTypes.ts';
+import type { ChatMessage, ImageAttachment } from '../llm/modelTypes.ts';
 import { ProviderError } from '../llm/providerError.ts';
 import { takesImages } from '../llm/visionModels.ts';
 import type { TokenCounter } from '../llm/tokenizer.ts';
@@ -170,18 +170,18 @@ export class ChatController implements Disposable {
         signal,
       });
       const history = await this.history(conversationId, signal);
-      // A question with images goes in one pass: the tools' turns carry text only. Turned off
-      // (in settings or by the composer's toggle), nothing needs saying.
+      // Turned off (in settings or by the composer's toggle), nothing needs saying.
       const agent = this.options.agent && this.agentMode(this.options.agent) === 'on' ? this.options.agent : undefined;
-      const onePass = agent && images.length === 0 ? await agent.unavailable(this.selectedModel ?? undefined) : '';
+      const onePass = agent ? await agent.unavailable(this.selectedModel ?? undefined) : '';
+      const attachments = images.map(({ mediaType, base64 }) => ({ mediaType, base64 }));
       if (agent && onePass === undefined) {
-        await this.askAgent(agent, running, question, context, history);
+        await this.askAgent(agent, running, question, context, history, attachments);
         return;
       }
       const messages: ChatMessage[] = [
         { role: 'system', content: chatSystemPrompt },
         ...history,
-        { role: 'user', content: userPrompt(question.text, context), ...(images.length > 0 ? { images: images.map(({ mediaType, base64 }) => ({ mediaType, base64 })) } : {}) },
+        { role: 'user', content: userPrompt(question.text, context), ...(attachments.length > 0 ? { images: attachments } : {}) },
       ];
       const stream = this.options.gateway.streamChat({
         task: 'chat',
@@ -215,11 +215,12 @@ export class ChatController implements Disposable {
    * A question in Agent mode. The first retrieval's hits go with it, so a question they answer
    * costs one call; each step with tool calls becomes a card, and the last step's text the answer.
    */
-  private async askAgent(agent: ChatAgent, running: Running, question: Question, context: AssembledContext, history: readonly ChatMessage[]): Promise<void> {
+  private async askAgent(agent: ChatAgent, running: Running, question: Question, context: AssembledContext, history: readonly ChatMessage[], images: readonly ImageAttachment[]): Promise<void> {
     const steps = running.steps;
     const result = await agent.run(userPrompt(question.text, context), {
       signal: running.abort.signal,
       history,
+      ...(images.length > 0 ? { images } : {}),
       ...(this.selectedModel ? { model: this.selectedModel } : {}),
       onText: (text, restart) => {
         if (this.running !== running) return;

@@ -1,4 +1,4 @@
-import type { ContentBlockParam, MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, ImageBlockParam, MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderEvent } from './modelProvider.ts';
 import type { ChatMessage, ImageAttachment } from './modelTypes.ts';
 import type { ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
@@ -30,10 +30,7 @@ export function toAnthropicPrompt(messages: readonly ChatMessage[]): AnthropicPr
       ? { role: turn.role, content: turn.content }
       : {
           role: turn.role,
-          content: [
-            ...turn.images.map((image) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: image.mediaType, data: image.base64 } })),
-            { type: 'text' as const, text: turn.content },
-          ],
+          content: [...turn.images.map(toAnthropicImage), { type: 'text' as const, text: turn.content }],
         },
   );
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: prompt };
@@ -85,11 +82,16 @@ export function toAnthropicToolPrompt(messages: readonly ToolConversationMessage
         break;
       }
       default:
-        add('user', [{ type: 'text', text: message.content }]);
+        add('user', [...(message.images ?? []).map(toAnthropicImage), { type: 'text', text: message.content }]);
     }
   }
   if (turns[0]?.role === 'assistant') turns.unshift({ role: 'user', content: [{ type: 'text', text: '(continue)' }] });
   return { system: system.length > 0 ? system.join('\n\n') : undefined, messages: turns };
+}
+
+/** An image block: base64 bytes with their media type, before the turn's text. */
+function toAnthropicImage(image: ImageAttachment): ImageBlockParam {
+  return { type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.base64 } };
 }
 
 export function toAnthropicTools(tools: readonly ToolDefinition[]): Tool[] {

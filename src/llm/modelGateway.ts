@@ -8,7 +8,7 @@ import { type ContentFilter, type SourceRef, passThroughContentFilter } from './
 import { LocalStreams } from './localStreams.ts';
 import type { ModelProvider, ProviderEvent } from './modelProvider.ts';
 import { parseModelName } from './modelName.ts';
-import type { ChatMessage, ModelTask, ModelTier, TokenUsage } from './modelTypes.ts';
+import type { ChatMessage, ImageAttachment, ModelTask, ModelTier, TokenUsage } from './modelTypes.ts';
 import { costUsd, resolvePrice } from './prices.ts';
 import { ProviderCooldown } from './providerCooldown.ts';
 import { isFallbackReason, ProviderError, type ProviderErrorReason, toProviderError } from './providerError.ts';
@@ -247,6 +247,11 @@ interface TextCall {
   readonly onAttempt?: (form: PromptForm) => void;
 }
 
+/** The images a request carries, as the audit log records them: type and size, never content. */
+function sentImages(messages: readonly (ChatMessage | ToolConversationMessage)[]): SentImage[] {
+  return messages.flatMap((message): readonly ImageAttachment[] => ('images' in message && message.images) || []).map((image) => ({ mediaType: image.mediaType, bytes: Math.floor((image.base64.length * 3) / 4) }));
+}
+
 /**
  * The one way out to a model. Every request is routed (task → tier → model chain), filtered
  * (the content filter sees every text sent), budgeted, timed, retried or moved to the next
@@ -297,7 +302,7 @@ export class ModelGateway implements Disposable {
       // Images go as they are: no redactor reads pixels (the panel says so), and the audit log lists each.
       const messages = request.messages.map((message, i) => ({ role: message.role, content: filtered.texts[i]!, ...(message.images ? { images: message.images } : {}) }));
       const call: TextCall = { kind: 'chat', messages, prefix: '', suffix: '', ...tuning(request) };
-      const images = request.messages.flatMap((message) => message.images ?? []).map((image) => ({ mediaType: image.mediaType, bytes: Math.floor((image.base64.length * 3) / 4) }));
+      const images = sentImages(request.messages);
       const prepared = { ...this.prepare(request.task, request.feature, request, filtered, signal), ...(images.length > 0 ? { images } : {}) };
       return this.runText(prepared, call, emit);
     });
@@ -325,7 +330,14 @@ export class ModelGateway implements Disposable {
       // The tool definitions travel with every request: they count toward the prompt's size.
       const sized: Redacted = { ...filtered, texts: [...filtered.texts, JSON.stringify(request.tools)] };
       const call: TextCall = { kind: 'tools', messages: [], toolMessages: messages, tools: request.tools, prefix: '', suffix: '', ...tuning(request) };
-      const prepared = { ...this.prepare(request.task, request.feature, request, sized, signal), needsTools: true, ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}) };
+      // A task's images ride on its opening turn, so every step sends (and the audit lists) them again.
+      const images = sentImages(request.messages);
+      const prepared = {
+        ...this.prepare(request.task, request.feature, request, sized, signal),
+        needsTools: true,
+        ...(request.budgetConsent ? { budgetConsent: request.budgetConsent } : {}),
+        ...(images.length > 0 ? { images } : {}),
+      };
       return this.runText(prepared, call, emit);
     });
   }

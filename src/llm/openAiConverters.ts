@@ -1,22 +1,21 @@
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Completion } from 'openai/resources/completions';
 import type { ProviderEvent } from './modelProvider.ts';
-import type { ChatMessage } from './modelTypes.ts';
+import type { ChatMessage, ImageAttachment } from './modelTypes.ts';
 import type { ToolConversationMessage, ToolDefinition } from './toolTypes.ts';
 
 /** Our messages as OpenAI chat messages: the roles are the same, so only the shape changes. */
 export function toOpenAiMessages(messages: readonly ChatMessage[]): ChatCompletionMessageParam[] {
-  return messages.map((message) =>
-    message.role === 'user' && message.images && message.images.length > 0
-      ? {
-          role: 'user',
-          content: [
-            { type: 'text', text: message.content },
-            ...message.images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mediaType};base64,${image.base64}` } })),
-          ],
-        }
-      : { role: message.role, content: message.content },
-  );
+  return messages.map((message) => (message.role === 'user' ? toOpenAiUserMessage(message.content, message.images) : { role: message.role, content: message.content }));
+}
+
+/** A user turn: its text, then its images as `image_url` parts with data URLs. */
+function toOpenAiUserMessage(content: string, images: readonly ImageAttachment[] | undefined): ChatCompletionMessageParam {
+  if (!images || images.length === 0) return { role: 'user', content };
+  return {
+    role: 'user',
+    content: [{ type: 'text', text: content }, ...images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mediaType};base64,${image.base64}` } }))],
+  };
 }
 
 /** One streamed chat chunk as provider events (text, then the finish, then usage when present). */
@@ -54,6 +53,8 @@ export function toOpenAiToolMessages(messages: readonly ToolConversationMessage[
           content: message.content || null,
           tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
         };
+      case 'user':
+        return toOpenAiUserMessage(message.content, message.images);
       default:
         return { role: message.role, content: message.content };
     }

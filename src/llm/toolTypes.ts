@@ -1,3 +1,5 @@
+import type { ImageAttachment } from './modelTypes.ts';
+
 /**
  * Tool calling in the engine's own terms; each provider converts these to its vendor's shape
  * (OpenAI `tools` / `tool_calls` / `role: 'tool'`, Anthropic `tools` / `tool_use` / `tool_result`).
@@ -17,9 +19,9 @@ export interface ToolCall {
   readonly arguments: string;
 }
 
-/** A conversation that may hold tool calls and their results. */
+/** A conversation that may hold tool calls and their results; a user turn may carry images. */
 export type ToolConversationMessage =
-  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'system' | 'user'; readonly content: string; readonly images?: readonly ImageAttachment[] }
   | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
   | ToolResultMessage;
 

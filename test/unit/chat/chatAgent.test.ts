@@ -9,6 +9,7 @@ import { HistoryStore, parseHistory } from '../../../src/chat/historyStore.ts';
 import type { HostMessage, Question } from '../../../src/chat/protocol.ts';
 import { nullLogger } from '../../../src/common/logger.ts';
 import { MemorySettingsSource, Settings } from '../../../src/common/settings.ts';
+import type { RequestEvent } from '../../../src/llm/modelGateway.ts';
 import { FileAccessPolicy } from '../../../src/safety/fileAccessPolicy.ts';
 import { recordedToolResults, recordedTools } from '../../support/modelServer/modelServer.ts';
 import { startHarness } from '../llm/gatewayHarness.ts';
@@ -51,8 +52,10 @@ function controllerWith(agent: ChatAgent | undefined, gateway = new FakeGateway(
   return { controller, session, storage, store, posted };
 }
 
-async function withAgent(run: (parts: { agent: ChatAgent; server: Awaited<ReturnType<typeof startHarness>>['server'] }) => Promise<void>, enabled = true): Promise<void> {
-  const harness = await startHarness();
+type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+async function withAgent(run: (parts: { agent: ChatAgent; server: Harness['server']; gateway: Harness['gateway'] }) => Promise<void>, enabled = true, heavy?: string): Promise<void> {
+  const harness = await startHarness(heavy ? { settings: { 'models.heavy': heavy, 'models.heavyFallbacks': [] } } : {});
   try {
     const ports: AgentPorts = {
       workspace: { read: async (path) => files[path], listFiles: async () => Object.keys(files) },
@@ -60,7 +63,7 @@ async function withAgent(run: (parts: { agent: ChatAgent; server: Awaited<Return
       search: async () => [{ path: 'src/auth.ts', startLine: 3, endLine: 5, symbol: 'login', score: 1 }],
     };
     const settings = new Settings(new MemorySettingsSource({ 'agent.enabled': enabled, 'agent.maxSteps': 5 }), nullLogger);
-    await run({ agent: chatAgent(harness.gateway, settings, ports, nullLogger), server: harness.server });
+    await run({ agent: chatAgent(harness.gateway, settings, ports, nullLogger), server: harness.server, gateway: harness.gateway });
   } finally {
     await harness.close();
   }
@@ -97,6 +100,41 @@ test('Agent mode: a question the first search half answers gets a read step, sho
     assert.deepEqual(session.active.messages.at(-1)!.steps, done.steps);
   });
 });
+
+// A 1×1 PNG.
+const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+for (const [vendor, model] of [
+  ['OpenAI', 'openai/gpt-4o'],
+  ['Anthropic', 'anthropic/claude-sonnet-5-5'],
+] as const) {
+  test(`Agent mode, ${vendor}: a pasted screenshot goes with the task to every step as an image part, and each step's audit lists it`, async () => {
+    await withAgent(
+      async ({ agent, server, gateway }) => {
+        const events: RequestEvent[] = [];
+        gateway.onDidRequest((event) => events.push(event));
+        server.script(
+          { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/session.ts' } }] },
+          { kind: 'text', text: 'The dialog is the session timeout set at src/session.ts:2.' },
+        );
+        const { controller, posted } = controllerWith(agent);
+        await controller.ask('r1', { ...question('Why does this dialog appear after half an hour?'), images: [{ name: 'dialog.png', mediaType: 'image/png', base64: png }] });
+        assert.equal(ofType(posted, 'answerDone')[0]!.message.text, 'The dialog is the session timeout set at src/session.ts:2.');
+        assert.equal(server.requests.length, 2, 'the agent ran: a read step, then the answer');
+        assert.ok(recordedTools(server.requests[0]!).length > 0, 'tools offered with the image');
+        const imagePart =
+          vendor === 'OpenAI' ? `"type":"image_url","image_url":{"url":"data:image/png;base64,${png}"}` : `"type":"image","source":{"type":"base64","media_type":"image/png","data":"${png}"}`;
+        for (const request of server.requests) assert.ok(JSON.stringify(request.body).includes(imagePart), JSON.stringify(request.body).slice(0, 600));
+        assert.deepEqual(
+          events.map((event) => event.images),
+          [0, 1].map(() => [{ mediaType: 'image/png', bytes: Math.floor((png.length * 3) / 4) }]),
+        );
+      },
+      true,
+      model,
+    );
+  });
+}
 
 test('Agent mode: a question the first search answers costs one call, with no steps', async () => {
   await withAgent(async ({ agent, server }) => {
