@@ -7,12 +7,17 @@
  *
  *   node bench/issueDataset.ts --mirrors DIR --candidates OUT.json
  *       lists the fixing commits of every repository mirror under DIR (owner+name/repo, bare git)
- *   node bench/issueDataset.ts --mirrors DIR [--texts TEXTS.json [--texts-only]] --out DATA_DIR
+ *   node bench/issueDataset.ts --mirrors DIR [--texts TEXTS.jsonl … [--texts-only]] [--per-repo N] --out DATA_DIR
  *       writes DATA_DIR/issues.jsonl and the base trees under DATA_DIR/trees/
  *
- * TEXTS.json, if given, maps "owner/name#N" to the issue's own text; without it every query is
- * the commit body (for a squash-merged pull request, its description). Third-party trees and texts stay in DATA_DIR, outside the repository. Every third row of
- * each repository is "heldout", to be looked at only after tuning on the "dev" rows.
+ * Each TEXTS.jsonl row is an issue as its author wrote it, {"repo": "owner/name", "issue": N,
+ * "title": …, "text": …} (the description only, without comments); the query is the title and the
+ * text. They were collected from a public store of GitHub issue threads, keeping a thread only when
+ * its address was exactly github.com/owner/name/issues/N for a candidate's N. Without a text the
+ * query is the commit body (for a squash-merged pull request, its description); --texts-only keeps
+ * only rows with an issue's text. Third-party trees and texts stay in DATA_DIR, outside the
+ * repository. Every third row of each repository is "heldout", to be looked at only after tuning
+ * on the "dev" rows.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,8 +37,8 @@ export interface FixCommit {
 
 /** Most gold files: a commit touching more is a sweep, not a bug fix one searches for. */
 const maxGold = 4;
-/** Most rows per repository, so one big history does not outweigh the rest. */
-const maxPerRepo = 24;
+/** Most rows per repository by default, so one big history does not outweigh the rest. */
+const defaultPerRepo = 24;
 /** Shortest query worth asking: a title alone is a different task. */
 const minQueryChars = 60;
 
@@ -90,15 +95,28 @@ function mirrors(dir: string): { repo: string; mirror: string }[] {
     .map((name) => ({ repo: name.replace('+', '/'), mirror: join(dir, name, 'repo') }));
 }
 
-function build(mirrorDir: string, textsPath: string | undefined, outDir: string, textsOnly: boolean): void {
-  const texts = textsPath ? (JSON.parse(readFileSync(textsPath, 'utf8')) as Record<string, string>) : {};
+/** Issue texts by "owner/name#N": the title, a blank line, the description. */
+export function readIssueTexts(paths: readonly string[]): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const path of paths) {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as { repo: string; issue: number; title?: string; text: string };
+      texts.set(`${row.repo}#${row.issue}`, row.title ? `${row.title}\n\n${row.text}` : row.text);
+    }
+  }
+  return texts;
+}
+
+function build(mirrorDir: string, textPaths: readonly string[], outDir: string, textsOnly: boolean, perRepo: number): void {
+  const texts = readIssueTexts(textPaths);
   const rows: string[] = [];
   const counts = { issue: 0, body: 0 };
   for (const { repo, mirror } of mirrors(mirrorDir)) {
     let kept = 0;
     for (const fix of fixCommits(repo, mirror)) {
-      if (kept >= maxPerRepo) break;
-      const issueText = texts[`${repo}#${fix.issue}`];
+      if (kept >= perRepo) break;
+      const issueText = texts.get(`${repo}#${fix.issue}`);
       if (textsOnly && issueText === undefined) continue;
       const query = issueText ?? (fix.body.length >= minQueryChars ? `${fix.subject}\n\n${fix.body}` : undefined);
       if (!query || query.length < minQueryChars) continue;
@@ -121,12 +139,19 @@ function build(mirrorDir: string, textsPath: string | undefined, outDir: string,
 const isMain = process.argv[1]?.endsWith('issueDataset.ts');
 if (isMain) {
   const { values } = parseArgs({
-    options: { mirrors: { type: 'string' }, candidates: { type: 'string' }, texts: { type: 'string' }, 'texts-only': { type: 'boolean', default: false }, out: { type: 'string' } },
+    options: {
+      mirrors: { type: 'string' },
+      candidates: { type: 'string' },
+      texts: { type: 'string', multiple: true },
+      'texts-only': { type: 'boolean', default: false },
+      'per-repo': { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   if (values.mirrors && values.candidates) {
     const all = mirrors(values.mirrors).flatMap(({ repo, mirror }) => fixCommits(repo, mirror));
     writeFileSync(values.candidates, JSON.stringify(all, null, 1));
     console.log(`${all.length} fixing commits`);
-  } else if (values.mirrors && values.out) build(values.mirrors, values.texts, values.out, values['texts-only']);
-  else console.error('Usage: node bench/issueDataset.ts --mirrors DIR (--candidates OUT.json | [--texts TEXTS.json [--texts-only]] --out DATA_DIR)');
+  } else if (values.mirrors && values.out) build(values.mirrors, values.texts ?? [], values.out, values['texts-only'], Number(values['per-repo'] ?? defaultPerRepo));
+  else console.error('Usage: node bench/issueDataset.ts --mirrors DIR (--candidates OUT.json | [--texts TEXTS.jsonl … [--texts-only]] [--per-repo N] --out DATA_DIR)');
 }
