@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface FixCommit {
@@ -88,6 +88,44 @@ export function fixCommits(repo: string, mirror: string): FixCommit[] {
   return out;
 }
 
+/**
+ * Writes the tree at `commit` into `dir` and returns how many files were left out. A fetched
+ * snapshot may list its largest files without holding them (`git archive` then fails), so the
+ * blobs are read one by one and an absent one is skipped; symbolic links and submodules too.
+ */
+export function extractTree(mirror: string, commit: string, dir: string): number {
+  const entries = git(mirror, 'ls-tree', '-r', '-z', commit)
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta = '', path = ''] = line.split('\t');
+      const [mode, type, oid] = meta.split(' ');
+      return { mode, type, oid: oid ?? '', path };
+    })
+    .filter((entry) => entry.type === 'blob' && entry.mode !== '120000');
+  const batch = execFileSync('git', ['--git-dir', mirror, 'cat-file', '--batch'], {
+    input: entries.map((entry) => entry.oid).join('\n') + '\n',
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  let offset = 0;
+  let skipped = 0;
+  for (const entry of entries) {
+    const headerEnd = batch.indexOf(10, offset);
+    const header = batch.subarray(offset, headerEnd).toString('utf8');
+    offset = headerEnd + 1;
+    if (header.endsWith(' missing')) {
+      skipped++;
+      continue;
+    }
+    const size = Number(header.split(' ')[2]);
+    const target = join(dir, entry.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, batch.subarray(offset, offset + size));
+    offset += size + 1;
+  }
+  return skipped;
+}
+
 function mirrors(dir: string): { repo: string; mirror: string }[] {
   return readdirSync(dir)
     .filter((name) => name.includes('+') && existsSync(join(dir, name, 'repo')))
@@ -122,8 +160,8 @@ function build(mirrorDir: string, textPaths: readonly string[], outDir: string, 
       if (!query || query.length < minQueryChars) continue;
       const tree = join(outDir, 'trees', `${repo.replace('/', '+')}@${fix.parent.slice(0, 12)}`);
       if (!existsSync(tree)) {
-        mkdirSync(tree, { recursive: true });
-        execFileSync('sh', ['-c', `git --git-dir "$1" archive "$2" | tar -x -C "$3"`, 'sh', mirror, fix.parent, tree]);
+        const skipped = extractTree(mirror, fix.parent, tree);
+        if (skipped > 0) console.log(`${repo}@${fix.parent.slice(0, 12)}: ${skipped} files absent from the snapshot, left out`);
       }
       const split = kept % 3 === 2 ? 'heldout' : 'dev';
       rows.push(JSON.stringify({ root: tree, query, gold_files: fix.gold, split, repo, issue: fix.issue, commit: fix.commit, source: issueText ? 'issue' : 'commit' }));
