@@ -3,7 +3,7 @@
  * blog post that mentions everything must not stand in for it. The kinds are coarse on purpose:
  * they steer ranking, they do not hide anything.
  */
-export type FileKind = 'source' | 'declaration' | 'test' | 'fixture' | 'docs' | 'changelog' | 'template' | 'generated' | 'config' | 'example';
+export type FileKind = 'source' | 'declaration' | 'test' | 'fixture' | 'docs' | 'changelog' | 'template' | 'generated' | 'config' | 'example' | 'tooling';
 
 const changelogName = /^(changelog|changes|history|releases?|news|upgrading|migrating)([-_.][\w.-]*)?\.(md|markdown|txt|rst)$|^(changelog|history|changes)$/i;
 const templatePath = /(^|\/)\.github\/|(^|\/)(issue|pull_request)_template/i;
@@ -15,6 +15,8 @@ const generatedPath = /(^|\/)(dist|build|out|lib-cov|coverage|vendor|generated|_
 const docsSegment = /(^|\/)(docs?|documentation|website|site|blog|guides?|wiki|www|pages)\//i;
 const docsExtension = /\.(md|mdx|markdown|rst|txt|adoc|html?)$/i;
 const exampleSegment = /(^|\/)(examples?|demos?|playground|benchmarks?|bench)\//i;
+/** The repository's own build, release and editor tooling, not the code it ships. */
+const toolingPath = /^(scripts?|tools?|build-scripts?|\.circleci|\.vscode|\.husky|\.devcontainer)\/|(^|\/)(gulpfile|gruntfile|jakefile|rollup\.config|webpack\.config|makefile|dangerfile)(\.\w+)*$/i;
 const configName = /(^|\/)(\.[^/]+rc(\.\w+)?|[^/]+\.config\.\w+|package\.json|tsconfig[^/]*\.json|\.?eslintrc[^/]*|\.editorconfig|\.gitignore|\.npmignore)$|\.(ya?ml|toml|ini)$/i;
 
 export function fileKind(path: string): FileKind {
@@ -27,6 +29,7 @@ export function fileKind(path: string): FileKind {
   if (docsExtension.test(name)) return 'docs';
   // Code inside a docs site (its components, its build) is not the library a bug is in.
   if (docsSegment.test(path) || exampleSegment.test(path)) return 'example';
+  if (toolingPath.test(path)) return 'tooling';
   if (configName.test(path)) return 'config';
   // Type declarations restate the API the source implements; a behaviour lives in the source.
   if (/\.d\.(m|c)?ts$|\.js\.flow$/.test(name)) return 'declaration';

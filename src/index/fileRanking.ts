@@ -37,6 +37,7 @@ export const fileSignalWeights = { vector: 0.6, keyword: 0.5, wholeFile: 1 } as 
 export const kindFactors: Readonly<Record<FileKind, number>> = {
   source: 1,
   config: 0.5,
+  tooling: 0.5,
   declaration: 0.7,
   example: 0.6,
   test: 0.3,

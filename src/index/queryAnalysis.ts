@@ -30,7 +30,12 @@ const stackFrame = /^\s*at\s+.+$|\(\S+:\d+:\d+\)|\S+\.\w+:\d+(?::\d+)?/gm;
 const fencedCode = /```[\s\S]*?(?:```|$)|`[^`\n]+`/g;
 const behaviourWords = /\b(bug|error|errors|exception|throws?|thrown|crash(es|ed)?|fails?|failing|failed|broken|regression|unexpected|expected|actual|undefined is not|cannot read|typeerror|referenceerror|syntaxerror|stack ?trace|doesn'?t work|does not work|not working|wrong|incorrect(ly)?|instead of|should (be|not|return)|reproduc\w*)\b/i;
 const docsWords = /\b(how (do|can|should|would|does) (i|we|you|one|it)|how to|what is the (best|right) way|is there a way to|documentation|docs? (for|about|on|say)|documented|readme|tutorial|example of)\b/i;
-const testWords = /\b(flaky|failing|broken|the|this|that) (tests?|specs?|fixtures?|snapshots?)\b|\b(tests?|specs?|snapshots?) (fails?|failing|is flaky|are flaky|broke)\b/i;
+/**
+ * Asking for tests, not reporting a failure in one's own: a bug report says "my test fails" or
+ * "the test code below", and in a test runner's repository every report is about tests. So only
+ * a flaky test, the repository's own tests, tests to be written or found, or a named test count.
+ */
+const testWords = /\bflaky\b|\b(tests?|specs?|fixtures?|snapshots?) (in|of|under) (this|the) (repo|repository|project|codebase|package)\b|\b(unit|integration|e2e|end-to-end|regression) (tests?|specs?) (for|of|covering)\b|\b(where are|which|find|show( me)?|list) (the |all )?(tests?|specs?)\b|\b(the|this|that) (test|spec) [`'"]/i;
 const testFile = /(^|\/)(tests?|__tests__|specs?|fixtures?|__snapshots__)\/|\.(test|spec)\.\w+$/;
 
 /**

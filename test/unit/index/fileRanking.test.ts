@@ -77,6 +77,9 @@ test('file kinds come from the path', () => {
   assert.equal(fileKind('tests/format/js/jsfmt.spec.js'), 'test');
   assert.equal(fileKind('src/compiler/parse.ts'), 'source');
   assert.equal(fileKind('website/src/components/Demo.js'), 'example');
+  assert.equal(fileKind('scripts/verifyCommit.js'), 'tooling');
+  assert.equal(fileKind('gulpfile.babel.js'), 'tooling');
+  assert.equal(fileKind('packages/vite/scripts/util.ts'), 'source', 'only the repository root holds its tooling');
 });
 
 test('a query is read for the files it names, its code and its intent', () => {
@@ -87,6 +90,11 @@ test('a query is read for the files it names, its code and its intent', () => {
   assert.ok((trace.weights.get('parseoptions') ?? 0) > (trace.weights.get('undefined') ?? 0));
   assert.ok(analyzeQuery('How do I configure the proxy?').wantsDocs);
   assert.ok(analyzeQuery('the test in test/api.spec.js is flaky').wantsTests);
+  assert.ok(analyzeQuery('Where are the tests for the tokenizer?').wantsTests);
+  assert.ok(analyzeQuery("the test 'parses ISO weeks' fails on CI").wantsTests);
+  // A report about one's own tests is about the library: in a test runner's repository, every report is.
+  assert.ok(!analyzeQuery('The test code below stopped working after upgrading: my test fails with TypeError').wantsTests);
+  assert.ok(!analyzeQuery('toStrictEqual passes this test although the arrays differ').wantsTests);
 });
 
 test("an issue template's own text is taken out of the query: comments, checklists, headings, images and a URL's host", () => {
