@@ -36,6 +36,8 @@ const docsWords = /\b(how (do|can|should|would|does) (i|we|you|one|it)|how to|wh
  * a flaky test, the repository's own tests, tests to be written or found, or a named test count.
  */
 const testWords = /\bflaky\b|\b(tests?|specs?|fixtures?|snapshots?) (in|of|under) (this|the) (repo|repository|project|codebase|package)\b|\b(unit|integration|e2e|end-to-end|regression) (tests?|specs?) (for|of|covering)\b|\b(where are|which|find|show( me)?|list) (the |all )?(tests?|specs?)\b|\b(the|this|that) (test|spec) [`'"]/i;
+/** A line of an environment report: envinfo's keys, and installed versions ("name: ^1.2 => 1.2.3"). */
+const environmentLine = /^[ \t]*(?:(?:System|Binaries|Browsers|npmPackages|npmGlobalPackages|Utilities|Managers|Languages|IDEs|Virtualization|Monorepos|SDKs)[ \t]*:[ \t]*$|(?:OS|CPU|Memory|Shell|Container)[ \t]*:.*|(?:Node|Yarn|npm|pnpm|bun|Deno|Watchman|Chrome|Chromium|Edge|Firefox|Safari|Safari Technology Preview|Internet Explorer|Xcode|Android Studio)[ \t]*:[ \t]*v?\d.*|[@\w./-]+:[ \t]*[~^<>=]*\d[\w.+-]*[ \t]*=>[ \t]*\d[\w.+-]*[ \t]*|.*\bnpx envinfo\b.*|Paste the results here:?.*)$/gm;
 const testFile = /(^|\/)(tests?|__tests__|specs?|fixtures?|__snapshots__)\/|\.(test|spec)\.\w+$/;
 
 /**
@@ -43,11 +45,14 @@ const testFile = /(^|\/)(tests?|__tests__|specs?|fixtures?|__snapshots__)\/|\.(t
  * template put there: guidance in HTML comments, checklists ("- [x] I have searched existing
  * issues"), section headings ("### Steps to Reproduce"), image links; and a URL's scheme and host.
  * These words are in every report and in the repository's own templates and docs, so they rank
- * those files; the path of a URL stays (it may name a file).
+ * those files; the path of a URL stays (it may name a file). So is the reporter's environment
+ * (`npx envinfo` output: "OS: macOS", "Node: 18.16.0 - /usr/local/bin/node", "jest: ^29 => 29.7.0"),
+ * which describes their machine, not the code.
  */
 export function questionText(query: string): string {
   return query
     .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
+    .replace(environmentLine, '')
     .replace(/^[ \t]*[-*][ \t]*\[[ xX]\].*$/gm, '')
     .replace(/^[ \t]*#{1,6}[ \t].*$/gm, (heading, offset: number) => (offset === 0 ? heading.replace(/^[ \t]*#+[ \t]*/, '') : ''))
     .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')

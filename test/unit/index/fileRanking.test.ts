@@ -120,6 +120,31 @@ test("an issue template's own text is taken out of the query: comments, checklis
   assert.ok(!analyzeQuery(report).terms.includes('prerequisites'));
 });
 
+test("the reporter's environment (envinfo) is taken out of the query, and code that looks like it stays", () => {
+  const report = [
+    'toMatchObject throws RangeError on circular objects',
+    '## Run `npx envinfo --preset jest`',
+    'Paste the results here:',
+    '```bash',
+    '  System:',
+    '    OS: macOS 10.14.5',
+    '    CPU: (8) x64 Intel(R) Core(TM) i7-6700HQ CPU @ 2.60GHz',
+    '  Binaries:',
+    '    Node: 8.11.1 - ~/.nvm/versions/node/v8.11.1/bin/node',
+    '    Yarn: 1.16.0 - /usr/local/bin/yarn',
+    '  npmPackages:',
+    '    jest: ^24.8.0 => 24.8.0',
+    '```',
+    '```js',
+    'const options = { node: true, map: (x) => x + 1 };',
+    'const Node: NodeType = parse(source);',
+    '```',
+  ].join('\n');
+  const text = questionText(report);
+  for (const gone of ['macOS', 'Intel', '.nvm', 'yarn', '24.8.0', 'envinfo', 'Paste the results']) assert.ok(!text.includes(gone), `${gone} is gone`);
+  for (const kept of ['circular objects', 'map: (x) => x + 1', 'const Node: NodeType']) assert.ok(text.includes(kept), `${kept} stays`);
+});
+
 test("a report written in its template's words does not rank the template above the code", async (t) => {
   const files = {
     ...project,
