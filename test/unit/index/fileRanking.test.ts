@@ -78,6 +78,11 @@ test('file kinds come from the path', () => {
   assert.equal(fileKind('src/compiler/parse.ts'), 'source');
   assert.equal(fileKind('website/src/components/Demo.js'), 'example');
   assert.equal(fileKind('scripts/verifyCommit.js'), 'tooling');
+  assert.equal(fileKind('.changeset/quiet-dogs-run.md'), 'changelog');
+  assert.equal(fileKind('changelog_unreleased/javascript/17042.md'), 'changelog');
+  assert.equal(fileKind('sites/svelte.dev/src/routes/+page.svelte'), 'example');
+  assert.equal(fileKind('playgrounds/vite/src/main.ts'), 'example');
+  assert.equal(fileKind('ci/dev/test-unit.sh'), 'tooling');
   assert.equal(fileKind('gulpfile.babel.js'), 'tooling');
   assert.equal(fileKind('packages/vite/scripts/util.ts'), 'source', 'only the repository root holds its tooling');
 });
