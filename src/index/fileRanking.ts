@@ -57,11 +57,37 @@ export function kindWeight(kind: FileKind, query: QueryAnalysis): number {
   return kindFactors[kind];
 }
 
-/** True when the query names this path: its whole path, a path suffix, or its file name. */
+/** Folders a package's published build lives in, where its source sits under src/. */
+const builtFolder = /^(build|dist|lib|out|cjs|esm)$/;
+const scriptExtension = /\.(m|c)?(j|t)sx?$/;
+
+/**
+ * True when the query names this path: a bare file name names every file of that name; a path
+ * names a file when they end alike in the file name and at least one folder (two when the file
+ * is an index), so a stack frame's `node_modules/pkg/src/compiler/parse.js` names the
+ * repository's `packages/pkg/src/compiler/parse.js`. A frame in a package's build
+ * (`node_modules/jest-jasmine2/build/queue_runner.js`) names its source too: the build folder
+ * read as src/, and .js as any script extension.
+ */
 export function namedBy(path: string, query: QueryAnalysis): boolean {
-  const lower = path.toLowerCase();
-  const name = lower.slice(lower.lastIndexOf('/') + 1);
-  return query.mentionedFiles.some((mention) => (mention.includes('/') ? lower.endsWith(mention) || mention.endsWith(lower) : name === mention));
+  const segments = path.toLowerCase().split('/');
+  const name = segments[segments.length - 1];
+  return query.mentionedFiles.some((mention) => {
+    if (!mention.includes('/')) return name === mention;
+    const mentioned = mention.split('/');
+    const built = mentioned.findIndex((segment) => builtFolder.test(segment));
+    return endAlike(segments, mentioned) || (built > 0 && endAlike(segments, mentioned.map((segment, at) => (at === built ? 'src' : segment)), true));
+  });
+}
+
+function endAlike(path: readonly string[], mention: readonly string[], anyScript = false): boolean {
+  const file = (segment: string) => (anyScript ? segment.replace(scriptExtension, '.js') : segment);
+  if (file(path[path.length - 1]) !== file(mention[mention.length - 1])) return false;
+  if (path.length === 1 || mention.length === 1) return true;
+  let common = 1;
+  while (common < path.length && common < mention.length && path[path.length - 1 - common] === mention[mention.length - 1 - common]) common++;
+  const needed = /^index\./.test(path[path.length - 1]) ? 3 : 2;
+  return common >= Math.min(needed, path.length, mention.length);
 }
 
 /**

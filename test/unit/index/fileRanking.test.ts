@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileKind } from '../../../src/index/fileKinds.ts';
+import { namedBy } from '../../../src/index/fileRanking.ts';
 import { analyzeQuery, questionText } from '../../../src/index/queryAnalysis.ts';
 import { LocalEmbedder } from '../../../src/index/localEmbedder.ts';
 import { WorkspaceIndex } from '../../../src/index/workspaceIndex.ts';
@@ -123,6 +124,16 @@ test("an issue template's own text is taken out of the query: comments, checklis
   assert.match(text, /Send a stream that errors/);
   assert.ok(analyzeQuery(report).mentionedFiles.some((path) => path.endsWith('lib/reply.js')), "a URL's path still names the file");
   assert.ok(!analyzeQuery(report).terms.includes('prerequisites'));
+});
+
+test("a stack frame in an installed package names the repository's source of that file", () => {
+  const named = (path: string, query: string) => namedBy(path, analyzeQuery(query));
+  assert.ok(named('packages/svelte/src/compiler/phases/parse.js', 'at parse (/app/node_modules/svelte/src/compiler/phases/parse.js:10:3)'));
+  assert.ok(named('packages/jest-jasmine2/src/queue_runner.ts', 'at resolve (node_modules/jest-jasmine2/build/queue_runner.js:56:12)'), 'a build frame names its source');
+  assert.ok(named('packages/jest-jasmine2/src/index.ts', 'at Object.<anonymous> (node_modules/jest-jasmine2/build/index.js:1:1)'));
+  assert.ok(!named('packages/jest-circus/src/index.ts', 'at Object.<anonymous> (node_modules/jest-jasmine2/build/index.js:1:1)'), "another package's index is not named");
+  assert.ok(!named('src/reply.js', 'see lib/reply.js'), 'a root lib/ is source, not a build');
+  assert.ok(named('lib/reply.js', 'reply.js swallows the error'));
 });
 
 test("the reporter's environment (envinfo) is taken out of the query, and code that looks like it stays", () => {
