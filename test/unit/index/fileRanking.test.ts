@@ -79,6 +79,7 @@ test('file kinds come from the path', () => {
   assert.equal(fileKind('src/compiler/parse.ts'), 'source');
   assert.equal(fileKind('website/src/components/Demo.js'), 'example');
   assert.equal(fileKind('scripts/verifyCommit.js'), 'tooling');
+  assert.equal(fileKind('flow-typed/npm/jest_v23.x.x.js'), 'generated', 'vendored type stubs are not the code');
   assert.equal(fileKind('.changeset/quiet-dogs-run.md'), 'changelog');
   assert.equal(fileKind('changelog_unreleased/javascript/17042.md'), 'changelog');
   assert.equal(fileKind('sites/svelte.dev/src/routes/+page.svelte'), 'example');
