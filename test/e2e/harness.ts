@@ -186,12 +186,23 @@ export class Workbench {
     throw new Error(`the status bar item never matched ${pattern}; last text: ${JSON.stringify(text)}`);
   }
 
-  /** Opens the command palette with `>` and types the query. */
+  /**
+   * Opens the command palette with `>` and types the query. A webview that had focus (the chat's
+   * model picker after a settings change) can take it back and close the palette before the
+   * query is typed; then the palette is opened again, as a user would.
+   */
   async openCommandPalette(query: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${query}`);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      try {
+        await input.fill(`>${query}`, { timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /** Labels of the rows the quick input shows now. */
